@@ -1,0 +1,55 @@
+"""statecode: structured coding of political statements and inter-coder reliability.
+
+Read a codebook, import coded data, and measure how reliably coders applied the codebook
+(Krippendorff's alpha and its peers) before comparing what different accounts of one event
+say.
+
+Examples
+--------
+>>> import statecode as sc
+>>> cb = sc.read_codebook("readouts")
+>>> cb["blame_target"].level
+<Level.NOMINAL: 'nominal'>
+"""
+
+from statecode._render import codebook_to_markdown, codebook_to_text
+from statecode.codebook import Category, Codebook, Level, Variable
+from statecode.exceptions import (
+    CodebookError,
+    DataError,
+    DegenerateDataWarning,
+    InputFileError,
+    Problem,
+    StatecodeError,
+    StatecodeWarning,
+)
+from statecode.io import codebook_to_toml, read_codebook, shipped_codebooks, write_codebook
+from statecode.model import Coder, Coding, Corpus, Document, Statement
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Category",
+    "Codebook",
+    "CodebookError",
+    "Coder",
+    "Coding",
+    "Corpus",
+    "DataError",
+    "DegenerateDataWarning",
+    "Document",
+    "InputFileError",
+    "Level",
+    "Problem",
+    "StatecodeError",
+    "StatecodeWarning",
+    "Statement",
+    "Variable",
+    "__version__",
+    "codebook_to_markdown",
+    "codebook_to_text",
+    "codebook_to_toml",
+    "read_codebook",
+    "shipped_codebooks",
+    "write_codebook",
+]

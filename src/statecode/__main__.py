@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m statecode``."""
+
+from statecode.cli import main
+
+main()

@@ -1,0 +1,82 @@
+"""Errors and warnings raised by statecode.
+
+Every error a user can cause derives from :class:`StatecodeError` and from the builtin it
+refines, so ``except ValueError`` keeps working in code that does not know statecode. Each
+message names where the problem is (file, row, column or codebook path), the offending value,
+and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "CodebookError",
+    "DataError",
+    "DegenerateDataWarning",
+    "InputFileError",
+    "Problem",
+    "StatecodeError",
+    "StatecodeWarning",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One problem found while validating input.
+
+    Attributes
+    ----------
+    where : str
+        The location, as a path into the codebook (``variables[3].categories[1].code``) or as
+        ``row 12, column 'value'`` for tables.
+    message : str
+        What is wrong and how to fix it.
+    """
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class StatecodeError(Exception):
+    """Base class of every error statecode raises for bad input."""
+
+
+class _ProblemsError(StatecodeError):
+    """An error that carries every problem found, not only the first."""
+
+    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        if len(self.problems) == 1:
+            msg = f"{head}{self.problems[0]}"
+        else:
+            lines = "\n".join(f"  {p}" for p in self.problems)
+            msg = f"{head}{len(self.problems)} problems:\n{lines}"
+        super().__init__(msg)
+
+
+class CodebookError(_ProblemsError, ValueError):
+    """A codebook is malformed; ``problems`` lists every problem with its path."""
+
+
+class DataError(StatecodeError, ValueError):
+    """Coded data (or a corpus) is malformed or does not match the codebook."""
+
+
+class StatecodeWarning(UserWarning):
+    """Base class of statecode's warnings."""
+
+
+class DegenerateDataWarning(StatecodeWarning):
+    """The data are legal but a coefficient is undefined for them (no variation, one coder)."""
+
+
+class InputFileError(StatecodeError, OSError):
+    """A file cannot be found, read or written, or its format is not known."""

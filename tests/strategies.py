@@ -1,0 +1,84 @@
+"""Hypothesis strategies for statecode's model objects."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from statecode import Category, Codebook, Level, Variable
+from statecode.codebook import RESERVED_NAMES
+
+# any text TOML can hold: no surrogates
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+short_texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True).filter(
+    lambda n: n not in RESERVED_NAMES
+)
+codes = st.text(
+    st.characters(exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), exclude_characters=";"),
+    min_size=1,
+    max_size=12,
+)
+numeric_codes = st.integers(-50, 50).map(str)
+rules = st.lists(texts, max_size=3).map(tuple)
+
+
+@st.composite
+def categories(
+    draw: st.DrawFn, *, code_strategy: st.SearchStrategy[str] = codes, multi_label: bool = False
+) -> tuple[Category, ...]:
+    """Categories with unique codes and an acyclic hierarchy (parents drawn from earlier codes)."""
+    unique = draw(st.lists(code_strategy, min_size=1, max_size=6, unique=True))
+    out = []
+    for i, code in enumerate(unique):
+        parent = draw(st.none() | st.sampled_from(unique[:i])) if i else None
+        out.append(
+            Category(
+                code=code,
+                label=draw(short_texts),
+                definition=draw(texts),
+                include=draw(rules),
+                exclude=draw(rules),
+                examples=draw(rules),
+                parent=parent,
+                exclusive=draw(st.booleans()) if multi_label else False,
+            )
+        )
+    return tuple(out)
+
+
+@st.composite
+def variables(draw: st.DrawFn, name: str | None = None) -> Variable:
+    """A valid variable of any level."""
+    level = draw(st.sampled_from(list(Level)))
+    common = {
+        "name": name or draw(names),
+        "level": level,
+        "label": draw(short_texts),
+        "question": draw(texts),
+        "notes": draw(texts),
+        "unit": draw(st.sampled_from(["statement", "document", "paragraph"])),
+    }
+    if level is Level.NOMINAL:
+        multi = draw(st.booleans())
+        return Variable(**common, categories=draw(categories(multi_label=multi)), multi_label=multi)
+    if level is Level.ORDINAL:
+        cats = draw(categories())
+        order = draw(st.permutations([c.code for c in cats]))
+        return Variable(**common, categories=cats, order=tuple(order))
+    if draw(st.booleans()):
+        return Variable(**common, categories=draw(categories(code_strategy=numeric_codes)))
+    lo = draw(st.none() | st.floats(0, 1e6, allow_nan=False))
+    hi = draw(st.none() | st.floats(1e6, 1e7, allow_nan=False))
+    return Variable(**common, minimum=lo, maximum=hi)
+
+
+@st.composite
+def codebooks(draw: st.DrawFn) -> Codebook:
+    """A valid codebook with 0 to 4 variables of unique names."""
+    var_names = draw(st.lists(names, max_size=4, unique=True))
+    return Codebook(
+        name=draw(names),
+        version=draw(short_texts),
+        description=draw(texts),
+        variables=tuple(draw(variables(name=n)) for n in var_names),
+    )

@@ -1,0 +1,121 @@
+"""The command line: exit codes, stdout and stderr (CliRunner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import statecode as sc
+from statecode.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_every_command_with_a_line() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "codebook" in result.stdout
+    assert "Show, check and export codebooks." in result.stdout
+    sub = runner.invoke(app, ["codebook", "--help"])
+    for command in ("show", "check", "export", "list"):
+        assert f"  {command} " in sub.stdout
+
+
+def test_codebook_show_by_name() -> None:
+    result = runner.invoke(app, ["codebook", "show", "readouts"])
+    assert result.exit_code == 0, result.stderr
+    cb = sc.read_codebook("readouts")
+    for var in cb:
+        assert f"\n{var.name} (" in result.stdout
+        for cat in var.categories:
+            assert cat.code in result.stdout
+
+
+def test_codebook_check_ok(root: Path) -> None:
+    result = runner.invoke(app, ["codebook", "check", str(root / "codebooks" / "readouts.toml")])
+    assert result.exit_code == 0
+    cb = sc.read_codebook("readouts")
+    n = sum(len(v.categories) for v in cb)
+    assert result.stdout == f"ok: readouts: {len(cb)} variables, {n} codes\n"
+
+
+def test_codebook_check_prints_each_problem_on_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'name = "x"\n[[variables]]\nname = "v"\nlevel = "nomnal"\n'
+        '[[variables.categories]]\ncode = "a"\n[[variables.categories]]\ncode = "a"\n'
+        "[[variables]]\nname = 'w'\nlevel = 'ordinal'\n[[variables.categories]]\ncode = 'a'\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["codebook", "check", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"error: {path}: variables[0].level: 'nomnal' is not a level of measurement (did you "
+        "mean 'nominal'?); use one of 'nominal', 'ordinal', 'interval', 'ratio'",
+        f"error: {path}: variables[1].order: an ordinal variable needs an order: add order = "
+        "[...] listing every code from lowest to highest (codes: 'a')",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_single_problem_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nvariables = 1\n', encoding="utf-8")
+    result = runner.invoke(app, ["codebook", "check", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {path}: variables: expected an array of tables, got 1 (an integer)\n"
+    )
+
+
+def test_missing_codebook_is_exit_1_not_a_traceback() -> None:
+    result = runner.invoke(app, ["codebook", "show", "no-such-codebook"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no-such-codebook: no such codebook file")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_usage_error_is_exit_2() -> None:
+    result = runner.invoke(app, ["codebook", "export", "readouts", "--to", "pdf"])
+    assert result.exit_code == 2
+    assert "'pdf' is not one of" in result.stderr
+
+
+def test_export_markdown_manual(tmp_path: Path) -> None:
+    out = tmp_path / "manual.md"
+    result = runner.invoke(
+        app, ["codebook", "export", "readouts", "--to", "markdown", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    cb = sc.read_codebook("readouts")
+    assert text.startswith(f"# Coding manual: readouts (version {cb.version})")
+    for var in cb:
+        assert f"\n## {var.name}\n" in text
+        for cat in var.categories:
+            assert f"### `{cat.code}`" in text
+            assert cat.definition.strip() in text
+            for rule in (*cat.include, *cat.exclude, *cat.examples):
+                assert f"- {rule.strip()}" in text
+
+
+def test_export_toml_round_trips(tmp_path: Path) -> None:
+    out = tmp_path / "copy.toml"
+    result = runner.invoke(app, ["codebook", "export", "readouts", "--to", "toml", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert sc.read_codebook(out) == sc.read_codebook("readouts")
+
+
+def test_export_to_stdout() -> None:
+    result = runner.invoke(app, ["codebook", "export", "readouts", "--to", "text"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("readouts ")
+
+
+def test_codebook_list() -> None:
+    result = runner.invoke(app, ["codebook", "list"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("readouts\t")
