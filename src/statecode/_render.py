@@ -76,7 +76,8 @@ def codebook_to_text(codebook: Codebook, *, width: int = 100) -> str:
     head = f"{codebook.name}" + (f" {codebook.version}" if codebook.version else "")
     out = [head, "=" * len(head)]
     if codebook.description:
-        out.append(textwrap.fill(" ".join(codebook.description.split()), width))
+        paragraphs = [" ".join(p.split()) for p in codebook.description.split("\n\n")]
+        out.append("\n\n".join(textwrap.fill(p, width) for p in paragraphs if p))
     out.append("")
     summary = [[v.name, _kind(v), str(len(v.categories)), v.label] for v in codebook]
     out.append(text_table(["variable", "level", "codes", "label"], summary))
@@ -96,10 +97,11 @@ def codebook_to_text(codebook: Codebook, *, width: int = 100) -> str:
                     flags.append(f"in {cat.parent}")
                 if cat.exclusive:
                     flags.append("exclusive")
-                rows.append([cat.code, cat.label, ", ".join(flags), cat.definition])
-            used = max(len(r[0]) + len(r[1]) + len(r[2]) for r in rows) + 12
+                meaning = ". ".join(t.strip().rstrip(".") for t in (cat.label, cat.definition) if t)
+                rows.append([cat.code, ", ".join(flags), meaning + "." if meaning else ""])
+            used = max(len(r[0]) + len(r[1]) for r in rows) + 8
             table = text_table(
-                ["code", "label", "", "definition"], rows, wrap_last=max(30, width - used)
+                ["code", "", "label and definition"], rows, wrap_last=max(40, width - used)
             )
             out.append(textwrap.indent(table, "  "))
     return "\n".join(out) + "\n"
