@@ -23,17 +23,34 @@ from statecode.exceptions import (
     StatecodeError,
     StatecodeWarning,
 )
-from statecode.io import codebook_to_toml, read_codebook, shipped_codebooks, write_codebook
+from statecode.io import (
+    codebook_to_toml,
+    read_codebook,
+    read_codings,
+    shipped_codebooks,
+    write_codebook,
+)
 from statecode.model import Coder, Coding, Corpus, Document, Statement
+from statecode.reliability import (
+    AlphaResult,
+    BootstrapResult,
+    jaccard_distance,
+    krippendorff_alpha,
+    masi_distance,
+)
+from statecode.table import CodingTable, ReliabilityData
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AlphaResult",
+    "BootstrapResult",
     "Category",
     "Codebook",
     "CodebookError",
     "Coder",
     "Coding",
+    "CodingTable",
     "Corpus",
     "DataError",
     "DegenerateDataWarning",
@@ -41,6 +58,7 @@ __all__ = [
     "InputFileError",
     "Level",
     "Problem",
+    "ReliabilityData",
     "StatecodeError",
     "StatecodeWarning",
     "Statement",
@@ -49,7 +67,11 @@ __all__ = [
     "codebook_to_markdown",
     "codebook_to_text",
     "codebook_to_toml",
+    "jaccard_distance",
+    "krippendorff_alpha",
+    "masi_distance",
     "read_codebook",
+    "read_codings",
     "shipped_codebooks",
     "write_codebook",
 ]

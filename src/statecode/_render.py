@@ -5,12 +5,26 @@ Rounding and layout happen here and nowhere else.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import math
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 from statecode.codebook import Codebook, Variable
+from statecode.reliability.results import AlphaResult
 
-__all__ = ["codebook_to_markdown", "codebook_to_text", "text_table"]
+__all__ = [
+    "alpha_to_csv",
+    "alpha_to_json",
+    "alpha_to_markdown",
+    "alpha_to_text",
+    "codebook_to_markdown",
+    "codebook_to_text",
+    "text_table",
+]
 
 
 def text_table(
@@ -161,3 +175,93 @@ def codebook_to_markdown(codebook: Codebook) -> str:  # noqa: PLR0912 (one branc
                     out += [f"- {item.strip()}" for item in items]
                     out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# reliability results
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    if value is None or math.isnan(value):
+        return "NA"
+    return f"{value:.{digits}f}"
+
+
+def alpha_rows(results: Sequence[AlphaResult]) -> list[dict[str, Any]]:
+    """One plain-data row per result, as written by the JSON and CSV formats."""
+    return [r.to_dict() for r in results]
+
+
+def alpha_to_json(results: Sequence[AlphaResult]) -> str:
+    """A JSON array, one object per variable (null where alpha is undefined)."""
+    return json.dumps(alpha_rows(results), indent=2, ensure_ascii=False) + "\n"
+
+
+def alpha_to_csv(results: Sequence[AlphaResult]) -> str:
+    """CSV, one row per variable; ``q`` becomes one column per minimum alpha."""
+    rows = []
+    for row in alpha_rows(results):
+        q = row.pop("q", None) or {}
+        row.update({f"q_{k}": v for k, v in q.items()})
+        rows.append(row)
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _alpha_table(results: Sequence[AlphaResult]) -> tuple[list[str], list[list[str]]]:
+    boot = any(r.bootstrap is not None for r in results)
+    headers = ["variable", "level", "alpha"]
+    if boot:
+        confidence = next(r.ci[2] for r in results if r.ci is not None)
+        headers += [f"{confidence:.0%} CI", "se"]
+    headers += ["units", "coders", "values", "verdict"]
+    rows = []
+    for r in results:
+        level = f"{r.level} ({r.distance})" if r.distance else r.level
+        row = [r.variable or "", level, _fmt(r.alpha)]
+        if boot:
+            ci = f"{_fmt(r.ci[0])} .. {_fmt(r.ci[1])}" if r.ci else ""
+            row += [ci, _fmt(r.se) if r.se is not None else ""]
+        row += [str(r.pairable_units), str(r.coders), str(r.pairable_values), r.verdict]
+        rows.append(row)
+    return headers, rows
+
+
+def _footer(results: Sequence[AlphaResult]) -> list[str]:
+    lines = []
+    for r in results:
+        if r.reason:
+            lines.append(f"{r.variable or 'alpha'}: undefined: {r.reason}")
+        if r.bootstrap is not None:
+            b = r.bootstrap
+            probs = ", ".join(f"P(alpha < {a:g}) = {_fmt(p)}" for a, p in b.q.items())
+            extra = f"; {b.undefined} undefined" if b.undefined else ""
+            lines.append(
+                f"{r.variable or 'alpha'}: {b.size} {b.method} bootstrap replicates "
+                f"(seed {b.seed}){extra}: {probs}"
+            )
+    lines.append(
+        "verdict: reliable if alpha >= .800, tentative if .667 <= alpha < .800 "
+        "(Krippendorff 2019); units = pairable units, values = pairable values"
+    )
+    return lines
+
+
+def alpha_to_text(results: Sequence[AlphaResult]) -> str:
+    """A plain-text table with a verdict per variable, and notes below it."""
+    headers, rows = _alpha_table(results)
+    return text_table(headers, rows) + "\n\n" + "\n".join(_footer(results)) + "\n"
+
+
+def alpha_to_markdown(results: Sequence[AlphaResult]) -> str:
+    """A Markdown table with the same columns as the text table, and the notes."""
+    headers, rows = _alpha_table(results)
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
+    return "\n".join(out) + "\n\n" + "\n".join(f"- {line}" for line in _footer(results)) + "\n"

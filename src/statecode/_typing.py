@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import enum
 import os
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 #: A coded value: a single code, a number, or a set of codes (multi-label variables).
 Value: TypeAlias = str | int | float | frozenset[str]
 
 #: Anything that names a file.
 PathLike: TypeAlias = str | os.PathLike[str]
+
+E = TypeVar("E", bound=enum.StrEnum)
 
 
 class CodebookFormat(enum.StrEnum):
@@ -19,3 +21,55 @@ class CodebookFormat(enum.StrEnum):
     MARKDOWN = "markdown"
     TOML = "toml"
     TEXT = "text"
+
+
+class AlphaLevel(enum.StrEnum):
+    """Levels (difference functions) Krippendorff's alpha supports."""
+
+    NOMINAL = "nominal"
+    ORDINAL = "ordinal"
+    INTERVAL = "interval"
+    RATIO = "ratio"
+    CIRCULAR = "circular"
+    BIPOLAR = "bipolar"
+
+
+class SetDistance(enum.StrEnum):
+    """Distances between sets of codes (multi-label variables)."""
+
+    MASI = "masi"
+    JACCARD = "jaccard"
+
+
+class BootstrapMethod(enum.StrEnum):
+    """How bootstrap replicates of alpha are drawn."""
+
+    UNITS = "units"
+    KRIPPENDORFF = "krippendorff"
+
+
+class OutputFormat(enum.StrEnum):
+    """Formats the CLI prints results in."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+def parse_option(enum_type: type[E], value: E | str, option: str) -> E:
+    """Convert an option string to its enum member, or fail listing the valid choices.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not one of the choices; the message lists them.
+    """
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(str(value).lower())
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in enum_type)
+        msg = f"{option}={value!r} is not valid; use one of {choices}"
+        raise ValueError(msg) from None

@@ -6,19 +6,35 @@ exit code 1; usage errors (an unknown option) with exit code 2. No tracebacks fo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from statecode._render import codebook_to_markdown, codebook_to_text
-from statecode._typing import CodebookFormat
-from statecode.exceptions import CodebookError, StatecodeError
+from statecode._render import (
+    alpha_to_csv,
+    alpha_to_json,
+    alpha_to_markdown,
+    alpha_to_text,
+    codebook_to_markdown,
+    codebook_to_text,
+)
+from statecode._typing import (
+    AlphaLevel,
+    BootstrapMethod,
+    CodebookFormat,
+    OutputFormat,
+    SetDistance,
+)
+from statecode.exceptions import StatecodeError, _ProblemsError
 from statecode.io import codebook_to_toml, read_codebook, shipped_codebooks
 from statecode.io._atomic import write_text_atomic
+from statecode.io._tabular import DEFAULT_MISSING, read_codings
+from statecode.reliability import AlphaResult, krippendorff_alpha
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,7 +54,7 @@ app.add_typer(codebook_app, name="codebook")
 
 
 def _fail(error: StatecodeError) -> typer.Exit:
-    if isinstance(error, CodebookError) and len(error.problems) > 1:
+    if isinstance(error, _ProblemsError) and len(error.problems) > 1:
         head = f"{error.source}: " if error.source else ""
         for problem in error.problems:
             typer.echo(f"error: {head}{problem}", err=True)
@@ -56,6 +72,10 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except StatecodeError as error:
             raise _fail(error) from None
+        except ValueError as error:
+            # option values the library refuses (a misspelt level, say) are usage errors
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
 
     return wrapper
 
@@ -115,6 +135,102 @@ def codebook_list() -> None:
     """List the codebooks shipped with statecode."""
     for name, path in shipped_codebooks().items():
         typer.echo(f"{name}\t{path}")
+
+
+@app.command("alpha")
+@user_errors
+def alpha(
+    data: Annotated[Path, typer.Argument(help="Coded data: .csv, .tsv, .parquet or .jsonl.")],
+    codebook: Annotated[
+        str | None,
+        typer.Option(help="Codebook file or shipped name; values are checked against it."),
+    ] = None,
+    variable: Annotated[
+        list[str] | None,
+        typer.Option("--variable", "--value", help="Variable column to score (repeatable)."),
+    ] = None,
+    unit: Annotated[str, typer.Option(help="Name of the unit id column.")] = "unit",
+    coder: Annotated[str, typer.Option(help="Name of the coder id column.")] = "coder",
+    wide: Annotated[
+        bool, typer.Option("--wide", help="A row per unit and a column per coder.")
+    ] = False,
+    level: Annotated[
+        AlphaLevel | None,
+        typer.Option(help="Level of measurement (default: the codebook's, else nominal)."),
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option(help="All values in order, comma-separated (ordinal text).")
+    ] = None,
+    distance: Annotated[
+        SetDistance | None, typer.Option(help="Distance between sets of codes.")
+    ] = None,
+    period: Annotated[float | None, typer.Option(help="Period of circular values.")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates (0: none).", min=0)] = 0,
+    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap.")] = None,
+    method: Annotated[
+        BootstrapMethod, typer.Option(help="Bootstrap method.")
+    ] = BootstrapMethod.UNITS,
+    confidence: Annotated[
+        float, typer.Option(help="Level of the bootstrap interval.", min=0.5, max=0.999)
+    ] = 0.95,
+    missing: Annotated[
+        list[str] | None,
+        typer.Option(help="Cell text meaning missing (repeatable; default: empty, NA, NaN, .)."),
+    ] = None,
+    separator: Annotated[str, typer.Option(help="Separator of codes in multi-label cells.")] = ";",
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
+    cb = read_codebook(codebook) if codebook is not None else None
+    table = read_codings(
+        data,
+        codebook=cb,
+        layout="wide" if wide else "long",
+        unit=unit,
+        coder=coder,
+        variables=variable or None,
+        missing=DEFAULT_MISSING if missing is None else missing,
+        separator=separator,
+        variable_name=(variable or ["value"])[0],
+    )
+    results: list[AlphaResult] = []
+    for name in table.variables:
+        with _progress(bootstrap, name) as tick:
+            results.append(
+                krippendorff_alpha(
+                    table,
+                    variable=name,
+                    level=level,
+                    domain=domain.split(",") if domain else None,
+                    distance=distance,
+                    period=period,
+                    bootstrap=bootstrap,
+                    method=method,
+                    seed=seed,
+                    confidence=confidence,
+                    progress=tick,
+                )
+            )
+    renderers = {
+        OutputFormat.TABLE: alpha_to_text,
+        OutputFormat.JSON: alpha_to_json,
+        OutputFormat.CSV: alpha_to_csv,
+        OutputFormat.MARKDOWN: alpha_to_markdown,
+    }
+    _emit(renderers[output_format](results), output)
+
+
+@contextlib.contextmanager
+def _progress(replicates: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for long bootstraps, only when stderr is a terminal."""
+    if replicates < 2000 or not sys.stderr.isatty():
+        yield None
+        return
+    with typer.progressbar(length=replicates, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def main() -> None:

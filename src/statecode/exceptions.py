@@ -50,7 +50,9 @@ class StatecodeError(Exception):
 class _ProblemsError(StatecodeError):
     """An error that carries every problem found, not only the first."""
 
-    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+    def __init__(self, problems: Iterable[Problem] | str, *, source: str | None = None) -> None:
+        if isinstance(problems, str):
+            problems = [Problem("", problems)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
         head = f"{source}: " if source else ""
@@ -66,8 +68,12 @@ class CodebookError(_ProblemsError, ValueError):
     """A codebook is malformed; ``problems`` lists every problem with its path."""
 
 
-class DataError(StatecodeError, ValueError):
-    """Coded data (or a corpus) is malformed or does not match the codebook."""
+class DataError(_ProblemsError, ValueError):
+    """Coded data (or a corpus) is malformed or does not match the codebook.
+
+    ``problems`` lists every problem found, each with its row and column; ``source`` names
+    the file.
+    """
 
 
 class StatecodeWarning(UserWarning):

@@ -6,5 +6,13 @@ from statecode.io._codebook import (
     shipped_codebooks,
     write_codebook,
 )
+from statecode.io._tabular import read_codings, read_table
 
-__all__ = ["codebook_to_toml", "read_codebook", "shipped_codebooks", "write_codebook"]
+__all__ = [
+    "codebook_to_toml",
+    "read_codebook",
+    "read_codings",
+    "read_table",
+    "shipped_codebooks",
+    "write_codebook",
+]

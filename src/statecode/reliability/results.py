@@ -1,0 +1,310 @@
+"""Result objects of the reliability coefficients: frozen, complete, never rounded."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statecode.exceptions import DataError
+
+__all__ = ["AlphaResult", "BootstrapResult"]
+
+#: Krippendorff's (2019, p. 356) thresholds: rely on variables with alpha >= .800, draw only
+#: tentative conclusions from those between .667 and .800.
+RELIABLE = 0.800
+TENTATIVE = 0.667
+
+# a coincidence matrix beyond this many values is no longer something to look at
+_MAX_COINCIDENCE_VALUES = 5000
+
+
+@attrs.frozen
+class BootstrapResult:
+    """A bootstrap distribution of alpha and what is read off it.
+
+    Attributes
+    ----------
+    replicates : numpy.ndarray
+        The bootstrap values of alpha, in the order drawn; NaN marks replicates that were
+        discarded (below -1 with Krippendorff's algorithm) or undefined (no variation).
+    method : str
+        ``"units"`` or ``"krippendorff"``.
+    seed : int or None
+        The seed the generator was created with.
+    confidence : float
+        Level of the percentile interval.
+    ci : tuple of (low, high, level)
+        Percentile interval of the defined replicates.
+    se : float
+        Standard deviation of the defined replicates.
+    q : dict
+        For each minimum acceptable alpha, the share of replicates below it: the probability
+        of failing to reach it (Hayes & Krippendorff 2007).
+    undefined : int
+        How many replicates were discarded or undefined.
+    """
+
+    replicates: NDArray[np.float64] = attrs.field(eq=False, repr=False)
+    method: str
+    seed: int | None
+    confidence: float
+    ci: tuple[float, float, float]
+    se: float
+    q: Mapping[float, float]
+    undefined: int
+
+    @classmethod
+    def from_replicates(
+        cls,
+        replicates: NDArray[np.float64],
+        *,
+        method: str,
+        seed: int | None,
+        confidence: float,
+        alpha_min: tuple[float, ...],
+    ) -> BootstrapResult:
+        """Summarise bootstrap replicates: percentile interval, standard error, q."""
+        defined = replicates[~np.isnan(replicates)]
+        tail = (1.0 - confidence) / 2.0
+        if defined.size:
+            low, high = np.quantile(defined, [tail, 1.0 - tail])
+            se = float(defined.std(ddof=1)) if defined.size > 1 else math.nan
+            q = {a: float(np.mean(defined < a)) for a in alpha_min}
+        else:
+            low = high = se = math.nan
+            q = dict.fromkeys(alpha_min, math.nan)
+        return cls(
+            replicates=replicates,
+            method=method,
+            seed=seed,
+            confidence=confidence,
+            ci=(float(low), float(high), confidence),
+            se=se,
+            q=q,
+            undefined=int(replicates.size - defined.size),
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of replicates drawn."""
+        return int(self.replicates.size)
+
+
+@attrs.frozen
+class _Coded:
+    """The coded data behind a result, kept to derive tables on request."""
+
+    codes: NDArray[np.int32] = attrs.field(eq=False, repr=False)
+    labels: tuple[Any, ...]
+    delta: Callable[[NDArray[np.intp], NDArray[np.intp]], NDArray[np.float64]] = attrs.field(
+        eq=False, repr=False
+    )
+
+
+@attrs.frozen(eq=False)
+class AlphaResult:
+    r"""Krippendorff's alpha with everything a reader needs to check it.
+
+    Attributes
+    ----------
+    alpha : float
+        :math:`\alpha = 1 - D_o / D_e`; NaN when undefined (see ``reason``).
+    observed_disagreement, expected_disagreement : float
+        :math:`D_o` and :math:`D_e`.
+    level : str
+        The difference function: ``nominal``, ``ordinal``, ``interval``, ``ratio``,
+        ``circular``, ``bipolar``, or ``custom`` (a distance function of the user's).
+    distance : str or None
+        For set-valued (multi-label) data: ``masi`` or ``jaccard``.
+    units : int
+        Units in the data; ``pairable_units`` of them hold two or more values.
+    coders : int
+        Coders in the data.
+    pairable_values : int
+        :math:`n`, the values in pairable units; the only ones alpha uses.
+    values : tuple
+        The value domain, in order (the codes, numbers or sets of codes).
+    reason : str or None
+        Why alpha is undefined, when it is.
+    bootstrap : BootstrapResult or None
+        The bootstrap distribution, when one was drawn.
+    variable : str or None
+        The variable, when known.
+    """
+
+    alpha: float
+    observed_disagreement: float
+    expected_disagreement: float
+    level: str
+    units: int
+    pairable_units: int
+    coders: int
+    pairable_values: int
+    values: tuple[Any, ...]
+    reason: str | None = None
+    bootstrap: BootstrapResult | None = None
+    variable: str | None = None
+    distance: str | None = None
+    _coded: _Coded | None = attrs.field(default=None, repr=False, alias="coded")
+
+    @property
+    def ci(self) -> tuple[float, float, float] | None:
+        """The bootstrap percentile interval ``(low, high, level)``, or None."""
+        return self.bootstrap.ci if self.bootstrap else None
+
+    @property
+    def se(self) -> float | None:
+        """The bootstrap standard error, or None."""
+        return self.bootstrap.se if self.bootstrap else None
+
+    @property
+    def q(self) -> Mapping[float, float] | None:
+        """``{alpha_min: P(alpha < alpha_min)}`` from the bootstrap, or None."""
+        return self.bootstrap.q if self.bootstrap else None
+
+    @property
+    def verdict(self) -> str:
+        """``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable``, ``undefined``."""
+        if math.isnan(self.alpha):
+            return "undefined"
+        if self.alpha >= RELIABLE:
+            return "reliable"
+        if self.alpha >= TENTATIVE:
+            return "tentative"
+        return "unreliable"
+
+    def _coded_data(self) -> _Coded:
+        if self._coded is None:
+            msg = "this result carries no coded data to derive tables from"
+            raise DataError(msg)
+        if len(self._coded.labels) > _MAX_COINCIDENCE_VALUES:
+            msg = (
+                f"the data hold {len(self._coded.labels):,} distinct values; a coincidence "
+                f"table of that size is not shown (limit {_MAX_COINCIDENCE_VALUES:,}): bin the "
+                "values first"
+            )
+            raise DataError(msg)
+        return self._coded
+
+    @functools.cached_property
+    def _matrices(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        from statecode.reliability._kernels import coincidence_matrix  # noqa: PLC0415
+
+        coded = self._coded_data()
+        size = len(coded.labels)
+        observed = coincidence_matrix(coded.codes, size)
+        n_c = observed.sum(axis=1)
+        n = n_c.sum()
+        expected = (np.outer(n_c, n_c) - np.diag(n_c)) / (n - 1) if n > 1 else observed * np.nan
+        index = np.arange(size, dtype=np.intp)
+        delta = coded.delta(index[:, None], index[None, :])
+        return observed, expected, delta
+
+    def _labelled(self, matrix: NDArray[np.float64]) -> pl.DataFrame:
+        names = [_label(v) for v in self._coded_data().labels]
+        columns: dict[str, Any] = {"value": names}
+        columns.update({name: matrix[:, i] for i, name in enumerate(names)})
+        return pl.DataFrame(columns, strict=False)
+
+    @property
+    def coincidences(self) -> pl.DataFrame:
+        r"""The coincidence matrix :math:`o_{ck}`: a ``value`` column, then one per value."""
+        return self._labelled(self._matrices[0])
+
+    @property
+    def expected_coincidences(self) -> pl.DataFrame:
+        r"""Expected coincidences :math:`e_{ck} = n_c (n_k - [c=k]) / (n - 1)`."""
+        return self._labelled(self._matrices[1])
+
+    def per_category(self) -> pl.DataFrame:
+        r"""Per value: its frequency, its alpha against all other values, and its confusions.
+
+        Columns: ``value``; ``n`` (:math:`n_c`, pairable); ``alpha`` of the binary variable
+        "this value or another", :math:`1 - (n-1)(n_c - o_{cc}) / (n_c (n - n_c))`;
+        ``share_of_disagreement``, the value's share of :math:`\sum o_{ck}\delta^2_{ck}`
+        (row sums, adding up to 1); ``most_confused_with``, the other value it coincides with
+        most often, and ``confusions``, how often (:math:`o_{ck}`).
+        """
+        observed, _, delta = self._matrices
+        labels = [_label(v) for v in self._coded_data().labels]
+        n_c = observed.sum(axis=1)
+        n = n_c.sum()
+        agree = np.diag(observed)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            binary = 1.0 - (n - 1) * (n_c - agree) / (n_c * (n - n_c))
+            weighted = (observed * delta).sum(axis=1)
+            share = weighted / weighted.sum()
+        off = observed.copy()
+        np.fill_diagonal(off, -1.0)
+        partner = off.argmax(axis=1) if len(labels) > 1 else np.zeros(len(labels), dtype=int)
+        confusions = off[np.arange(len(labels)), partner] if len(labels) > 1 else np.zeros(1)
+        has_partner = confusions > 0
+        return pl.DataFrame(
+            {
+                "value": labels,
+                "n": n_c,
+                "alpha": binary,
+                "share_of_disagreement": share,
+                "most_confused_with": [
+                    labels[p] if ok else None for p, ok in zip(partner, has_partner, strict=True)
+                ],
+                "confusions": np.where(has_partner, confusions, 0.0),
+            },
+            strict=False,
+        ).with_columns(pl.col("alpha", "share_of_disagreement").fill_nan(None))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain data (the CLI's JSON object), NaN as None."""
+        out: dict[str, Any] = {
+            "variable": self.variable,
+            "level": self.level,
+            "distance": self.distance,
+            "alpha": _finite(self.alpha),
+            "observed_disagreement": _finite(self.observed_disagreement),
+            "expected_disagreement": _finite(self.expected_disagreement),
+            "units": self.units,
+            "pairable_units": self.pairable_units,
+            "coders": self.coders,
+            "pairable_values": self.pairable_values,
+        }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        boot = self.bootstrap
+        if boot is not None:
+            out.update(
+                {
+                    "ci_low": _finite(boot.ci[0]),
+                    "ci_high": _finite(boot.ci[1]),
+                    "ci_level": boot.ci[2],
+                    "se": _finite(boot.se),
+                    "bootstrap": boot.size,
+                    "method": boot.method,
+                    "seed": boot.seed,
+                    "q": {_key(a): _finite(p) for a, p in boot.q.items()},
+                    "undefined_replicates": boot.undefined,
+                }
+            )
+        return out
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _key(alpha_min: float) -> str:
+    return f"{alpha_min:g}"
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, frozenset):
+        return ";".join(sorted(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

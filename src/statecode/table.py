@@ -1,0 +1,657 @@
+"""Coding tables and the one hop from tables to integer-coded arrays.
+
+:class:`CodingTable` is the validated long table of codings (``unit``, ``coder``,
+``variable``, ``value``, plus the ``row`` of the source file each coding came from).
+:class:`ReliabilityData` is what the reliability kernels see: an ``(m, N)`` array of integer
+codes (``-1`` = missing) into a value domain. Every route from user data to the kernels
+(array-likes, long data frames, coding tables) goes through this module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statecode._typing import Value
+from statecode.codebook import Codebook, Level, Variable
+from statecode.exceptions import DataError, Problem
+from statecode.model import Coding
+
+__all__ = ["CodingTable", "ReliabilityData"]
+
+ID_COLUMNS = ("unit", "coder")
+# integer-valued data spanning at most this many values are coded by offset, not by sorting
+_DIRECT_RANGE = 1 << 24
+
+
+@attrs.frozen(eq=False)
+class ReliabilityData:
+    """Reliability data ready for the kernels.
+
+    Attributes
+    ----------
+    codes : numpy.ndarray of int32, shape (m, N)
+        Code of each coder's value for each unit, ``-1`` where missing.
+    labels : tuple
+        The value domain: ``labels[c]`` is the value with code ``c``, in order.
+    numbers : numpy.ndarray or None
+        The domain as floats, when the values are numbers.
+    units, coders : tuple of str
+        Unit and coder ids, in array order.
+    """
+
+    codes: NDArray[np.int32]
+    labels: tuple[Any, ...]
+    numbers: NDArray[np.float64] | None
+    units: tuple[str, ...]
+    coders: tuple[str, ...]
+
+    @property
+    def is_sets(self) -> bool:
+        """Whether the values are sets of codes (multi-label data)."""
+        return bool(self.labels) and all(isinstance(v, frozenset) for v in self.labels)
+
+    def float_values(self) -> NDArray[np.float64]:
+        """The data as floats, NaN where missing (numeric domains only)."""
+        if self.numbers is None:
+            msg = "the values are not numbers"
+            raise DataError(msg)
+        return np.where(self.codes >= 0, self.numbers[np.maximum(self.codes, 0)], np.nan)
+
+    @classmethod
+    def from_array(cls, data: Any, *, domain: Sequence[Any] | None = None) -> ReliabilityData:
+        """From a 2-D array-like of shape (coders, units), NaN or None for missing.
+
+        This is the layout of the ``krippendorff`` package.
+        """
+        array = np.asarray(data, dtype=object if _has_objects(data) else None)
+        if array.ndim != 2:
+            msg = (
+                f"reliability data must be 2-D (coders x units), got {array.ndim} dimension(s) "
+                f"of shape {array.shape}"
+            )
+            raise DataError(msg)
+        codes, labels, numbers = factorize(array, domain=domain)
+        coders = tuple(str(i) for i in range(array.shape[0]))
+        units = tuple(str(i) for i in range(array.shape[1]))
+        return cls(codes, labels, numbers, units, coders)
+
+    @classmethod
+    def from_long(
+        cls,
+        frame: Any,
+        *,
+        unit: str = "unit",
+        coder: str = "coder",
+        value: str = "value",
+        domain: Sequence[Any] | None = None,
+    ) -> ReliabilityData:
+        """From a long data frame (polars or pandas) with unit, coder and value columns.
+
+        Raises
+        ------
+        DataError
+            If a column is missing, an id is missing, or a coder gave one unit two values.
+        """
+        df = _to_polars(frame)
+        missing = [c for c in (unit, coder, value) if c not in df.columns]
+        if missing:
+            listed = ", ".join(repr(c) for c in missing)
+            have = ", ".join(repr(c) for c in df.columns)
+            msg = (
+                f"missing column(s) {listed} (columns: {have}); name them with "
+                "unit=, coder=, value="
+            )
+            raise DataError(msg)
+        df = df.select(
+            pl.col(unit).cast(pl.String).alias("unit"),
+            pl.col(coder).cast(pl.String).alias("coder"),
+            pl.col(value).alias("value"),
+        ).with_row_index("row", offset=1)
+        _check_ids(df, ("unit", "coder"), {"unit": unit, "coder": coder})
+        _check_duplicates(df, {"unit": unit, "coder": coder})
+        df = df.filter(pl.col("value").is_not_null())
+        values = _column_values(df["value"])
+        codes_1d, labels, numbers = factorize(values, domain=domain)
+        return _assemble(df, codes_1d, labels, numbers)
+
+
+def _has_objects(data: Any) -> bool:
+    if isinstance(data, np.ndarray):
+        return bool(data.dtype == object)
+    try:
+        return any(
+            isinstance(v, str | set | frozenset | list | tuple) or v is None
+            for row in data
+            for v in row
+        )
+    except TypeError:
+        return False
+
+
+def _to_polars(frame: Any) -> pl.DataFrame:
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    if isinstance(frame, pl.LazyFrame):
+        return frame.collect()
+    module = type(frame).__module__
+    if module.startswith("pandas"):
+        return pl.from_pandas(frame)
+    msg = f"expected a polars or pandas DataFrame, got {type(frame).__name__}"
+    raise DataError(msg)
+
+
+def _column_values(series: pl.Series) -> NDArray[Any]:
+    if series.dtype.is_numeric():
+        return series.cast(pl.Float64).to_numpy()
+    if isinstance(series.dtype, pl.List):
+        return np.array([*(frozenset(v) for v in series.to_list()), None], dtype=object)[:-1]
+    return np.array([*series.to_list(), None], dtype=object)[:-1]
+
+
+def _check_ids(df: pl.DataFrame, columns: Sequence[str], names: Mapping[str, str]) -> None:
+    problems = []
+    for col in columns:
+        blank = df.filter(pl.col(col).is_null() | (pl.col(col).str.strip_chars() == ""))
+        problems += [
+            Problem(f"row {r}", f"column {names[col]!r} is empty; every coding needs a {col} id")
+            for r in blank["row"].to_list()[:50]
+        ]
+    if problems:
+        raise DataError(problems)
+
+
+def _check_duplicates(df: pl.DataFrame, names: Mapping[str, str]) -> None:
+    dup = (
+        df.group_by("unit", "coder", maintain_order=True)
+        .agg(pl.col("row"))
+        .filter(pl.col("row").list.len() > 1)
+    )
+    if dup.height:
+        problems = [
+            Problem(
+                f"rows {', '.join(map(str, rows))}",
+                f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
+                f"{names['unit']} and {names['coder']}",
+            )
+            for u, c, rows in dup.head(50).iter_rows()
+        ]
+        raise DataError(problems)
+
+
+def _assemble(
+    df: pl.DataFrame,
+    codes_1d: NDArray[np.int32],
+    labels: tuple[Any, ...],
+    numbers: NDArray[np.float64] | None,
+) -> ReliabilityData:
+    unit_ids = df["unit"].unique(maintain_order=True)
+    coder_ids = df["coder"].unique(maintain_order=True)
+    unit_index = df["unit"].replace_strict(unit_ids, range(unit_ids.len()), return_dtype=pl.Int64)
+    coder_index = df["coder"].replace_strict(
+        coder_ids, range(coder_ids.len()), return_dtype=pl.Int64
+    )
+    codes = np.full((coder_ids.len(), unit_ids.len()), -1, dtype=np.int32)
+    codes[coder_index.to_numpy(), unit_index.to_numpy()] = codes_1d
+    return ReliabilityData(
+        codes, labels, numbers, tuple(unit_ids.to_list()), tuple(coder_ids.to_list())
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# factorizing values into integer codes
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, set | list | tuple):
+        return frozenset(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def factorize(
+    values: NDArray[Any], *, domain: Sequence[Any] | None = None
+) -> tuple[NDArray[np.int32], tuple[Any, ...], NDArray[np.float64] | None]:
+    """Integer codes for an array of values (any shape), the domain, and its numbers.
+
+    Without ``domain``, the domain is the sorted distinct values (numbers numerically, text
+    alphabetically, sets by their sorted codes). With it, the domain is as given (its order is
+    the ordinal order) and values outside it are an error.
+    """
+    if values.dtype != object:
+        return _factorize_numbers(values.astype(np.float64), domain)
+    flat = values.ravel()
+    canon = [None if _is_missing(v) else _canonical(v) for v in flat]
+    present = [v for v in canon if v is not None]
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        numeric = np.array([np.nan if v is None else float(v) for v in canon], dtype=np.float64)
+        return _factorize_numbers(numeric.reshape(values.shape), domain)
+    if domain is not None:
+        labels = tuple(_canonical(v) for v in domain)
+        _check_domain(labels)
+    else:
+        labels = tuple(sorted(set(present), key=_sort_key))
+    index = {v: i for i, v in enumerate(labels)}
+    unknown = {v for v in present if v not in index}
+    if unknown:
+        _raise_outside(unknown, labels)
+    codes = np.array([-1 if v is None else index[v] for v in canon], dtype=np.int32)
+    numbers = None
+    if labels and all(isinstance(v, int | float) and not isinstance(v, bool) for v in labels):
+        numbers = np.array(labels, dtype=np.float64)
+    return codes.reshape(values.shape), labels, numbers
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if isinstance(value, frozenset):
+        return (2, tuple(sorted(map(str, value))))
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value))
+
+
+def _check_domain(labels: tuple[Any, ...]) -> None:
+    seen: set[Any] = set()
+    for v in labels:
+        if v in seen:
+            msg = f"domain lists {v!r} twice; list each value once, in order"
+            raise DataError(msg)
+        seen.add(v)
+
+
+def _raise_outside(unknown: Iterable[Any], labels: Sequence[Any]) -> None:
+    shown = ", ".join(repr(v) for v in sorted(unknown, key=_sort_key)[:10])
+    msg = f"value(s) {shown} are not in the declared domain; add them to domain= or fix the data"
+    raise DataError(msg)
+
+
+def _factorize_numbers(
+    values: NDArray[np.float64], domain: Sequence[Any] | None
+) -> tuple[NDArray[np.int32], tuple[Any, ...], NDArray[np.float64]]:
+    valid = ~np.isnan(values)
+    if np.isinf(values).any():
+        msg = "the data hold infinite values; alpha needs finite numbers"
+        raise DataError(msg)
+    present = values[valid]
+    codes = np.full(values.shape, -1, dtype=np.int32)
+    if domain is not None:
+        numbers = np.array([float(v) for v in domain], dtype=np.float64)
+        _check_domain(tuple(numbers.tolist()))
+        order = np.argsort(numbers, kind="stable")
+        pos = np.searchsorted(numbers[order], present)
+        pos = np.minimum(pos, numbers.size - 1)
+        hit = numbers[order][pos] == present
+        if not hit.all():
+            _raise_outside(set(present[~hit].tolist()), numbers.tolist())
+        codes[valid] = order[pos]
+        return codes, tuple(_number_label(v) for v in numbers), numbers
+    if present.size and np.all(present == np.round(present)):
+        low = present.min()
+        span = present.max() - low
+        if span < _DIRECT_RANGE:
+            offsets = (present - low).astype(np.int64)
+            used = np.bincount(offsets, minlength=int(span) + 1) > 0
+            mapping = np.cumsum(used) - 1
+            codes[valid] = mapping[offsets]
+            numbers = np.flatnonzero(used).astype(np.float64) + low
+            return codes, tuple(_number_label(v) for v in numbers), numbers
+    numbers, inverse = np.unique(present, return_inverse=True)
+    codes[valid] = inverse
+    return codes, tuple(_number_label(v) for v in numbers), numbers
+
+
+def _number_label(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+# --------------------------------------------------------------------------------------------
+# coding tables
+
+
+@attrs.frozen(eq=False)
+class CodingTable:
+    """Codings in long form, validated against a codebook when one is given.
+
+    Attributes
+    ----------
+    data : polars.DataFrame
+        Columns ``unit``, ``coder``, ``variable``, ``value`` (text: a code, a number, or codes
+        joined by ``separator``) and ``row`` (the row in the source file, as a spreadsheet
+        shows it; null for codings made in Python).
+    codebook : Codebook or None
+        The codebook the codings were checked against.
+    source : str or None
+        The file the codings came from.
+    separator : str
+        Separator of codes in multi-label values.
+    """
+
+    data: pl.DataFrame
+    codebook: Codebook | None = None
+    source: str | None = None
+    separator: str = ";"
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        *,
+        unit: str = "unit",
+        coder: str = "coder",
+        variables: Sequence[str] | None = None,
+        codebook: Codebook | None = None,
+        separator: str = ";",
+        source: str | None = None,
+        first_row: int = 2,
+        row_column: str | None = None,
+    ) -> CodingTable:
+        """Build a table from a frame with a unit column, a coder column and a column per variable.
+
+        Parameters
+        ----------
+        frame : polars or pandas DataFrame
+            One row per unit and coder; cells hold codes, numbers, or codes joined by
+            ``separator``; nulls are missing values.
+        unit, coder : str
+            Names of the id columns.
+        variables : sequence of str, optional
+            The variable columns to take. By default every column but the ids; with a
+            codebook, every other column must then be a codebook variable.
+        codebook : Codebook, optional
+            Check every value against it.
+        separator : str
+            Separator of codes in multi-label cells.
+        source : str, optional
+            File name, for messages.
+        first_row : int
+            Row number of the first data row as the user sees it (2 in a CSV with a header).
+        row_column : str, optional
+            A column holding each row's number in the source file instead (wide files).
+
+        Raises
+        ------
+        DataError
+            Listing every problem: missing columns, unknown columns, empty ids, duplicate
+            unit-coder rows, unknown codes (with the closest valid code), sets in single-label
+            variables, numbers that are not numbers or out of range.
+        """
+        df = _to_polars(frame)
+        problems: list[Problem] = []
+        for col in (unit, coder):
+            if col not in df.columns:
+                have = ", ".join(repr(c) for c in df.columns)
+                problems.append(
+                    Problem(
+                        f"column {col!r}",
+                        f"missing (columns: {have}); name the id columns with unit=/coder= "
+                        "(--unit/--coder)",
+                    )
+                )
+        if problems:
+            raise DataError(problems, source=source)
+        ids = (unit, coder) if row_column is None else (unit, coder, row_column)
+        chosen = _choose_variables(df, ids, variables, codebook, problems)
+        if problems:
+            raise DataError(problems, source=source)
+        rows = (
+            pl.col(row_column).cast(pl.Int64).alias("row")
+            if row_column is not None
+            else pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias("row")
+        )
+        df = df.select(
+            rows,
+            pl.col(unit).cast(pl.String).alias("unit"),
+            pl.col(coder).cast(pl.String).alias("coder"),
+            *[pl.col(v).cast(pl.String).str.strip_chars().alias(v) for v in chosen],
+        )
+        try:
+            _check_ids(df, ("unit", "coder"), {"unit": unit, "coder": coder})
+            _check_duplicates(df, {"unit": unit, "coder": coder})
+        except DataError as exc:
+            raise DataError(exc.problems, source=source) from None
+        long = (
+            df.unpivot(
+                index=["row", "unit", "coder"],
+                on=list(chosen),
+                variable_name="variable",
+                value_name="\x00value",
+            )
+            .rename({"\x00value": "value"})
+            .with_columns(pl.col("value").replace("", None))
+            .filter(pl.col("value").is_not_null())
+            .select("unit", "coder", "variable", "value", "row")
+        )
+        if codebook is not None:
+            long = _validate(long, codebook, separator, problems, {"unit": unit})
+            if problems:
+                raise DataError(problems, source=source)
+        return cls(long, codebook=codebook, source=source, separator=separator)
+
+    @classmethod
+    def from_codings(
+        cls, codings: Iterable[Coding], *, codebook: Codebook | None = None, separator: str = ";"
+    ) -> CodingTable:
+        """Build a table from :class:`~statecode.Coding` objects."""
+        rows: dict[str, list[Any]] = {"unit": [], "coder": [], "variable": [], "value": []}
+        for c in codings:
+            rows["unit"].append(c.unit)
+            rows["coder"].append(c.coder)
+            rows["variable"].append(c.variable)
+            rows["value"].append(_value_text(c.value, separator))
+        frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
+        wide = frame.pivot(
+            on="variable",
+            index=["unit", "coder"],
+            values="value",
+            aggregate_function=None,
+            maintain_order=True,
+        )
+        return cls.from_frame(wide, codebook=codebook, separator=separator, first_row=1)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The variables present, in order of first appearance."""
+        return tuple(self.data["variable"].unique(maintain_order=True).to_list())
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The units, in order of first appearance."""
+        return tuple(self.data["unit"].unique(maintain_order=True).to_list())
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        """The coders, in order of first appearance."""
+        return tuple(self.data["coder"].unique(maintain_order=True).to_list())
+
+    def __len__(self) -> int:
+        return self.data.height
+
+    def variable(self, name: str) -> Variable | None:
+        """The codebook variable ``name`` (None without a codebook)."""
+        if name not in self.variables:
+            have = ", ".join(self.variables) or "(none)"
+            msg = f"no variable {name!r} in the codings (variables: {have})"
+            raise DataError(msg, source=self.source)
+        return self.codebook[name] if self.codebook is not None else None
+
+    def to_reliability_data(
+        self, variable: str, *, domain: Sequence[Any] | None = None, numeric: bool = False
+    ) -> ReliabilityData:
+        """The coders x units codes of one variable: the hop to the kernels.
+
+        Values are read as the codebook says (numbers, codes, or sets of codes), or as
+        numbers when ``numeric`` is set, else as text. With a codebook, the domain of a
+        categorical variable is all its codes in codebook order (ordinal: in ``order``).
+        """
+        var = self.variable(variable)
+        part = self.data.filter(pl.col("variable") == variable)
+        texts = part["value"].to_list()
+        if var is not None and var.multi_label:
+            values: list[Any] = [frozenset(t.split(self.separator)) for t in texts]
+        elif (var is not None and not var.categories) or numeric:
+            values = [
+                _parse_number(t, r, self.source) for t, r in zip(texts, part["row"], strict=True)
+            ]
+        elif var is not None and var.level in (Level.INTERVAL, Level.RATIO):
+            values = [float(t) for t in texts]
+        elif var is None and _all_numbers(texts):
+            # text read from a file: numbers order as numbers ("10" after "9")
+            values = [float(t) for t in texts]
+        else:
+            values = texts
+        if domain is None and var is not None and var.categories and not var.multi_label:
+            domain = (
+                [float(c) for c in var.codes]
+                if var.level in (Level.INTERVAL, Level.RATIO)
+                else list(var.codes)
+            )
+        array = np.array([*values, None], dtype=object)[:-1]
+        codes_1d, labels, numbers = factorize(array, domain=domain)
+        return _assemble(part, codes_1d, labels, numbers)
+
+    def codings(self) -> Iterable[Coding]:
+        """The codings as :class:`~statecode.Coding` objects (values typed by the codebook)."""
+        for unit, coder, variable, value, _ in self.data.iter_rows():
+            var = self.codebook[variable] if self.codebook is not None else None
+            typed: Value = value
+            if var is not None and var.multi_label:
+                typed = frozenset(value.split(self.separator))
+            elif var is not None and not var.categories:
+                typed = float(value)
+            yield Coding(unit, coder, variable, typed)
+
+
+def _value_text(value: Value, separator: str) -> str:
+    if isinstance(value, frozenset):
+        return separator.join(sorted(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _all_numbers(texts: Sequence[str]) -> bool:
+    try:
+        for t in texts:
+            float(t)
+    except ValueError:
+        return False
+    return bool(texts)
+
+
+def _parse_number(text: str, row: int | None, source: str | None) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        where = f"row {row}" if row is not None else ""
+        msg = f"{text!r} is not a number; this variable takes numbers"
+        raise DataError([Problem(where, msg)], source=source) from None
+    return number
+
+
+def _choose_variables(
+    df: pl.DataFrame,
+    ids: Sequence[str],
+    variables: Sequence[str] | None,
+    codebook: Codebook | None,
+    problems: list[Problem],
+) -> tuple[str, ...]:
+    others = [c for c in df.columns if c not in ids]
+    if variables is not None:
+        for v in variables:
+            if v not in df.columns:
+                have = ", ".join(repr(c) for c in others) or "(none)"
+                problems.append(Problem(f"column {v!r}", f"missing (variable columns: {have})"))
+            elif codebook is not None and v not in codebook:
+                problems.append(
+                    Problem(f"column {v!r}", f"not a variable of codebook {codebook.name!r}")
+                )
+        return tuple(variables)
+    if codebook is None:
+        if not others:
+            problems.append(Problem("", "no variable columns besides the unit and coder ids"))
+        return tuple(others)
+    for c in others:
+        if c not in codebook:
+            hint = difflib.get_close_matches(c, codebook.names, n=1)
+            maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append(
+                Problem(
+                    f"column {c!r}",
+                    f"not a variable of codebook {codebook.name!r}{maybe}; rename it, or "
+                    "choose the variables to read (variables=, --variable)",
+                )
+            )
+    chosen = tuple(c for c in others if c in codebook)
+    if not chosen and not problems:
+        problems.append(Problem("", f"no column is a variable of codebook {codebook.name!r}"))
+    return chosen
+
+
+def _validate(
+    long: pl.DataFrame,
+    codebook: Codebook,
+    separator: str,
+    problems: list[Problem],
+    names: Mapping[str, str],
+) -> pl.DataFrame:
+    """Check every value against its variable; return the table with canonical values."""
+    canonical: list[str] = []
+    for row, variable, text in long.select("row", "variable", "value").iter_rows():
+        var = codebook[variable]
+        where = f"row {row}, column {variable!r}"
+        fixed, message = _check_value(var, text, separator)
+        if message is not None:
+            problems.append(Problem(where, message))
+        canonical.append(fixed)
+    return long.with_columns(pl.Series("value", canonical, dtype=pl.String))
+
+
+def _check_value(  # noqa: PLR0911 (one return per rule a value can break)
+    var: Variable, text: str, separator: str
+) -> tuple[str, str | None]:
+    if not var.categories:
+        try:
+            number = float(text)
+        except ValueError:
+            return text, f"{text!r} is not a number; {var.name!r} takes numbers"
+        if not math.isfinite(number):
+            return text, f"{text!r} is not a finite number"
+        if var.minimum is not None and number < var.minimum:
+            return text, f"{text} is below the minimum {var.minimum:g} of {var.name!r}"
+        if var.maximum is not None and number > var.maximum:
+            return text, f"{text} is above the maximum {var.maximum:g} of {var.name!r}"
+        return text, None
+    parts = [p.strip() for p in text.split(separator)] if var.multi_label else [text]
+    if not var.multi_label and separator in text:
+        return text, (
+            f"{text!r} holds several codes, but {var.name!r} takes one code per unit; keep one"
+        )
+    codes = var.codes
+    for part in parts:
+        if part not in codes:
+            hint = difflib.get_close_matches(part, codes, n=1, cutoff=0.5)
+            maybe = f"; did you mean {hint[0]!r}?" if hint else ""
+            return text, f"unknown code {part!r} for {var.name!r}{maybe}"
+    if var.multi_label:
+        if len(set(parts)) != len(parts):
+            return text, f"{text!r} repeats a code; list each code once"
+        exclusive = [p for p in parts if var.category(p).exclusive]
+        if exclusive and len(parts) > 1:
+            return text, (
+                f"code {exclusive[0]!r} of {var.name!r} cannot be combined with other codes"
+            )
+        order = {c: i for i, c in enumerate(codes)}
+        return separator.join(sorted(parts, key=order.__getitem__)), None
+    return text, None
