@@ -82,3 +82,48 @@ def codebooks(draw: st.DrawFn) -> Codebook:
         description=draw(texts),
         variables=tuple(draw(variables(name=n)) for n in var_names),
     )
+
+
+@st.composite
+def reliability_matrices(
+    draw: st.DrawFn,
+    *,
+    max_coders: int = 6,
+    max_units: int = 25,
+    values: st.SearchStrategy[int] | None = None,
+    complete: bool = False,
+) -> list[list[float]]:
+    """Coders x units lists of numbers, NaN for missing, with some agreement built in."""
+    m = draw(st.integers(2, max_coders))
+    n_units = draw(st.integers(2, max_units))
+    value = values if values is not None else st.integers(0, 4)
+    truth = [draw(value) for _ in range(n_units)]
+    agree = draw(st.floats(0.0, 1.0))
+    missing = 0.0 if complete else draw(st.floats(0.0, 0.4))
+    rows = []
+    for _ in range(m):
+        row = []
+        for u in range(n_units):
+            if draw(st.floats(0, 1)) < missing:
+                row.append(float("nan"))
+            elif draw(st.floats(0, 1)) < agree:
+                row.append(float(truth[u]))
+            else:
+                row.append(float(draw(value)))
+        rows.append(row)
+    return rows
+
+
+def pairable_values(matrix: list[list[float]]) -> list[float]:
+    """The values of units holding two or more values."""
+    out: list[float] = []
+    for u in range(len(matrix[0])):
+        column = [row[u] for row in matrix if row[u] == row[u]]
+        if len(column) >= 2:
+            out += column
+    return out
+
+
+def varied(matrix: list[list[float]]) -> bool:
+    """Whether alpha is defined: two or more distinct pairable values."""
+    return len(set(pairable_values(matrix))) >= 2

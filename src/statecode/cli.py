@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -30,7 +31,7 @@ from statecode._typing import (
     OutputFormat,
     SetDistance,
 )
-from statecode.exceptions import StatecodeError, _ProblemsError
+from statecode.exceptions import DegenerateDataWarning, StatecodeError, _ProblemsError
 from statecode.io import codebook_to_toml, read_codebook, shipped_codebooks
 from statecode.io._atomic import write_text_atomic
 from statecode.io._tabular import DEFAULT_MISSING, read_codings
@@ -198,7 +199,9 @@ def alpha(
     )
     results: list[AlphaResult] = []
     for name in table.variables:
-        with _progress(bootstrap, name) as tick:
+        # an undefined alpha is reported in the output with its reason, not as a warning
+        with _progress(bootstrap, name) as tick, warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
             results.append(
                 krippendorff_alpha(
                     table,

@@ -194,18 +194,25 @@ class AlphaResult:
         return self._coded
 
     @functools.cached_property
-    def _matrices(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        from statecode.reliability._kernels import coincidence_matrix  # noqa: PLC0415
+    def _matrices(
+        self,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        from statecode.reliability._kernels import (  # noqa: PLC0415
+            coincidence_matrix,
+            pairable_units,
+            value_counts,
+        )
 
         coded = self._coded_data()
         size = len(coded.labels)
         observed = coincidence_matrix(coded.codes, size)
-        n_c = observed.sum(axis=1)
+        # n_c counted, not summed from the matrix, so the counts are exact integers
+        n_c = value_counts(coded.codes, size, pairable_units(coded.codes >= 0)[1])
         n = n_c.sum()
         expected = (np.outer(n_c, n_c) - np.diag(n_c)) / (n - 1) if n > 1 else observed * np.nan
         index = np.arange(size, dtype=np.intp)
         delta = coded.delta(index[:, None], index[None, :])
-        return observed, expected, delta
+        return observed, expected, delta, n_c
 
     def _labelled(self, matrix: NDArray[np.float64]) -> pl.DataFrame:
         names = [_label(v) for v in self._coded_data().labels]
@@ -232,9 +239,8 @@ class AlphaResult:
         (row sums, adding up to 1); ``most_confused_with``, the other value it coincides with
         most often, and ``confusions``, how often (:math:`o_{ck}`).
         """
-        observed, _, delta = self._matrices
+        observed, _, delta, n_c = self._matrices
         labels = [_label(v) for v in self._coded_data().labels]
-        n_c = observed.sum(axis=1)
         n = n_c.sum()
         agree = np.diag(observed)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -249,7 +255,7 @@ class AlphaResult:
         return pl.DataFrame(
             {
                 "value": labels,
-                "n": n_c,
+                "n": n_c.astype(np.int64),
                 "alpha": binary,
                 "share_of_disagreement": share,
                 "most_confused_with": [
