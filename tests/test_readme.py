@@ -15,4 +15,4 @@ def test_readme_python_blocks_run(root: Path, monkeypatch: pytest.MonkeyPatch) -
     assert len(blocks) >= 3
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block, "README.md", "exec"), namespace)

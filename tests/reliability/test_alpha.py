@@ -68,7 +68,7 @@ def test_published_examples_through_the_file_reader(name: str, level: str, expec
 def test_long_layout_of_the_2011_example(level: str, expected: float) -> None:
     frame = pl.read_csv(DATA / "krippendorff-2011-long.csv")
     assert sc.krippendorff_alpha(frame, level=level).alpha == pytest.approx(expected, abs=1e-9)
-    pandas_frame = frame.to_pandas()
+    pandas_frame = pd.DataFrame(frame.to_dict(as_series=False))
     assert sc.krippendorff_alpha(pandas_frame, level=level).alpha == pytest.approx(
         expected, abs=1e-9
     )
@@ -356,7 +356,9 @@ def test_every_input_form_gives_the_same_result() -> None:
         "array": sc.krippendorff_alpha(data, level="ordinal").alpha,
         "lists": sc.krippendorff_alpha(as_lists, level="ordinal").alpha,
         "polars": sc.krippendorff_alpha(long, level="ordinal").alpha,
-        "pandas": sc.krippendorff_alpha(long.to_pandas(), level="ordinal").alpha,
+        "pandas": sc.krippendorff_alpha(
+            pd.DataFrame(long.to_dict(as_series=False)), level="ordinal"
+        ).alpha,
         "renamed": sc.krippendorff_alpha(
             renamed, unit="story", coder="who", value="tone", level="ordinal"
         ).alpha,
@@ -516,3 +518,18 @@ def test_doc_example_in_readme_runs(root: Path) -> None:
     assert result.distance == "masi"
     assert 0 < result.alpha < 1
     assert result.per_category().height == len(result.values)
+
+
+def test_pandas_frames_with_text_and_missing_values() -> None:
+    frame = pd.DataFrame(
+        {
+            "unit": ["u1", "u1", "u2", "u2", "u3", "u3"],
+            "coder": ["a", "b", "a", "b", "a", "b"],
+            "value": ["yes", "yes", "no", None, "no", "yes"],
+        }
+    )
+    frame["value"] = frame["value"].astype("string")  # pandas' own missing marker, pd.NA
+    result = sc.krippendorff_alpha(frame)
+    expected = sc.krippendorff_alpha([["yes", "no", "no"], ["yes", None, "yes"]])
+    assert result.alpha == pytest.approx(expected.alpha, abs=1e-12)
+    assert result.pairable_units == 2
