@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -31,7 +32,25 @@ ID_COLUMNS = ("unit", "coder")
 _DIRECT_RANGE = 1 << 24
 
 
-@attrs.frozen(eq=False)
+class _Ids(Sequence[str]):
+    """The ids ``"0"``, ``"1"``, ... of array rows or columns, made only when asked for."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [str(i) for i in range(self._size)[index]]
+        return str(range(self._size)[index])
+
+
 class ReliabilityData:
     """Reliability data ready for the kernels.
 
@@ -43,27 +62,117 @@ class ReliabilityData:
         The value domain: ``labels[c]`` is the value with code ``c``, in order.
     numbers : numpy.ndarray or None
         The domain as floats, when the values are numbers.
-    units, coders : tuple of str
+    units, coders : sequence of str
         Unit and coder ids, in array order.
+
+    Notes
+    -----
+    Numeric data with many distinct values (measurements) are kept as floats: interval and
+    circular alpha need only the values, so the sort that assigns codes runs only when codes
+    are asked for (coincidence tables, Krippendorff's bootstrap, other levels).
     """
 
-    codes: NDArray[np.int32]
-    labels: tuple[Any, ...]
-    numbers: NDArray[np.float64] | None
-    units: tuple[str, ...]
-    coders: tuple[str, ...]
+    def __init__(
+        self,
+        codes: NDArray[np.int32] | None,
+        labels: tuple[Any, ...] | None,
+        numbers: NDArray[np.float64] | None,
+        units: Sequence[str],
+        coders: Sequence[str],
+        *,
+        floats: NDArray[np.float64] | None = None,
+    ) -> None:
+        if codes is None and floats is None:
+            msg = "ReliabilityData needs codes or float values"
+            raise TypeError(msg)
+        self._codes = codes
+        self._labels = labels
+        self._numbers = numbers
+        self._floats = floats
+        self.units = units
+        self.coders = coders
+
+    def _code(self) -> None:
+        if self._codes is None and self._floats is not None:
+            coded = _factorize_small_integers(self._floats)
+            if coded is not None:
+                self._codes, self._numbers = coded
+            else:
+                self._codes, self._labels, self._numbers = _factorize_numbers(self._floats, None)
+
+    @property
+    def codes(self) -> NDArray[np.int32]:
+        """Integer codes, shape (coders, units); ``-1`` where missing."""
+        self._code()
+        assert self._codes is not None  # noqa: S101 - set by _code
+        return self._codes
+
+    @property
+    def numbers(self) -> NDArray[np.float64] | None:
+        """The domain as floats, or None when the values are not numbers."""
+        self._code()
+        return self._numbers
+
+    @property
+    def labels(self) -> tuple[Any, ...]:
+        """The value domain, in order."""
+        self._code()
+        if self._labels is None:
+            numbers = self._numbers if self._numbers is not None else np.empty(0)
+            self._labels = tuple(_number_label(v) for v in numbers.tolist())
+        return self._labels
+
+    @property
+    def n_values(self) -> int:
+        """Size of the value domain."""
+        if self._labels is not None:
+            return len(self._labels)
+        numbers = self.numbers
+        return 0 if numbers is None else int(numbers.size)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(coders, units)."""
+        source = self._codes if self._codes is not None else self._floats
+        assert source is not None  # noqa: S101 - checked in __init__
+        return (int(source.shape[0]), int(source.shape[1]))
+
+    @property
+    def is_numeric(self) -> bool:
+        """Whether the values are numbers (without coding them)."""
+        return self._floats is not None or self._numbers is not None
 
     @property
     def is_sets(self) -> bool:
         """Whether the values are sets of codes (multi-label data)."""
+        if self.is_numeric:
+            return False
         return bool(self.labels) and all(isinstance(v, frozenset) for v in self.labels)
+
+    def valid(self) -> NDArray[np.bool_]:
+        """Where a value is present."""
+        if self._codes is not None:
+            return self._codes >= 0
+        assert self._floats is not None  # noqa: S101 - checked in __init__
+        return ~np.isnan(self._floats)
+
+    def first_value(self) -> Any:
+        """One present value (for messages), or None."""
+        if self._codes is None and self._floats is not None:
+            present = self._floats[~np.isnan(self._floats)]
+            return _number_label(float(present[0])) if present.size else None
+        present = self.codes[self.codes >= 0]
+        return self.labels[int(present[0])] if present.size else None
 
     def float_values(self) -> NDArray[np.float64]:
         """The data as floats, NaN where missing (numeric domains only)."""
-        if self.numbers is None:
+        if self._floats is not None:
+            return self._floats
+        if self._numbers is None:
             msg = "the values are not numbers"
             raise DataError(msg)
-        return np.where(self.codes >= 0, self.numbers[np.maximum(self.codes, 0)], np.nan)
+        codes = self.codes
+        return np.where(codes >= 0, self._numbers[np.maximum(codes, 0)], np.nan)
 
     @classmethod
     def from_array(cls, data: Any, *, domain: Sequence[Any] | None = None) -> ReliabilityData:
@@ -78,9 +187,12 @@ class ReliabilityData:
                 f"of shape {array.shape}"
             )
             raise DataError(msg)
+        coders, units = _Ids(array.shape[0]), _Ids(array.shape[1])
+        if array.dtype != object and domain is None:
+            floats = np.asarray(array, dtype=np.float64)
+            _check_finite(floats)
+            return cls(None, None, None, units, coders, floats=floats)
         codes, labels, numbers = factorize(array, domain=domain)
-        coders = tuple(str(i) for i in range(array.shape[0]))
-        units = tuple(str(i) for i in range(array.shape[1]))
         return cls(codes, labels, numbers, units, coders)
 
     @classmethod
@@ -328,6 +440,51 @@ def _factorize_numbers(
     numbers, inverse = np.unique(present, return_inverse=True)
     codes[valid] = inverse
     return codes, tuple(_number_label(v) for v in numbers), numbers
+
+
+def _check_finite(values: NDArray[np.float64]) -> None:
+    if np.isinf(values).any():
+        msg = "the data hold infinite values; alpha needs finite numbers"
+        raise DataError(msg)
+
+
+def _factorize_small_integers(
+    values: NDArray[np.float64],
+) -> tuple[NDArray[np.int32], NDArray[np.float64]] | None:
+    """Codes by offset for whole numbers in a small range, row by row; None otherwise.
+
+    Rating scales and category numbers take this path: no sort, and no copy of the data
+    beyond one row at a time and the int32 codes.
+    """
+    if values.ndim != 2 or not values.size:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN data
+        low, high = np.nanmin(values), np.nanmax(values)
+    if not (np.isfinite(low) and np.isfinite(high)) or high - low >= _DIRECT_RANGE:
+        return None
+    span = int(high - low) + 1
+    codes = np.empty(values.shape, dtype=np.int32)
+    used = np.zeros(span, dtype=bool)
+    for i, row in enumerate(values):
+        missing = np.isnan(row)
+        shifted = row - low if low else row
+        code_row = codes[i]
+        with np.errstate(invalid="ignore"):
+            np.copyto(code_row, shifted, casting="unsafe")  # NaN casts to garbage: reset below
+            whole = np.all((code_row == shifted) | missing)
+        if not whole:
+            return None
+        code_row[missing] = -1
+        used |= np.bincount(code_row + 1, minlength=span + 1)[1:] > 0
+    numbers = np.flatnonzero(used).astype(np.float64) + low
+    if not used.all():
+        mapping = np.cumsum(used, dtype=np.int32) - 1
+        for i in range(codes.shape[0]):
+            row = codes[i]
+            valid = row >= 0
+            row[valid] = mapping[row[valid]]
+    return codes, numbers
 
 
 def _number_label(value: float) -> int | float:

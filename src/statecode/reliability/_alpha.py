@@ -204,11 +204,10 @@ def krippendorff_alpha(
         pairable_units=parts.units,
         coders=len(rel.coders),
         pairable_values=parts.n,
-        values=rel.labels,
         reason=reason,
         bootstrap=boot,
         variable=variable,
-        coded=_Coded(rel.codes, rel.labels, metric.code_distance),
+        coded=_Coded(rel, metric.code_distance),
     )
 
 
@@ -309,7 +308,6 @@ class _Metric:
         period: float | None,
         bounds: tuple[float, float] | None,
     ) -> _Metric:
-        size = len(rel.labels)
         if rel.is_sets or isinstance(distance, SetDistance):
             return cls._sets(rel, level, distance)
         if callable(distance):
@@ -317,6 +315,7 @@ class _Metric:
             matrix = np.asarray(distance(domain[:, None], domain[None, :]), dtype=np.float64)
             return cls._matrix("custom", matrix)
         if level is AlphaLevel.NOMINAL:
+            size = rel.n_values
             return cls(
                 "nominal",
                 lambda a, b: (a != b).astype(np.float64),
@@ -325,11 +324,17 @@ class _Metric:
             )
         if level is AlphaLevel.ORDINAL:
             return cls._ordinal(rel)
-        numbers = _numbers(rel, level)
+        _require_numbers(rel, level)
+
+        def numbers() -> NDArray[np.float64]:
+            # coding measurements is a sort: done only if codes are asked for
+            assert rel.numbers is not None  # noqa: S101 - checked above
+            return rel.numbers
+
         if level is AlphaLevel.INTERVAL:
             return cls(
                 "interval",
-                lambda a, b: _distance.interval(numbers[a], numbers[b]),
+                lambda a, b: _distance.interval(numbers()[a], numbers()[b]),
                 lambda r: embedded_parts(r.float_values()),
                 lambda r: _bootstrap.moment_statistics(r.float_values()),
             )
@@ -345,23 +350,24 @@ class _Metric:
 
             return cls(
                 "circular",
-                lambda a, b: metric(numbers[a], numbers[b]),
+                lambda a, b: metric(numbers()[a], numbers()[b]),
                 lambda r: embedded_parts(points(r), scale=0.25),
                 lambda r: _bootstrap.moment_statistics(points(r), scale=0.25),
             )
+        domain = numbers()
         if level is AlphaLevel.RATIO:
-            if numbers.size and numbers.min() < 0:
+            if domain.size and domain.min() < 0:
                 msg = (
-                    f"ratio data cannot be negative (smallest value {numbers.min():g}); "
+                    f"ratio data cannot be negative (smallest value {domain.min():g}); "
                     "use level='interval'"
                 )
                 raise DataError(msg)
-            return cls._function("ratio", _distance.ratio, numbers)
-        low, high = bounds if bounds is not None else (numbers.min(), numbers.max())
-        if numbers.size and (numbers.min() < low or numbers.max() > high):
+            return cls._function("ratio", _distance.ratio, domain)
+        low, high = bounds if bounds is not None else (domain.min(), domain.max())
+        if domain.size and (domain.min() < low or domain.max() > high):
             msg = f"bipolar values must lie within bounds {low:g}..{high:g}"
             raise DataError(msg)
-        return cls._function("bipolar", _distance.bipolar(low, high), numbers)
+        return cls._function("bipolar", _distance.bipolar(low, high), domain)
 
     @classmethod
     def _function(
@@ -417,7 +423,7 @@ class _Metric:
 
     @classmethod
     def _ordinal(cls, rel: ReliabilityData) -> _Metric:
-        size = len(rel.labels)
+        size = rel.n_values
         holder: dict[str, NDArray[np.float64]] = {}
 
         def parts(r: ReliabilityData) -> AlphaParts:
@@ -439,19 +445,18 @@ class _Metric:
         )
 
 
-def _numbers(rel: ReliabilityData, level: AlphaLevel) -> NDArray[np.float64]:
-    if rel.numbers is None:
+def _require_numbers(rel: ReliabilityData, level: AlphaLevel) -> None:
+    if not rel.is_numeric:
         shown = ", ".join(repr(v) for v in rel.labels[:5])
         msg = (
             f"{level.value} data must be numbers, but the values include {shown}; "
             "use level='nominal' or 'ordinal', or recode the values as numbers"
         )
         raise DataError(msg)
-    return rel.numbers
 
 
 def _degenerate_reason(rel: ReliabilityData, parts: AlphaParts) -> str | None:
-    coders = int(np.count_nonzero((rel.codes >= 0).any(axis=1)))
+    coders = int(np.count_nonzero(rel.valid().any(axis=1)))
     if coders < 2:
         return f"only {coders} coder(s) gave values; alpha compares two or more coders"
     if parts.n < 2:
@@ -459,10 +464,15 @@ def _degenerate_reason(rel: ReliabilityData, parts: AlphaParts) -> str | None:
             f"fewer than two pairable values ({parts.n}); no unit was coded by two or more coders"
         )
     if parts.expected <= 1e-12 * parts.n * parts.n:
-        used = {rel.labels[c] for c in np.unique(rel.codes[rel.codes >= 0]).tolist()}
-        shown = ", ".join(sorted(map(str, used))[:3])
+        shown = _display(rel.first_value())
         return f"no variation: every pairable value is the same ({shown}), so D_e = 0"
     return None
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, frozenset):
+        return ";".join(sorted(value))
+    return str(value)
 
 
 def _run_bootstrap(

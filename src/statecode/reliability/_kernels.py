@@ -106,14 +106,32 @@ def pairable_units(valid: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[
 
 def value_counts(codes: Codes, n_values: int, keep: NDArray[np.bool_] | None = None) -> Floats:
     """:math:`n_c`: how often each code occurs in the (pairable) units ``keep``."""
-    data = codes if keep is None else codes[:, keep]
-    flat = data[data >= 0]
-    return np.bincount(flat, minlength=n_values).astype(np.float64)
+    counts = _counts(codes, n_values)
+    if keep is not None and not keep.all():
+        # the few units with a single value are counted apart and taken off
+        counts -= _counts(codes[:, ~keep], n_values)
+    return counts
+
+
+def _counts(codes: Codes, n_values: int) -> Floats:
+    if n_values <= _NOMINAL_COMPARE_MAX_V:
+        return np.array([np.count_nonzero(codes == c) for c in range(n_values)], dtype=np.float64)
+    return np.bincount(codes[codes >= 0], minlength=n_values).astype(np.float64)
+
+
+# up to this many values, counts come from one comparison pass per value (no int64 keys)
+_NOMINAL_COMPARE_MAX_V = 16
 
 
 def _unit_square_sums(codes: Codes, n_values: int) -> Floats:
     r""":math:`\sum_c n_{uc}^2` per unit, from per-unit counts built in chunks of units."""
     n_units = codes.shape[1]
+    if n_values <= _NOMINAL_COMPARE_MAX_V:
+        out = np.zeros(n_units, dtype=np.float64)
+        for c in range(n_values):
+            count = np.count_nonzero(codes == c, axis=0)
+            out += count * count
+        return out
     out = np.empty(n_units, dtype=np.float64)
     chunk = max(1, _CELLS_PER_CHUNK // max(n_values, 1))
     for start in range(0, n_units, chunk):
@@ -145,14 +163,17 @@ def nominal_parts(codes: Codes, n_values: int) -> AlphaParts:
     """
     valid = codes >= 0
     m_u, keep = pairable_units(valid)
-    codes = codes[:, keep]
-    m_u = m_u[keep].astype(np.float64)
+    # every unit is counted, and units with fewer than two values get weight 0: cheaper than
+    # copying the data without them
+    m_f = m_u.astype(np.float64)
     if n_values <= _NOMINAL_COUNTS_MAX_V:
         squares = _unit_square_sums(codes, n_values)
     else:
-        squares = m_u + 2 * _unit_equal_pairs(codes, valid[:, keep])
-    observed = float(np.sum((m_u * m_u - squares) / (m_u - 1)))
-    n_c = value_counts(codes, n_values)
+        squares = m_f + 2 * _unit_equal_pairs(codes, valid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(keep, (m_f * m_f - squares) / (m_f - 1), 0.0)
+    observed = float(per_unit.sum())
+    n_c = value_counts(codes, n_values, keep)
     n = float(n_c.sum())
     expected = n * n - float(n_c @ n_c)
     return AlphaParts(observed, expected, int(n), int(keep.sum()))
@@ -162,13 +183,17 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
     r"""Alpha's sums for metrics that are squared Euclidean distances between points.
 
     Interval data are points on a line; ordinal data their mid-ranks; circular data points on
-    the unit circle (scale 1/4). With :math:`\bar x_u` the unit mean,
+    the unit circle (scale 1/4). With :math:`\bar x_u` the unit mean, :math:`\bar x` the mean
+    of all pairable values and :math:`SS_u = \sum_i \lVert x_i - \bar x_u \rVert^2`,
 
     .. math::
 
-        \sum_{i \ne j} \lVert x_i - x_j \rVert^2 = 2 m_u \sum_i \lVert x_i - \bar x_u \rVert^2
+        \sum_{i \ne j} \lVert x_i - x_j \rVert^2 = 2 m_u SS_u, \qquad
+        \sum_{c,k} n_c n_k \delta^2_{ck} = 2 n \sum_u \bigl(SS_u
+            + m_u \lVert \bar x_u - \bar x \rVert^2\bigr)
 
-    so both sums need one pass over the data, whatever the number of distinct values.
+    so both sums need one pass over the data, whatever the number of distinct values, and
+    one working copy of it (deviations from unit means, which also avoid cancellation).
 
     Parameters
     ----------
@@ -181,20 +206,24 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
         points = points[None]
     valid = ~np.isnan(points[0])
     m_u, keep = pairable_units(valid)
-    pts = points[:, :, keep]
-    valid = valid[:, keep]
-    m_u = m_u[keep].astype(np.float64)
-    filled = np.where(valid, pts, 0.0)
-    n = float(m_u.sum())
+    m_f = m_u.astype(np.float64)
+    n = float(m_f[keep].sum())
     if n < 2:
         return AlphaParts(0.0, 0.0, int(n), int(keep.sum()))
-    unit_mean = filled.sum(axis=1) / m_u
-    within = np.where(valid, pts - unit_mean[:, None, :], 0.0)
-    unit_ss = np.einsum("dmu,dmu->u", within, within)
-    observed = scale * float(np.sum(2.0 * m_u * unit_ss / (m_u - 1)))
-    grand = filled.sum(axis=(1, 2)) / n
-    around = np.where(valid, pts - grand[:, None, None], 0.0)
-    expected = scale * 2.0 * n * float(np.einsum("dmu,dmu->", around, around))
+    work = np.where(valid, points, 0.0)  # the one working copy
+    sums = work.sum(axis=1)  # d x N
+    means = np.divide(sums, m_f, out=np.zeros_like(sums), where=m_u > 0)
+    work -= means[:, None, :]
+    work *= valid
+    unit_ss = np.einsum("dmu,dmu->u", work, work)
+    unit_ss = np.where(keep, unit_ss, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(keep, 2.0 * m_f * unit_ss / (m_f - 1.0), 0.0)
+    observed = scale * float(per_unit.sum())
+    grand = (sums[:, keep].sum(axis=1) / n)[:, None]
+    between = np.einsum("du,du->u", means - grand, means - grand)
+    total_ss = float(unit_ss.sum() + (m_f * np.where(keep, between, 0.0)).sum())
+    expected = scale * 2.0 * n * total_ss
     return AlphaParts(observed, expected, int(n), int(keep.sum()))
 
 

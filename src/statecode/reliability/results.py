@@ -13,6 +13,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statecode.exceptions import DataError
+from statecode.table import ReliabilityData
 
 __all__ = ["AlphaResult", "BootstrapResult"]
 
@@ -97,15 +98,22 @@ class BootstrapResult:
         return int(self.replicates.size)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class _Coded:
-    """The coded data behind a result, kept to derive tables on request."""
+    """The data behind a result, kept to derive tables on request."""
 
-    codes: NDArray[np.int32] = attrs.field(eq=False, repr=False)
-    labels: tuple[Any, ...]
+    data: ReliabilityData = attrs.field(repr=False)
     delta: Callable[[NDArray[np.intp], NDArray[np.intp]], NDArray[np.float64]] = attrs.field(
-        eq=False, repr=False
+        repr=False
     )
+
+    @property
+    def codes(self) -> NDArray[np.int32]:
+        return self.data.codes
+
+    @property
+    def labels(self) -> tuple[Any, ...]:
+        return self.data.labels
 
 
 @attrs.frozen(eq=False)
@@ -147,12 +155,16 @@ class AlphaResult:
     pairable_units: int
     coders: int
     pairable_values: int
-    values: tuple[Any, ...]
     reason: str | None = None
     bootstrap: BootstrapResult | None = None
     variable: str | None = None
     distance: str | None = None
     _coded: _Coded | None = attrs.field(default=None, repr=False, alias="coded")
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The value domain, in order (the codes, numbers or sets of codes)."""
+        return self._coded.labels if self._coded is not None else ()
 
     @property
     def ci(self) -> tuple[float, float, float] | None:
@@ -184,9 +196,9 @@ class AlphaResult:
         if self._coded is None:
             msg = "this result carries no coded data to derive tables from"
             raise DataError(msg)
-        if len(self._coded.labels) > _MAX_COINCIDENCE_VALUES:
+        if self._coded.data.n_values > _MAX_COINCIDENCE_VALUES:
             msg = (
-                f"the data hold {len(self._coded.labels):,} distinct values; a coincidence "
+                f"the data hold {self._coded.data.n_values:,} distinct values; a coincidence "
                 f"table of that size is not shown (limit {_MAX_COINCIDENCE_VALUES:,}): bin the "
                 "values first"
             )
