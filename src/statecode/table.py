@@ -82,9 +82,11 @@ class ReliabilityData:
         *,
         floats: NDArray[np.float64] | None = None,
     ) -> None:
-        if codes is None and floats is None:
+        source = codes if codes is not None else floats
+        if source is None:
             msg = "ReliabilityData needs codes or float values"
             raise TypeError(msg)
+        self._source: NDArray[Any] = source
         self._codes = codes
         self._labels = labels
         self._numbers = numbers
@@ -92,20 +94,21 @@ class ReliabilityData:
         self.units = units
         self.coders = coders
 
-    def _code(self) -> None:
-        if self._codes is None and self._floats is not None:
-            coded = _factorize_small_integers(self._floats)
-            if coded is not None:
-                self._codes, self._numbers = coded
-            else:
-                self._codes, self._labels, self._numbers = _factorize_numbers(self._floats, None)
+    def _code(self) -> NDArray[np.int32]:
+        if self._codes is not None:
+            return self._codes
+        floats: NDArray[np.float64] = np.asarray(self._source, dtype=np.float64)
+        coded = _factorize_small_integers(floats)
+        if coded is not None:
+            self._codes, self._numbers = coded
+        else:
+            self._codes, self._labels, self._numbers = _factorize_numbers(floats, None)
+        return self._codes
 
     @property
     def codes(self) -> NDArray[np.int32]:
         """Integer codes, shape (coders, units); ``-1`` where missing."""
-        self._code()
-        assert self._codes is not None  # noqa: S101 - set by _code
-        return self._codes
+        return self._code()
 
     @property
     def numbers(self) -> NDArray[np.float64] | None:
@@ -133,9 +136,7 @@ class ReliabilityData:
     @property
     def shape(self) -> tuple[int, int]:
         """(coders, units)."""
-        source = self._codes if self._codes is not None else self._floats
-        assert source is not None  # noqa: S101 - checked in __init__
-        return (int(source.shape[0]), int(source.shape[1]))
+        return (int(self._source.shape[0]), int(self._source.shape[1]))
 
     @property
     def is_numeric(self) -> bool:
@@ -153,16 +154,15 @@ class ReliabilityData:
         """Where a value is present."""
         if self._codes is not None:
             return self._codes >= 0
-        assert self._floats is not None  # noqa: S101 - checked in __init__
-        return ~np.isnan(self._floats)
+        return np.asarray(~np.isnan(self._source), dtype=np.bool_)
 
     def first_value(self) -> Any:
         """One present value (for messages), or None."""
         if self._codes is None and self._floats is not None:
-            present = self._floats[~np.isnan(self._floats)]
-            return _number_label(float(present[0])) if present.size else None
-        present = self.codes[self.codes >= 0]
-        return self.labels[int(present[0])] if present.size else None
+            measured = self._floats[~np.isnan(self._floats)]
+            return _number_label(float(measured[0])) if measured.size else None
+        coded = self.codes[self.codes >= 0]
+        return self.labels[int(coded[0])] if coded.size else None
 
     def float_values(self) -> NDArray[np.float64]:
         """The data as floats, NaN where missing (numeric domains only)."""
@@ -480,8 +480,7 @@ def _factorize_small_integers(
     numbers = np.flatnonzero(used).astype(np.float64) + low
     if not used.all():
         mapping = np.cumsum(used, dtype=np.int32) - 1
-        for i in range(codes.shape[0]):
-            row = codes[i]
+        for row in codes:
             valid = row >= 0
             row[valid] = mapping[row[valid]]
     return codes, numbers
