@@ -15,11 +15,14 @@ runner = CliRunner()
 def test_help_lists_every_command_with_a_line() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    assert "codebook" in result.stdout
-    assert "Show, check and export codebooks." in result.stdout
+    assert "  codebook  Show, check and export codebooks.\n" in result.stdout
+    assert "  alpha     Krippendorff's alpha per variable, with CIs.\n" in result.stdout
     sub = runner.invoke(app, ["codebook", "--help"])
     for command in ("show", "check", "export", "list"):
         assert f"  {command} " in sub.stdout
+    # every one-line help fits: click shortens long ones with "..."
+    assert "..." not in result.stdout
+    assert "..." not in sub.stdout
 
 
 def test_codebook_show_by_name() -> None:

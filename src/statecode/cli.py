@@ -96,14 +96,14 @@ OutputOpt = Annotated[
 ]
 
 
-@codebook_app.command("show")
+@codebook_app.command("show", short_help="Print a codebook as readable tables.")
 @user_errors
 def codebook_show(codebook: CodebookArg) -> None:
     """Print a codebook as readable tables: variables, then the codes of each."""
     typer.echo(codebook_to_text(read_codebook(codebook)), nl=False)
 
 
-@codebook_app.command("check")
+@codebook_app.command("check", short_help="Validate a codebook; list every problem.")
 @user_errors
 def codebook_check(codebook: CodebookArg) -> None:
     """Validate a codebook: exit 0, or print each problem on its own line and exit 1."""
@@ -112,7 +112,7 @@ def codebook_check(codebook: CodebookArg) -> None:
     typer.echo(f"ok: {cb.name}: {len(cb)} variables, {n_codes} codes")
 
 
-@codebook_app.command("export")
+@codebook_app.command("export", short_help="Export a codebook as a coding manual.")
 @user_errors
 def codebook_export(
     codebook: CodebookArg,
@@ -131,14 +131,14 @@ def codebook_export(
     _emit(renderers[to](cb), output)
 
 
-@codebook_app.command("list")
+@codebook_app.command("list", short_help="List the shipped codebooks.")
 def codebook_list() -> None:
     """List the codebooks shipped with statecode."""
     for name, path in shipped_codebooks().items():
         typer.echo(f"{name}\t{path}")
 
 
-@app.command("alpha")
+@app.command("alpha", short_help="Krippendorff's alpha per variable, with CIs.")
 @user_errors
 def alpha(
     data: Annotated[Path, typer.Argument(help="Coded data: .csv, .tsv, .parquet or .jsonl.")],
