@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statecode import Coder, Coding, Corpus, DataError, Document, Statement
+from statecode import Coder, Coding, Corpus, DataError, Document, Span, Statement
 
 TEXT = "We seek a lasting peace. Aid must stop first. Prisoners will be exchanged."
 
@@ -128,3 +128,10 @@ def test_coder() -> None:
     assert Coder("ann", name="Ann").name == "Ann"
     with pytest.raises(DataError):
         Coder("")
+
+
+def test_span() -> None:
+    span = Span(document="d", coder="ann", start=3, end=9, variable="blame", code="nato")
+    assert (span.start, span.end, span.code) == (3, 9, "nato")
+    with pytest.raises(DataError, match=r"span 9..3 of document 'd' \(coder 'ann'\) is empty"):
+        Span(document="d", coder="ann", start=9, end=3, variable="blame", code="nato")

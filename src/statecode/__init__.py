@@ -30,7 +30,7 @@ from statecode.io import (
     shipped_codebooks,
     write_codebook,
 )
-from statecode.model import Coder, Coding, Corpus, Document, Statement
+from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
 from statecode.reliability import (
     AlphaResult,
     BootstrapResult,
@@ -59,6 +59,7 @@ __all__ = [
     "Level",
     "Problem",
     "ReliabilityData",
+    "Span",
     "StatecodeError",
     "StatecodeWarning",
     "Statement",

@@ -18,7 +18,7 @@ import attrs
 from statecode._typing import Value
 from statecode.exceptions import DataError
 
-__all__ = ["Coder", "Coding", "Corpus", "Document", "Statement"]
+__all__ = ["Coder", "Coding", "Corpus", "Document", "Span", "Statement"]
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -162,6 +162,44 @@ class Coding:
     coder: str = attrs.field(validator=_nonempty_id)
     variable: str = attrs.field(validator=_nonempty_id)
     value: Value = attrs.field(converter=_to_value, validator=_check_value)
+
+
+@attrs.frozen
+class Span:
+    """A coder's span coding: a code attached to a stretch of a document's text.
+
+    This is what QDA programs (a REFI-QDA selection with its codings) and annotation tools
+    (Label Studio ``labels``, doccano spans) record: the coder marks the text, so the units
+    themselves may differ between coders.
+
+    Parameters
+    ----------
+    document : str
+        Id of the document.
+    coder : str
+        Id of the coder who marked and coded the span.
+    start, end : int
+        Code-point offsets into the document text, ``0 <= start < end``; end exclusive.
+    variable : str
+        The codebook variable the code belongs to.
+    code : str
+        The category code.
+    """
+
+    document: str = attrs.field(validator=_nonempty_id)
+    coder: str = attrs.field(validator=_nonempty_id)
+    start: int = attrs.field(validator=attrs.validators.instance_of(int))
+    end: int = attrs.field(validator=attrs.validators.instance_of(int))
+    variable: str = attrs.field(validator=_nonempty_id)
+    code: str = attrs.field(validator=_nonempty_id)
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            msg = (
+                f"span {self.start}..{self.end} of document {self.document!r} (coder "
+                f"{self.coder!r}) is empty or negative; start must be >= 0 and less than end"
+            )
+            raise DataError(msg)
 
 
 def _check_span(doc: Document, statement_id: str, start: int, end: int) -> None:
