@@ -32,17 +32,27 @@ from statecode.io import (
 )
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
 from statecode.reliability import (
+    AgreementResult,
     AlphaResult,
     BootstrapResult,
+    brennan_prediger,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    gwet_ac2,
+    holsti,
     jaccard_distance,
     krippendorff_alpha,
     masi_distance,
+    percent_agreement,
+    scott_pi,
 )
 from statecode.table import CodingTable, ReliabilityData
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AgreementResult",
     "AlphaResult",
     "BootstrapResult",
     "Category",
@@ -65,14 +75,22 @@ __all__ = [
     "Statement",
     "Variable",
     "__version__",
+    "brennan_prediger",
     "codebook_to_markdown",
     "codebook_to_text",
     "codebook_to_toml",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "gwet_ac2",
+    "holsti",
     "jaccard_distance",
     "krippendorff_alpha",
     "masi_distance",
+    "percent_agreement",
     "read_codebook",
     "read_codings",
+    "scott_pi",
     "shipped_codebooks",
     "write_codebook",
 ]

@@ -48,6 +48,31 @@ class BootstrapMethod(enum.StrEnum):
     KRIPPENDORFF = "krippendorff"
 
 
+class Weights(enum.StrEnum):
+    """Agreement weights of the kappa-type coefficients."""
+
+    IDENTITY = "identity"
+    LINEAR = "linear"
+    QUADRATIC = "quadratic"
+    ORDINAL = "ordinal"
+    RATIO = "ratio"
+
+
+class AgreementMethod(enum.StrEnum):
+    """How percent agreement counts."""
+
+    PAIRS = "pairs"
+    UNITS = "units"
+    FULL = "full"
+
+
+class FleissVariant(enum.StrEnum):
+    """Chance agreement of multi-coder kappa: pooled (Fleiss) or per coder (Conger)."""
+
+    FLEISS = "fleiss"
+    CONGER = "conger"
+
+
 class OutputFormat(enum.StrEnum):
     """Formats the CLI prints results in."""
 

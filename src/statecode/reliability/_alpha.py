@@ -14,6 +14,7 @@ from statecode._typing import AlphaLevel, BootstrapMethod, SetDistance, parse_op
 from statecode.codebook import Level
 from statecode.exceptions import DataError, DegenerateDataWarning
 from statecode.reliability import _bootstrap, _distance
+from statecode.reliability._input import codebook_variable, reliability_data
 from statecode.reliability._kernels import (
     AlphaParts,
     CodeDistance,
@@ -23,7 +24,7 @@ from statecode.reliability._kernels import (
     ordinal_parts,
 )
 from statecode.reliability.results import AlphaResult, BootstrapResult, _Coded
-from statecode.table import CodingTable, ReliabilityData
+from statecode.table import ReliabilityData
 
 __all__ = ["krippendorff_alpha"]
 
@@ -172,7 +173,15 @@ def krippendorff_alpha(
     0.849
     """
     opts = _options(data, level, variable, distance, numeric_hint=domain)
-    rel = _reliability_data(data, variable, unit, coder, value, domain, opts.numeric)
+    rel = reliability_data(
+        data,
+        variable=variable,
+        unit=unit,
+        coder=coder,
+        value=value,
+        domain=domain,
+        numeric=opts.numeric,
+    )
     metric = _Metric.build(rel, opts.level, opts.distance, period, bounds)
     parts = metric.parts(rel)
     alpha = parts.alpha
@@ -237,19 +246,11 @@ def _options(
         if callable(distance) or distance is None
         else parse_option(SetDistance, distance, "distance")
     )
-    if isinstance(data, CodingTable):
-        if variable is None:
-            have = ", ".join(data.variables)
-            msg = f"a CodingTable holds several variables; choose one with variable= ({have})"
-            raise DataError(msg)
-        var = data.variable(variable)
-        if level is None and var is not None:
-            level = var.level.value
-        if var is not None and var.multi_label and dist is None:
-            dist = SetDistance.MASI
-    elif variable is not None:
-        msg = "variable= applies to a CodingTable only"
-        raise DataError(msg)
+    var = codebook_variable(data, variable)
+    if level is None and var is not None:
+        level = var.level.value
+    if var is not None and var.multi_label and dist is None:
+        dist = SetDistance.MASI
     parsed = parse_option(AlphaLevel, level or AlphaLevel.NOMINAL, "level")
     numeric = parsed in (
         AlphaLevel.INTERVAL,
@@ -258,28 +259,6 @@ def _options(
         AlphaLevel.BIPOLAR,
     )
     return _Options(parsed, dist, numeric=numeric)
-
-
-def _reliability_data(
-    data: Any,
-    variable: str | None,
-    unit: str,
-    coder: str,
-    value: str,
-    domain: Sequence[Any] | None,
-    numeric: bool,
-) -> ReliabilityData:
-    if isinstance(data, ReliabilityData):
-        return data
-    if isinstance(data, CodingTable):
-        if variable is None:  # pragma: no cover - _options refuses this first
-            msg = "choose the variable to score with variable="
-            raise DataError(msg)
-        return data.to_reliability_data(variable, domain=domain, numeric=numeric)
-    module = type(data).__module__
-    if module.startswith(("polars", "pandas")) and hasattr(data, "columns"):
-        return ReliabilityData.from_long(data, unit=unit, coder=coder, value=value, domain=domain)
-    return ReliabilityData.from_array(data, domain=domain)
 
 
 class _Metric:

@@ -1,0 +1,235 @@
+r"""Kernels of the chance-corrected agreement coefficients: numpy only.
+
+All coefficients share Gwet's (2014) frame for :math:`n` units, :math:`r` coders and
+:math:`q` categories with agreement weights :math:`w_{kl}` (identity: unweighted). With
+:math:`r_{ik}` the number of coders who put unit :math:`i` in category :math:`k`,
+:math:`r_i = \sum_k r_{ik}`, :math:`r^\star_{ik} = \sum_l w_{kl} r_{il}` and :math:`n''` the
+units with :math:`r_i \ge 2`,
+
+.. math::
+
+    p_a = \frac{1}{n''} \sum_{i: r_i \ge 2} \sum_k \frac{r_{ik} (r^\star_{ik} - 1)}
+          {r_i (r_i - 1)}, \qquad
+    \kappa = \frac{p_a - p_e}{1 - p_e}
+
+and the coefficients differ in the chance agreement :math:`p_e`. Their variance is Gwet's
+linearisation (Gwet 2008; 2014, ch. 5), conditional on the coders and for an infinite
+population of units:
+
+.. math::
+
+    v(\kappa) = \frac{1}{n (n - 1)} \sum_i (\kappa^\star_i - \kappa)^2, \quad
+    \kappa^\star_i = \frac{n}{n''} \frac{p_{a|i} - p_e [r_i \ge 2]}{1 - p_e}
+        - 2 (1 - \kappa) \frac{p_{e|i} - p_e}{1 - p_e}
+
+References
+----------
+Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of
+high agreement. British Journal of Mathematical and Statistical Psychology, 61(1), 29-48.
+https://doi.org/10.1348/000711006X126600
+Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced Analytics.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "Parts",
+    "brennan_prediger_parts",
+    "category_counts",
+    "cohen_parts",
+    "conger_parts",
+    "fleiss_parts",
+    "gwet_parts",
+    "weight_matrix",
+]
+
+Floats = NDArray[np.float64]
+Codes = NDArray[np.int32]
+
+
+class Parts(NamedTuple):
+    """A coefficient with its agreement terms and variance."""
+
+    value: float
+    observed: float
+    chance: float
+    variance: float
+    units: int
+
+
+def category_counts(codes: Codes, n_categories: int) -> Floats:
+    """:math:`r_{ik}`: coders per unit and category (units x categories)."""
+    counts = np.zeros((codes.shape[1], n_categories))
+    for k in range(n_categories):
+        counts[:, k] = np.count_nonzero(codes == k, axis=0)
+    return counts
+
+
+def weight_matrix(kind: str, scores: Floats) -> Floats:
+    r"""Agreement weights :math:`w_{kl}` on category scores (Gwet 2014, sec. 3.5).
+
+    ``identity``: :math:`[k = l]`; ``linear``: :math:`1 - |x_k - x_l| / (x_{max} - x_{min})`;
+    ``quadratic``: :math:`1 - (x_k - x_l)^2 / (x_{max} - x_{min})^2`; ``ordinal``:
+    :math:`1 - M_{kl} / \max M` with :math:`M_{kl} = \binom{|k - l| + 1}{2}` on ranks;
+    ``ratio``: :math:`1 - ((x_k - x_l)/(x_k + x_l))^2 / ((x_{max} - x_{min})/(x_{max} +
+    x_{min}))^2`. Scores are the category values when they are numbers, else their ranks.
+    """
+    q = scores.size
+    if kind == "identity" or q < 2:
+        return np.eye(q)
+    diff = scores[:, None] - scores[None, :]
+    span = scores.max() - scores.min()
+    if kind == "linear":
+        return np.asarray(1.0 - np.abs(diff) / span, dtype=np.float64)
+    if kind == "quadratic":
+        return np.asarray(1.0 - np.square(diff / span), dtype=np.float64)
+    if kind == "ordinal":
+        ranks = np.arange(q)
+        steps = np.abs(ranks[:, None] - ranks[None, :]) + 1
+        pairs = steps * (steps - 1) / 2
+        return np.asarray(1.0 - pairs / pairs.max(), dtype=np.float64)
+    if kind == "ratio":
+        total = scores[:, None] + scores[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(total == 0, 0.0, np.square(diff / total))
+        top = np.square(span / (scores.max() + scores.min()))
+        return np.asarray(1.0 - rel / top, dtype=np.float64)
+    msg = f"unknown weights {kind!r}"
+    raise ValueError(msg)
+
+
+class _Observed(NamedTuple):
+    pa: float
+    pa_i: Floats
+    r_i: Floats
+    n2: int
+
+
+def _observed(counts: Floats, weights: Floats) -> _Observed:
+    r_i = counts.sum(axis=1)
+    weighted = counts @ weights.T
+    sum_q = (counts * (weighted - 1.0)).sum(axis=1)
+    den = r_i * (r_i - 1.0)
+    two = r_i >= 2
+    pa_i = np.divide(sum_q, den, out=np.zeros_like(sum_q), where=two)
+    n2 = int(two.sum())
+    pa = float(pa_i[two].sum() / n2) if n2 else float("nan")
+    return _Observed(pa, pa_i, r_i, n2)
+
+
+def _linearised(obs: _Observed, pe: float, value: float, pe_i: Floats | None) -> float:
+    n = obs.r_i.size
+    if n < 2 or obs.n2 == 0 or pe >= 1:
+        return float("nan")
+    two = (obs.r_i >= 2).astype(np.float64)
+    terms = (n / obs.n2) * (obs.pa_i - pe * two) / (1.0 - pe)
+    if pe_i is not None:
+        terms = terms - 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe)
+    return float(np.sum(np.square(terms - value)) / (n * (n - 1)))
+
+
+def _coefficient(pa: float, pe: float) -> float:
+    return (pa - pe) / (1.0 - pe) if pe < 1 else float("nan")
+
+
+def _classification_shares(counts: Floats) -> Floats:
+    r""":math:`\pi_k`: the mean over units of each unit's share of category k."""
+    r_i = counts.sum(axis=1, keepdims=True)
+    return np.asarray((counts / r_i).mean(axis=0), dtype=np.float64)
+
+
+def fleiss_parts(counts: Floats, weights: Floats) -> Parts:
+    r"""Fleiss' kappa: :math:`p_e = \sum_{k,l} w_{kl} \pi_k \pi_l` (Fleiss 1971; Gwet 2014)."""
+    obs = _observed(counts, weights)
+    pi = _classification_shares(counts)
+    pe = float(pi @ weights @ pi)
+    value = _coefficient(obs.pa, pe)
+    pi_w = (weights @ pi + weights.T @ pi) / 2.0
+    pe_i = (counts @ pi_w) / obs.r_i
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
+
+
+def gwet_parts(counts: Floats, weights: Floats) -> Parts:
+    r"""Gwet's AC1/AC2: :math:`p_e = \frac{T_w}{q(q-1)} \sum_k \pi_k (1 - \pi_k)`."""
+    q = counts.shape[1]
+    obs = _observed(counts, weights)
+    pi = _classification_shares(counts)
+    scale = float(weights.sum()) / (q * (q - 1)) if q > 1 else float("nan")
+    pe = scale * float(pi @ (1.0 - pi))
+    value = _coefficient(obs.pa, pe)
+    pe_i = scale * (counts @ (1.0 - pi)) / obs.r_i
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
+
+
+def brennan_prediger_parts(counts: Floats, weights: Floats) -> Parts:
+    r"""Brennan & Prediger's (1981) coefficient: :math:`p_e = T_w / q^2` (uniform chance)."""
+    q = counts.shape[1]
+    obs = _observed(counts, weights)
+    pe = float(weights.sum()) / (q * q)
+    value = _coefficient(obs.pa, pe)
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, None), counts.shape[0])
+
+
+def conger_parts(codes: Codes, counts: Floats, weights: Floats) -> Parts:
+    r"""Conger's (1980) kappa: chance agreement from each coder's own marginals.
+
+    With :math:`p_{gk}` the share of coder :math:`g`'s units in category :math:`k`,
+    :math:`\bar p_k` its mean over coders and :math:`s^2_{kl}` their covariance,
+    :math:`p_e = \sum_{k,l} w_{kl} (\bar p_k \bar p_l - s^2_{kl} / r)`; the variance follows
+    Gwet (2014, sec. 5.4).
+    """
+    n, q = counts.shape
+    r = codes.shape[0]
+    obs = _observed(counts, weights)
+    by_coder = category_counts(codes.T.copy(), q)  # r x q: units each coder put in k
+    n_g = by_coder.sum(axis=1)
+    p_gk = by_coder / n_g[:, None]
+    p_mean = p_gk.mean(axis=0)
+    s2 = (p_gk.T @ p_gk - r * np.outer(p_mean, p_mean)) / (r - 1)
+    pe = float(np.sum(weights * (np.outer(p_mean, p_mean) - s2 / r)))
+    value = _coefficient(obs.pa, pe)
+    rated = (codes >= 0).T.astype(np.float64)  # n x r: epsilon_ig
+    lam = np.zeros((n, r))
+    share = (n_g / n)[None, :]
+    for k in range(q):
+        lam_k = np.zeros((n, r))
+        for ell in range(q):
+            if weights[k, ell] == 0:
+                continue
+            chose = np.equal(codes.T, ell).astype(np.float64)
+            lam_k += weights[k, ell] * (chose - (rated - share) * p_gk[:, ell][None, :])
+        lam_k *= (n / n_g)[None, :]
+        lam += lam_k * (r * p_gk[:, k].mean() - p_gk[:, k][None, :])
+    pe_i = lam.sum(axis=1) / (r * (r - 1))
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), n)
+
+
+def cohen_parts(table: Floats, weights: Floats) -> Parts:
+    r"""Cohen's (weighted) kappa from a two-coder contingency table.
+
+    :math:`p_o = \sum w_{kl} p_{kl}`, :math:`p_e = \sum w_{kl} p_{k\cdot} p_{\cdot l}`; the
+    large-sample variance of Fleiss, Cohen & Everitt (1969):
+
+    .. math::
+
+        v = \frac{\sum_{k,l} p_{kl} [w_{kl} - (\bar w_{k\cdot} + \bar w_{\cdot l})(1 - \kappa)]^2
+            - [\kappa - p_e (1 - \kappa)]^2}{n (1 - p_e)^2}
+    """
+    n = float(table.sum())
+    p = table / n
+    rows = p.sum(axis=1)
+    cols = p.sum(axis=0)
+    po = float(np.sum(weights * p))
+    pe = float(rows @ weights @ cols)
+    value = _coefficient(po, pe)
+    w_row = weights @ cols  # w-bar_k. = sum_l p_.l w_kl
+    w_col = rows @ weights  # w-bar_.l = sum_k p_k. w_kl
+    inner = weights - (w_row[:, None] + w_col[None, :]) * (1.0 - value)
+    numerator = float(np.sum(p * np.square(inner))) - (value - pe * (1.0 - value)) ** 2
+    variance = numerator / (n * (1.0 - pe) ** 2) if pe < 1 else float("nan")
+    return Parts(value, po, pe, variance, int(n))

@@ -1,0 +1,54 @@
+"""The one way user data reach the reliability functions: as ReliabilityData."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from statecode.codebook import Variable
+from statecode.exceptions import DataError
+from statecode.table import CodingTable, ReliabilityData
+
+__all__ = ["codebook_variable", "reliability_data"]
+
+
+def codebook_variable(data: Any, variable: str | None) -> Variable | None:
+    """The codebook variable scored, for a CodingTable (which needs ``variable=``)."""
+    if isinstance(data, CodingTable):
+        if variable is None:
+            have = ", ".join(data.variables)
+            msg = f"a CodingTable holds several variables; choose one with variable= ({have})"
+            raise DataError(msg)
+        return data.variable(variable)
+    if variable is not None:
+        msg = "variable= applies to a CodingTable only"
+        raise DataError(msg)
+    return None
+
+
+def reliability_data(
+    data: Any,
+    *,
+    variable: str | None = None,
+    unit: str = "unit",
+    coder: str = "coder",
+    value: str = "value",
+    domain: Sequence[Any] | None = None,
+    numeric: bool = False,
+) -> ReliabilityData:
+    """Turn any accepted input into coders x units codes.
+
+    Accepted: ReliabilityData; a CodingTable with ``variable``; a polars or pandas DataFrame in
+    long layout (columns ``unit``, ``coder``, ``value``); a 2-D array-like (coders x units).
+    """
+    if isinstance(data, ReliabilityData):
+        return data
+    if isinstance(data, CodingTable):
+        if variable is None:
+            msg = "choose the variable to score with variable="
+            raise DataError(msg)
+        return data.to_reliability_data(variable, domain=domain, numeric=numeric)
+    module = type(data).__module__
+    if module.startswith(("polars", "pandas")) and hasattr(data, "columns"):
+        return ReliabilityData.from_long(data, unit=unit, coder=coder, value=value, domain=domain)
+    return ReliabilityData.from_array(data, domain=domain)
