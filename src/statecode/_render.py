@@ -6,6 +6,7 @@ Rounding and layout happen here and nowhere else.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import math
@@ -13,16 +14,24 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+import polars as pl
+
 from statecode.codebook import Codebook, Variable
-from statecode.reliability.results import AlphaResult
+from statecode.reliability.results import AgreementResult, AlphaResult
 
 __all__ = [
+    "agreement_to_text",
     "alpha_to_csv",
     "alpha_to_json",
     "alpha_to_markdown",
     "alpha_to_text",
     "codebook_to_markdown",
     "codebook_to_text",
+    "report_to_csv",
+    "report_to_html",
+    "report_to_json",
+    "report_to_markdown",
+    "report_to_text",
     "text_table",
 ]
 
@@ -265,3 +274,148 @@ def alpha_to_markdown(results: Sequence[AlphaResult]) -> str:
     out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
     return "\n".join(out) + "\n\n" + "\n".join(f"- {line}" for line in _footer(results)) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# the reliability report and single coefficients
+
+
+def _report_cells(table: pl.DataFrame) -> tuple[list[str], list[list[str]], list[str]]:
+    """Headers, rows and notes of a report for people: each interval in its value's cell."""
+    ids = [c for c in table.columns if c in ("Variable", "Level", "n_Units", "n_Coders")]
+    group = [c for c in table.columns[:1] if c not in ids and c != "n_Categories"]
+    values = [
+        c
+        for c in table.columns
+        if c not in (*ids, *group, "n_Categories", "Verdict", "Notes") and "_CI_" not in c
+    ]
+    headers = [*group, *ids, *values, "Verdict"]
+    rows, notes = [], []
+    for row in table.iter_rows(named=True):
+        cells = [str(row[c]) for c in (*group, *ids)]
+        for column in values:
+            cell = _fmt(row[column])
+            low, high = row.get(f"{column}_CI_low"), row.get(f"{column}_CI_high")
+            if low is not None and high is not None:
+                cell += f" [{_fmt(low)}, {_fmt(high)}]"
+            cells.append(cell)
+        cells.append(str(row["Verdict"]))
+        rows.append(cells)
+        if row.get("Notes"):
+            prefix = f"{row[group[0]]}, " if group else ""
+            notes.append(f"{prefix}{row['Variable']}: {row['Notes']}")
+    return headers, rows, notes
+
+
+_REPORT_FOOTER = (
+    "Verdict from Krippendorff's alpha: reliable if >= .800, tentative if .667 to .800. "
+    "Intervals in brackets: bootstrap for alpha, analytic (Gwet; Fleiss, Cohen & Everitt) "
+    "for the kappa family."
+)
+
+
+def report_to_text(table: pl.DataFrame) -> str:
+    """The report as a plain-text table, intervals in brackets, notes below."""
+    headers, rows, notes = _report_cells(table)
+    lines = [text_table(headers, rows), "", _REPORT_FOOTER, *notes]
+    return "\n".join(lines) + "\n"
+
+
+def report_to_markdown(table: pl.DataFrame) -> str:
+    """The report as a Markdown table, intervals in brackets, notes as a list."""
+    headers, rows, notes = _report_cells(table)
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
+    out += ["", _REPORT_FOOTER, *[f"- {n}" for n in notes]]
+    return "\n".join(out) + "\n"
+
+
+def report_to_json(table: pl.DataFrame) -> str:
+    """The report as a JSON array of row objects (full precision, null where undefined)."""
+    return json.dumps(table.to_dicts(), indent=2, ensure_ascii=False) + "\n"
+
+
+def report_to_csv(table: pl.DataFrame) -> str:
+    """The report as CSV with tidycomm's column names (full precision)."""
+    return table.write_csv()
+
+
+_HTML_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse;font-size:.9rem;margin:1rem 0}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}
+th{background:#f3f3f3}td.text{text-align:left}
+.reliable{background:#e6f4ea}.tentative{background:#fff4e0}.unreliable{background:#fde8e8}
+.figures{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
+.figures svg{max-width:100%;height:auto}
+.notes{font-size:.85rem;color:#555}
+"""
+
+
+def report_to_html(
+    table: pl.DataFrame,
+    *,
+    title: str,
+    overview_svg: str,
+    variable_svgs: Sequence[tuple[str, str]],
+) -> str:
+    """One self-contained HTML page: the table, the interval plot, a heatmap per variable.
+
+    The figures are inline SVG; the page loads nothing from anywhere.
+    """
+    headers, rows, notes = _report_cells(table)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    text_columns = {i for i, h in enumerate(headers) if h in ("Variable", "Level")} | (
+        {0} if headers[0] not in ("Variable", "n_Units") else set()
+    )
+    body = []
+    for row in rows:
+        verdict = row[-1]
+        cells = "".join(
+            f'<td class="text">{html.escape(c)}</td>'
+            if i in text_columns
+            else f"<td>{html.escape(c)}</td>"
+            for i, c in enumerate(row[:-1])
+        )
+        body.append(
+            f'<tr>{cells}<td class="{html.escape(verdict)}">{html.escape(verdict)}</td></tr>'
+        )
+    sections = [
+        f'<section><h3>{html.escape(name)}</h3><div class="figures">{svg}</div></section>'
+        for name, svg in variable_svgs
+    ]
+    note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_HTML_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<p class="notes">{html.escape(_REPORT_FOOTER)}</p><ul class="notes">{note_items}</ul>'
+        f'<h2>Alpha and its interval</h2><div class="figures">{overview_svg}</div>'
+        f"<h2>Coincidences per variable</h2>{''.join(sections)}"
+        "</body></html>\n"
+    )
+
+
+def agreement_to_text(results: Sequence[AgreementResult]) -> str:
+    """One coefficient per variable: value, interval, standard error, counts."""
+    headers = ["variable", "coefficient", "value", "CI", "se", "units", "dropped", "coders"]
+    rows = []
+    for r in results:
+        ci = f"{_fmt(r.ci[0])} .. {_fmt(r.ci[1])}" if r.ci else ""
+        se = _fmt(r.se) if r.se is not None else ""
+        rows.append(
+            [
+                r.variable or "",
+                r.coefficient,
+                _fmt(r.value),
+                ci,
+                se,
+                str(r.units),
+                str(r.units_dropped),
+                str(r.coders),
+            ]
+        )
+    notes = sorted({f"{r.coefficient}: {r.method}; missing values: {r.missing}" for r in results})
+    reasons = [f"{r.variable}: undefined: {r.reason}" for r in results if r.reason]
+    return text_table(headers, rows) + "\n\n" + "\n".join([*notes, *reasons]) + "\n"

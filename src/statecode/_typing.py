@@ -73,6 +73,21 @@ class FleissVariant(enum.StrEnum):
     CONGER = "conger"
 
 
+class CoefficientName(enum.StrEnum):
+    """Short names of the coefficients, as the CLI and the report take them."""
+
+    ALPHA = "alpha"
+    PERCENT = "percent"
+    HOLSTI = "holsti"
+    COHEN = "cohen"
+    SCOTT = "scott"
+    FLEISS = "fleiss"
+    CONGER = "conger"
+    BP = "bp"
+    AC1 = "ac1"
+    AC2 = "ac2"
+
+
 class OutputFormat(enum.StrEnum):
     """Formats the CLI prints results in."""
 

@@ -7,35 +7,57 @@ exit code 1; usage errors (an unknown option) with exit code 2. No tracebacks fo
 from __future__ import annotations
 
 import contextlib
+import enum
 import functools
+import json
 import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
+import polars as pl
 import typer
 
+from statecode import _plots
 from statecode._render import (
+    agreement_to_text,
     alpha_to_csv,
     alpha_to_json,
     alpha_to_markdown,
     alpha_to_text,
     codebook_to_markdown,
     codebook_to_text,
+    report_to_csv,
+    report_to_html,
+    report_to_json,
+    report_to_markdown,
+    report_to_text,
+    text_table,
 )
 from statecode._typing import (
     AlphaLevel,
     BootstrapMethod,
     CodebookFormat,
+    CoefficientName,
     OutputFormat,
     SetDistance,
+    Weights,
 )
-from statecode.exceptions import DegenerateDataWarning, StatecodeError, _ProblemsError
+from statecode.exceptions import DataError, DegenerateDataWarning, StatecodeError, _ProblemsError
 from statecode.io import codebook_to_toml, read_codebook, shipped_codebooks
 from statecode.io._atomic import write_text_atomic
-from statecode.io._tabular import DEFAULT_MISSING, read_codings
-from statecode.reliability import AlphaResult, krippendorff_alpha
+from statecode.io._tabular import DEFAULT_MISSING, read_codings, read_table
+from statecode.reliability import (
+    AgreementResult,
+    AlphaResult,
+    _agreement,
+    krippendorff_alpha,
+    leave_one_coder_out,
+    pairwise_agreement,
+    reliability_report,
+)
+from statecode.table import CodingTable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -224,6 +246,267 @@ def alpha(
         OutputFormat.MARKDOWN: alpha_to_markdown,
     }
     _emit(renderers[output_format](results), output)
+
+
+class ReportFormat(enum.StrEnum):
+    """Formats of ``statecode report``."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+def _groups(frame: pl.DataFrame, unit: str, by: str) -> dict[str, str]:
+    if by not in frame.columns:
+        msg = f"column {by!r} (--by) is not in the file (columns: {', '.join(frame.columns)})"
+        raise DataError(msg)
+    pairs = frame.select(pl.col(unit).cast(pl.String), pl.col(by).cast(pl.String)).unique()
+    counts = pairs.group_by(unit).len().filter(pl.col("len") > 1)
+    if counts.height:
+        shown = ", ".join(repr(u) for u in counts[unit].head(5).to_list())
+        msg = f"--by {by}: unit(s) {shown} belong to more than one group; give each unit one"
+        raise DataError(msg)
+    return dict(pairs.iter_rows())
+
+
+def _load(
+    data: Path,
+    *,
+    codebook: str | None,
+    variable: list[str] | None,
+    unit: str,
+    coder: str,
+    missing: list[str] | None,
+    separator: str,
+    by: str | None = None,
+) -> tuple[CodingTable, dict[str, str] | None]:
+    cb = read_codebook(codebook) if codebook is not None else None
+    markers = DEFAULT_MISSING if missing is None else missing
+    frame, first = read_table(data, missing=markers)
+    groups = _groups(frame, unit, by) if by else None
+    table = CodingTable.from_frame(
+        frame.drop(by) if by else frame,
+        unit=unit,
+        coder=coder,
+        variables=variable or None,
+        codebook=cb,
+        separator=separator,
+        source=str(data),
+        first_row=first,
+    )
+    return table, groups
+
+
+DataArg = Annotated[Path, typer.Argument(help="Coded data: .csv, .tsv, .parquet or .jsonl.")]
+CodebookOpt = Annotated[
+    str | None, typer.Option(help="Codebook file or shipped name; values are checked against it.")
+]
+VariableOpt = Annotated[
+    list[str] | None, typer.Option("--variable", help="Variable column to score (repeatable).")
+]
+UnitOpt = Annotated[str, typer.Option(help="Name of the unit id column.")]
+CoderOpt = Annotated[str, typer.Option(help="Name of the coder id column.")]
+MissingOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="Cell text meaning missing (repeatable; default: empty, NA, NaN, .)."),
+]
+SeparatorOpt = Annotated[str, typer.Option(help="Separator of codes in multi-label cells.")]
+
+
+@app.command("report", short_help="The reliability report of every variable.")
+@user_errors
+def report(
+    data: DataArg,
+    codebook: CodebookOpt = None,
+    coefficients: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated: alpha,percent,holsti,cohen,scott,fleiss,conger,"
+            "bp,ac1,ac2, or all."
+        ),
+    ] = "percent,holsti,alpha",
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates of alpha.", min=0)] = 0,
+    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap.")] = None,
+    method: Annotated[
+        BootstrapMethod, typer.Option(help="Bootstrap method.")
+    ] = BootstrapMethod.UNITS,
+    by: Annotated[
+        str | None, typer.Option(help="Column grouping the units; one report row per group.")
+    ] = None,
+    variable: VariableOpt = None,
+    unit: UnitOpt = "unit",
+    coder: CoderOpt = "coder",
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.TABLE,
+    output: OutputOpt = None,
+    plots: Annotated[
+        Path | None, typer.Option(help="Also write every figure as PNG and SVG to this folder.")
+    ] = None,
+) -> None:
+    """Score every variable with the chosen coefficients, with intervals and a verdict."""
+    table, groups = _load(
+        data,
+        codebook=codebook,
+        variable=variable,
+        unit=unit,
+        coder=coder,
+        missing=missing,
+        separator=separator,
+        by=by,
+    )
+    if output_format is ReportFormat.HTML or plots is not None:
+        _plots.require_matplotlib()  # fail before the work, with what to install
+    result = reliability_report(
+        table,
+        coefficients=coefficients,
+        bootstrap=bootstrap,
+        seed=seed,
+        method=method,
+        by=groups,
+        by_name=by or "Group",
+    )
+    names = _row_names(result.table, by)
+    if plots is not None:
+        _plots.save_report_figures(result.alphas, names, plots)
+    if output_format is ReportFormat.HTML:
+        overview = _plots.figure_svg(_plots.alpha_interval_figure(result.alphas, names))
+        per_variable = [
+            (name, _plots.figure_svg(_plots.coincidence_figure(alpha, name)))
+            for name, alpha in zip(names, result.alphas, strict=True)
+        ]
+        text = report_to_html(
+            result.table,
+            title=f"Reliability report: {data.name}",
+            overview_svg=overview,
+            variable_svgs=per_variable,
+        )
+    else:
+        renderers = {
+            ReportFormat.TABLE: report_to_text,
+            ReportFormat.JSON: report_to_json,
+            ReportFormat.CSV: report_to_csv,
+            ReportFormat.MARKDOWN: report_to_markdown,
+        }
+        text = renderers[output_format](result.table)
+    _emit(text, output)
+
+
+def _row_names(table: pl.DataFrame, by: str | None) -> list[str]:
+    if by:
+        return [f"{g} / {v}" for g, v in table.select(by, "Variable").iter_rows()]
+    return table["Variable"].to_list()
+
+
+_COEFFICIENT_FUNCTIONS: dict[CoefficientName, Callable[..., AgreementResult]] = {
+    CoefficientName.PERCENT: _agreement.percent_agreement,
+    CoefficientName.HOLSTI: _agreement.holsti,
+    CoefficientName.COHEN: _agreement.cohen_kappa,
+    CoefficientName.SCOTT: _agreement.scott_pi,
+    CoefficientName.FLEISS: _agreement.fleiss_kappa,
+    CoefficientName.BP: _agreement.brennan_prediger,
+    CoefficientName.AC1: _agreement.gwet_ac1,
+    CoefficientName.AC2: _agreement.gwet_ac2,
+}
+
+
+@app.command("agreement", short_help="One agreement coefficient with its interval.")
+@user_errors
+def agreement(
+    data: DataArg,
+    coefficient: Annotated[
+        CoefficientName, typer.Option(help="The coefficient.")
+    ] = CoefficientName.FLEISS,
+    weights: Annotated[
+        Weights | None, typer.Option(help="Agreement weights (kappa family, AC2).")
+    ] = None,
+    codebook: CodebookOpt = None,
+    variable: VariableOpt = None,
+    unit: UnitOpt = "unit",
+    coder: CoderOpt = "coder",
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format (table or json).")
+    ] = OutputFormat.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """Print one coefficient per variable with its interval, standard error and counts."""
+    table, _ = _load(
+        data,
+        codebook=codebook,
+        variable=variable,
+        unit=unit,
+        coder=coder,
+        missing=missing,
+        separator=separator,
+    )
+    results: list[AgreementResult] = []
+    for name in table.variables:
+        options: dict[str, Any] = {"variable": name}
+        if weights is not None:
+            options["weights"] = weights
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            if coefficient is CoefficientName.ALPHA:
+                msg = "use `statecode alpha` for Krippendorff's alpha"
+                raise typer.BadParameter(msg)
+            if coefficient is CoefficientName.CONGER:
+                results.append(_agreement.fleiss_kappa(table, variant="conger", **options))
+            else:
+                results.append(_COEFFICIENT_FUNCTIONS[coefficient](table, **options))
+    if output_format is OutputFormat.JSON:
+        _emit(json.dumps([r.to_dict() for r in results], indent=2) + "\n", output)
+    else:
+        _emit(agreement_to_text(results), output)
+
+
+@app.command("coders", short_help="Pairwise coder agreement and leave-one-out alphas.")
+@user_errors
+def coders(
+    data: DataArg,
+    coefficient: Annotated[
+        CoefficientName, typer.Option(help="Coefficient of the pairwise matrix.")
+    ] = CoefficientName.ALPHA,
+    codebook: CodebookOpt = None,
+    variable: VariableOpt = None,
+    unit: UnitOpt = "unit",
+    coder: CoderOpt = "coder",
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+    output: OutputOpt = None,
+) -> None:
+    """Per variable: a coder x coder agreement matrix and alpha without each coder."""
+    table, _ = _load(
+        data,
+        codebook=codebook,
+        variable=variable,
+        unit=unit,
+        coder=coder,
+        missing=missing,
+        separator=separator,
+    )
+    parts = []
+    for name in table.variables:
+        matrix = pairwise_agreement(table, variable=name, coefficient=coefficient)
+        loo = leave_one_coder_out(table, variable=name)
+        parts.append(f"{name}: pairwise {coefficient.value}")
+        parts.append(_frame_text(matrix))
+        parts.append(f"{name}: alpha without each coder (change > 0: the coder lowers alpha)")
+        parts.append(_frame_text(loo))
+    _emit("\n\n".join(parts) + "\n", output)
+
+
+def _frame_text(frame: pl.DataFrame) -> str:
+    rows = [
+        [f"{v:.3f}" if isinstance(v, float) else ("" if v is None else str(v)) for v in row]
+        for row in frame.iter_rows()
+    ]
+    return text_table(frame.columns, rows)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ __all__ = [
     "DataError",
     "DegenerateDataWarning",
     "InputFileError",
+    "MissingExtraError",
     "Problem",
     "StatecodeError",
     "StatecodeWarning",
@@ -86,3 +87,7 @@ class DegenerateDataWarning(StatecodeWarning):
 
 class InputFileError(StatecodeError, OSError):
     """A file cannot be found, read or written, or its format is not known."""
+
+
+class MissingExtraError(StatecodeError, ImportError):
+    """An optional dependency is not installed; the message says what to install."""

@@ -150,6 +150,21 @@ class ReliabilityData:
             return False
         return bool(self.labels) and all(isinstance(v, frozenset) for v in self.labels)
 
+    def select_coders(self, rows: Sequence[int]) -> ReliabilityData:
+        """The same data for some coders only (rows in array order)."""
+        index = list(rows)
+        coders = [self.coders[i] for i in index]
+        if self._codes is None:
+            return ReliabilityData(None, None, None, self.units, coders, floats=self._source[index])
+        return ReliabilityData(
+            self._codes[index],
+            self._labels,
+            self._numbers,
+            self.units,
+            coders,
+            floats=None if self._floats is None else self._floats[index],
+        )
+
     def valid(self) -> NDArray[np.bool_]:
         """Where a value is present."""
         if self._codes is not None:

@@ -11,13 +11,20 @@ from statecode.reliability._agreement import (
     scott_pi,
 )
 from statecode.reliability._alpha import krippendorff_alpha
+from statecode.reliability._diagnostics import (
+    leave_one_coder_out,
+    pairwise_agreement,
+    unit_disagreement,
+)
 from statecode.reliability._distance import jaccard_distance, masi_distance
+from statecode.reliability._report import ReliabilityReport, reliability_report
 from statecode.reliability.results import AgreementResult, AlphaResult, BootstrapResult
 
 __all__ = [
     "AgreementResult",
     "AlphaResult",
     "BootstrapResult",
+    "ReliabilityReport",
     "brennan_prediger",
     "cohen_kappa",
     "fleiss_kappa",
@@ -26,7 +33,11 @@ __all__ = [
     "holsti",
     "jaccard_distance",
     "krippendorff_alpha",
+    "leave_one_coder_out",
     "masi_distance",
+    "pairwise_agreement",
     "percent_agreement",
+    "reliability_report",
     "scott_pi",
+    "unit_disagreement",
 ]

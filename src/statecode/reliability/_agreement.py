@@ -53,9 +53,11 @@ class _Data:
         coder: str,
         value: str,
         domain: Sequence[Any] | None,
+        *,
+        sets: bool = False,
     ) -> None:
         var = codebook_variable(data, variable)
-        if var is not None and var.multi_label:
+        if var is not None and var.multi_label and not sets:
             msg = (
                 f"{variable!r} is multi-label (sets of codes); kappa-type coefficients need one "
                 "code per unit: use krippendorff_alpha with distance='masi' or 'jaccard'"
@@ -599,6 +601,7 @@ def percent_agreement(
 
     Notes
     -----
+    Set-valued (multi-label) codes agree when the sets are equal.
     Only units with two or more values count; the others are in ``units_dropped``. Percent
     agreement has no standard error in the literature that is independent of a chance model,
     so ``se`` and ``ci`` are None.
@@ -609,7 +612,7 @@ def percent_agreement(
     0.6666666666666666
     """
     chosen = parse_option(AgreementMethod, method, "method")
-    prepared = _Data(data, variable, unit, coder, value, domain)
+    prepared = _Data(data, variable, unit, coder, value, domain, sets=True)
     counts = ak.category_counts(prepared.codes, prepared.q)
     r_i = counts.sum(axis=1)
     two = r_i >= 2
@@ -673,7 +676,7 @@ def holsti(
     >>> holsti([[1, 2, 3, 1], [1, 2, 3, 2], [1, 2, 2, 2]]).value
     0.6666666666666666
     """
-    prepared = _Data(data, variable, unit, coder, value, domain)
+    prepared = _Data(data, variable, unit, coder, value, domain, sets=True)
     codes = prepared.codes
     ratios = []
     for i in range(prepared.coders - 1):

@@ -196,14 +196,18 @@ class AlphaResult:
         if self._coded is None:
             msg = "this result carries no coded data to derive tables from"
             raise DataError(msg)
-        if self._coded.data.n_values > _MAX_COINCIDENCE_VALUES:
+        return self._coded
+
+    def _tabulable(self) -> _Coded:
+        coded = self._coded_data()
+        if coded.data.n_values > _MAX_COINCIDENCE_VALUES:
             msg = (
-                f"the data hold {self._coded.data.n_values:,} distinct values; a coincidence "
+                f"the data hold {coded.data.n_values:,} distinct values; a coincidence "
                 f"table of that size is not shown (limit {_MAX_COINCIDENCE_VALUES:,}): bin the "
                 "values first"
             )
             raise DataError(msg)
-        return self._coded
+        return coded
 
     @functools.cached_property
     def _matrices(
@@ -215,7 +219,7 @@ class AlphaResult:
             value_counts,
         )
 
-        coded = self._coded_data()
+        coded = self._tabulable()
         size = len(coded.labels)
         observed = coincidence_matrix(coded.codes, size)
         # n_c counted, not summed from the matrix, so the counts are exact integers
@@ -227,7 +231,7 @@ class AlphaResult:
         return observed, expected, delta, n_c
 
     def _labelled(self, matrix: NDArray[np.float64]) -> pl.DataFrame:
-        names = [_label(v) for v in self._coded_data().labels]
+        names = [_label(v) for v in self._tabulable().labels]
         columns: dict[str, Any] = {"value": names}
         columns.update({name: matrix[:, i] for i, name in enumerate(names)})
         return pl.DataFrame(columns, strict=False)
@@ -252,7 +256,7 @@ class AlphaResult:
         most often, and ``confusions``, how often (:math:`o_{ck}`).
         """
         observed, _, delta, n_c = self._matrices
-        labels = [_label(v) for v in self._coded_data().labels]
+        labels = [_label(v) for v in self._tabulable().labels]
         n = n_c.sum()
         agree = np.diag(observed)
         with np.errstate(divide="ignore", invalid="ignore"):

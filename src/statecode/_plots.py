@@ -1,0 +1,117 @@
+"""Figures of the reliability report, drawn with matplotlib (the optional ``plot`` extra).
+
+Figures are built on :class:`matplotlib.figure.Figure` directly, without pyplot, so drawing
+never touches global state or needs a display.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from statecode.exceptions import MissingExtraError
+from statecode.reliability.results import RELIABLE, TENTATIVE, AlphaResult
+
+__all__ = [
+    "alpha_interval_figure",
+    "coincidence_figure",
+    "figure_svg",
+    "require_matplotlib",
+    "save_report_figures",
+]
+
+
+def require_matplotlib() -> Any:
+    """Import matplotlib's Figure class, or say exactly what to install."""
+    try:
+        from matplotlib.figure import Figure  # noqa: PLC0415
+    except ImportError as exc:
+        msg = (
+            "figures need matplotlib, which is not installed: "
+            "pip install 'statecode[plot]' (or pip install matplotlib)"
+        )
+        raise MissingExtraError(msg) from exc
+    return Figure
+
+
+def coincidence_figure(result: AlphaResult, title: str) -> Any:
+    """A heatmap of the coincidence matrix: agreement on the diagonal, confusions off it."""
+    figure_class = require_matplotlib()
+    table = result.coincidences
+    labels = table["value"].to_list()
+    matrix = table.drop("value").to_numpy()
+    size = max(3.0, 0.45 * len(labels) + 2.0)
+    fig = figure_class(figsize=(size + 1.0, size), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_title(f"{title}: coincidences", fontsize=10)
+    if len(labels) <= 12:
+        top = matrix.max() if matrix.size else 0
+        for (i, j), value in np.ndenumerate(matrix):
+            if value:
+                colour = "white" if value > top / 2 else "black"
+                ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7, color=colour)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
+
+def alpha_interval_figure(results: Sequence[AlphaResult], names: Sequence[str]) -> Any:
+    """Alpha per variable with its bootstrap interval, and lines at .667 and .800."""
+    figure_class = require_matplotlib()
+    height = max(2.0, 0.45 * len(results) + 1.2)
+    fig = figure_class(figsize=(7.0, height), layout="constrained")
+    ax = fig.add_subplot()
+    positions = np.arange(len(results))[::-1]
+    for y, result in zip(positions, results, strict=True):
+        if np.isnan(result.alpha):
+            ax.text(0.0, y, "undefined", va="center", fontsize=8, color="grey")
+            continue
+        if result.ci is not None:
+            ax.plot([result.ci[0], result.ci[1]], [y, y], color="tab:blue", linewidth=2)
+        ax.plot([result.alpha], [y], "o", color="tab:blue")
+    ax.axvline(TENTATIVE, color="tab:orange", linestyle="--", linewidth=1, label=".667")
+    ax.axvline(RELIABLE, color="tab:green", linestyle="--", linewidth=1, label=".800")
+    ax.set_yticks(positions, list(names), fontsize=8)
+    lows = [r.ci[0] for r in results if r.ci is not None and not np.isnan(r.ci[0])]
+    ax.set_xlim(min([0.0, *lows]) - 0.05, 1.05)
+    ax.set_xlabel("Krippendorff's alpha")
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    return fig
+
+
+def figure_svg(fig: Any) -> str:
+    """The figure as an SVG element to put inside HTML (no XML prolog)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    return re.sub(r"^.*?(<svg)", r"\1", text, count=1, flags=re.DOTALL)
+
+
+def save_report_figures(
+    results: Sequence[AlphaResult], names: Sequence[str], directory: Path
+) -> list[Path]:
+    """Write every report figure as PNG and SVG into ``directory``; return the paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    figures = {"alpha_intervals": alpha_interval_figure(results, names)}
+    for name, result in zip(names, results, strict=True):
+        figures[f"coincidences_{_slug(name)}"] = coincidence_figure(result, name)
+    written = []
+    for stem, fig in figures.items():
+        for suffix in ("png", "svg"):
+            path = directory / f"{stem}.{suffix}"
+            # no timestamps in the files: the same data give the same figures
+            metadata = {"Date": None} if suffix == "svg" else {"Software": None}
+            fig.savefig(path, format=suffix, dpi=150, metadata=metadata)
+            written.append(path)
+    return written
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "variable"

@@ -1,0 +1,331 @@
+"""The reliability report: every variable, every chosen coefficient, one table."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import polars as pl
+
+from statecode._typing import CoefficientName, parse_option
+from statecode.codebook import Codebook, Level, Variable
+from statecode.exceptions import DataError, DegenerateDataWarning
+from statecode.reliability import _agreement
+from statecode.reliability._alpha import krippendorff_alpha
+from statecode.reliability.results import AgreementResult, AlphaResult
+from statecode.table import CodingTable
+
+__all__ = ["DEFAULT_COEFFICIENTS", "ReliabilityReport", "reliability_report"]
+
+#: What the report shows unless asked otherwise: tidycomm's defaults.
+DEFAULT_COEFFICIENTS = (CoefficientName.PERCENT, CoefficientName.HOLSTI, CoefficientName.ALPHA)
+
+#: Column names, as R's tidycomm ``test_icr`` has them (plus statecode's additions).
+COLUMNS = {
+    CoefficientName.PERCENT: "Agreement",
+    CoefficientName.HOLSTI: "Holstis_CR",
+    CoefficientName.ALPHA: "Krippendorffs_Alpha",
+    CoefficientName.COHEN: "Cohens_Kappa",
+    CoefficientName.SCOTT: "Scotts_Pi",
+    CoefficientName.FLEISS: "Fleiss_Kappa",
+    CoefficientName.CONGER: "Congers_Kappa",
+    CoefficientName.BP: "Brennan_Predigers_Kappa",
+    CoefficientName.AC1: "Gwets_AC1",
+    CoefficientName.AC2: "Gwets_AC2",
+}
+_NEEDS_SINGLE_CODES = frozenset(COLUMNS) - {
+    CoefficientName.PERCENT,
+    CoefficientName.HOLSTI,
+    CoefficientName.ALPHA,
+}
+_AC2_WEIGHTS = {Level.ORDINAL: "ordinal", Level.INTERVAL: "quadratic", Level.RATIO: "ratio"}
+
+
+@attrs.frozen(eq=False)
+class ReliabilityReport:
+    """The report table and the results behind it.
+
+    Attributes
+    ----------
+    table : polars.DataFrame
+        One row per variable (and group): tidycomm's columns ``Variable``, ``n_Units``,
+        ``n_Coders``, ``n_Categories``, ``Level``, then one column per coefficient
+        (``Agreement``, ``Holstis_CR``, ``Krippendorffs_Alpha``, ...) with ``_CI_low`` and
+        ``_CI_high`` columns where an interval exists, ``Verdict`` (from alpha) and ``Notes``.
+    alphas : tuple of AlphaResult
+        Alpha of every row (for figures and detail), in row order.
+    details : tuple of dict
+        Per row, every coefficient's full result by short name.
+    """
+
+    table: pl.DataFrame
+    alphas: tuple[AlphaResult, ...]
+    details: tuple[Mapping[str, AgreementResult | AlphaResult], ...]
+
+
+def _parse_coefficients(
+    coefficients: Iterable[CoefficientName | str] | str,
+) -> tuple[CoefficientName, ...]:
+    if isinstance(coefficients, str):
+        if coefficients.strip().lower() == "all":
+            return tuple(COLUMNS)
+        coefficients = [c for c in coefficients.split(",") if c.strip()]
+    chosen = {
+        parse_option(CoefficientName, c.strip() if isinstance(c, str) else c, "coefficients")
+        for c in coefficients
+    }
+    # columns in tidycomm's order, whatever order they were asked in
+    return tuple(c for c in COLUMNS if c in chosen)
+
+
+def reliability_report(
+    table: CodingTable,
+    *,
+    codebook: Codebook | None = None,
+    variables: Sequence[str] | None = None,
+    coefficients: Iterable[CoefficientName | str] | str = DEFAULT_COEFFICIENTS,
+    bootstrap: int = 0,
+    seed: int | None = None,
+    method: str = "units",
+    confidence: float = 0.95,
+    by: Mapping[str, str] | None = None,
+    by_name: str = "Group",
+) -> ReliabilityReport:
+    """Score every variable with every chosen coefficient.
+
+    Parameters
+    ----------
+    table : CodingTable
+        The codings.
+    codebook : Codebook, optional
+        Defaults to the table's codebook. It gives each variable's level, categories and
+        whether it is multi-label.
+    variables : sequence of str, optional
+        Variables to report (default: all in the table).
+    coefficients : sequence of str, or str
+        Short names (``alpha``, ``percent``, ``holsti``, ``cohen``, ``scott``, ``fleiss``,
+        ``conger``, ``bp``, ``ac1``, ``ac2``), a comma-separated string, or ``"all"``.
+        Default: ``percent``, ``holsti``, ``alpha`` (tidycomm's defaults).
+    bootstrap, seed, method, confidence
+        Bootstrap of alpha (see :func:`~statecode.krippendorff_alpha`); ``confidence`` also
+        sets the level of the analytic intervals of the kappa-type coefficients.
+    by : mapping of unit to group, optional
+        Report each group of units separately (e.g. each account of an event).
+    by_name : str
+        Name of the group column.
+
+    Returns
+    -------
+    ReliabilityReport
+
+    Notes
+    -----
+    ``Agreement`` is the share of units on which all coders agree, as in tidycomm; the
+    pairwise percent agreement is :func:`~statecode.percent_agreement`. Kappa-type
+    coefficients are unweighted, except Gwet's AC2, weighted by level (ordinal weights for
+    ordinal, quadratic for interval, ratio for ratio variables). Multi-label variables get
+    percent agreement, Holsti and alpha (MASI distance) only: the kappa-type coefficients
+    need one code per unit (``Notes`` says so). Cohen's kappa and Scott's pi need exactly two
+    coders. ``Verdict`` applies Krippendorff's thresholds to alpha: reliable from .800,
+    tentative from .667.
+
+    References
+    ----------
+    Unkel, J., Fröhlich, T. & Knoll, J. tidycomm: Data Modification and Analysis for
+    Communication Research (R package), ``test_icr``.
+    """
+    chosen = _parse_coefficients(coefficients)
+    codebook = codebook if codebook is not None else table.codebook
+    names = list(variables) if variables is not None else list(table.variables)
+    groups = _groups(table, by)
+    rows: list[dict[str, Any]] = []
+    alphas: list[AlphaResult] = []
+    details: list[dict[str, AgreementResult | AlphaResult]] = []
+    for group, part in groups:
+        for name in names:
+            var = codebook[name] if codebook is not None and name in codebook else None
+            row, alpha, detail = _row(
+                part,
+                name,
+                var,
+                chosen,
+                bootstrap=bootstrap,
+                seed=seed,
+                method=method,
+                confidence=confidence,
+            )
+            if group is not None:
+                row = {by_name: group, **row}
+            rows.append(row)
+            alphas.append(alpha)
+            details.append(detail)
+    schema = _schema(chosen, bootstrap=bool(bootstrap), group=by_name if by else None)
+    frame = pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema)
+    return ReliabilityReport(frame, tuple(alphas), tuple(details))
+
+
+_NO_INTERVAL = frozenset({CoefficientName.PERCENT, CoefficientName.HOLSTI})
+
+
+def _schema(
+    chosen: tuple[CoefficientName, ...], *, bootstrap: bool, group: str | None
+) -> dict[str, Any]:
+    """Columns in a fixed order: ids, then each coefficient with its interval, verdict."""
+    schema: dict[str, Any] = {} if group is None else {group: pl.String}
+    schema.update(
+        {
+            "Variable": pl.String,
+            "n_Units": pl.Int64,
+            "n_Coders": pl.Int64,
+            "n_Categories": pl.Int64,
+            "Level": pl.String,
+        }
+    )
+    for coefficient in chosen:
+        column = COLUMNS[coefficient]
+        schema[column] = pl.Float64
+        has_interval = coefficient not in _NO_INTERVAL and (
+            bootstrap or coefficient is not CoefficientName.ALPHA
+        )
+        if has_interval:
+            schema[f"{column}_CI_low"] = pl.Float64
+            schema[f"{column}_CI_high"] = pl.Float64
+    schema.update({"Verdict": pl.String, "Notes": pl.String})
+    return schema
+
+
+def _groups(
+    table: CodingTable, by: Mapping[str, str] | None
+) -> list[tuple[str | None, CodingTable]]:
+    if by is None:
+        return [(None, table)]
+    missing = [u for u in table.units if u not in by]
+    if missing:
+        shown = ", ".join(repr(u) for u in missing[:5])
+        msg = f"by= gives no group for unit(s) {shown}; give every unit a group"
+        raise DataError(msg)
+    out: list[tuple[str | None, CodingTable]] = []
+    for group in dict.fromkeys(by[u] for u in table.units):
+        units = [u for u in table.units if by[u] == group]
+        part = table.data.filter(pl.col("unit").is_in(units))
+        out.append((group, attrs.evolve(table, data=part)))
+    return out
+
+
+def _row(
+    table: CodingTable,
+    name: str,
+    var: Variable | None,
+    chosen: tuple[CoefficientName, ...],
+    *,
+    bootstrap: int,
+    seed: int | None,
+    method: str,
+    confidence: float,
+) -> tuple[dict[str, Any], AlphaResult, dict[str, AgreementResult | AlphaResult]]:
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        alpha = krippendorff_alpha(
+            table,
+            variable=name,
+            bootstrap=bootstrap,
+            seed=seed,
+            method=method,
+            confidence=confidence,
+        )
+    level = var.level.value if var is not None else alpha.level
+    multi = var is not None and var.multi_label
+    n_categories = len(var.categories) if var is not None and var.categories else len(alpha.values)
+    row: dict[str, Any] = {
+        "Variable": name,
+        "n_Units": alpha.units,
+        "n_Coders": alpha.coders,
+        "n_Categories": n_categories,
+        "Level": level + (" (multi-label)" if multi else ""),
+    }
+    detail: dict[str, AgreementResult | AlphaResult] = {}
+    for coefficient in chosen:
+        column = COLUMNS[coefficient]
+        if coefficient is CoefficientName.ALPHA:
+            detail["alpha"] = alpha
+            row[column] = _finite(alpha.alpha)
+            if alpha.ci is not None:
+                row[f"{column}_CI_low"] = _finite(alpha.ci[0])
+                row[f"{column}_CI_high"] = _finite(alpha.ci[1])
+            continue
+        if multi and coefficient in _NEEDS_SINGLE_CODES:
+            row[column] = None
+            notes.append(f"{column} needs one code per unit")
+            continue
+        result, why = _coefficient(table, name, var, coefficient, confidence)
+        if result is None:
+            row[column] = None
+            notes.append(f"{column}: {why}")
+            continue
+        detail[coefficient.value] = result
+        row[column] = _finite(result.value)
+        if result.ci is not None:
+            row[f"{column}_CI_low"] = _finite(result.ci[0])
+            row[f"{column}_CI_high"] = _finite(result.ci[1])
+        if result.reason:
+            notes.append(f"{column}: {result.reason}")
+    if alpha.reason:
+        notes.insert(0, f"alpha: {alpha.reason}")
+    row["Verdict"] = alpha.verdict
+    row["Notes"] = "; ".join(notes) or None
+    return row, alpha, detail
+
+
+def _coefficient(
+    table: CodingTable,
+    name: str,
+    var: Variable | None,
+    coefficient: CoefficientName,
+    confidence: float,
+) -> tuple[AgreementResult | None, str]:
+    funcs: dict[CoefficientName, Callable[..., AgreementResult]] = {
+        CoefficientName.PERCENT: lambda: _agreement.percent_agreement(
+            table, variable=name, method="full"
+        ),
+        CoefficientName.HOLSTI: lambda: _agreement.holsti(table, variable=name),
+        CoefficientName.COHEN: lambda: _agreement.cohen_kappa(
+            table, variable=name, confidence=confidence
+        ),
+        CoefficientName.SCOTT: lambda: _agreement.scott_pi(
+            table, variable=name, confidence=confidence
+        ),
+        CoefficientName.FLEISS: lambda: _agreement.fleiss_kappa(
+            table, variable=name, confidence=confidence
+        ),
+        CoefficientName.CONGER: lambda: _agreement.fleiss_kappa(
+            table, variable=name, variant="conger", confidence=confidence
+        ),
+        CoefficientName.BP: lambda: _agreement.brennan_prediger(
+            table, variable=name, confidence=confidence
+        ),
+        CoefficientName.AC1: lambda: _agreement.gwet_ac1(
+            table, variable=name, confidence=confidence
+        ),
+        CoefficientName.AC2: lambda: _agreement.gwet_ac2(
+            table,
+            variable=name,
+            confidence=confidence,
+            weights=_AC2_WEIGHTS.get(var.level, "identity") if var is not None else "identity",
+        ),
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            return funcs[coefficient](), ""
+    except DataError as exc:
+        if coefficient in (CoefficientName.COHEN, CoefficientName.SCOTT):
+            return None, "needs exactly two coders"
+        raise DataError(exc.problems, source=exc.source) from None
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)

@@ -1,0 +1,212 @@
+"""``statecode report``, ``agreement`` and ``coders``: formats, figures, exit codes."""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import statecode as sc
+from statecode.cli import app
+from tests.conftest import ROOT
+
+runner = CliRunner()
+EXAMPLE = str(ROOT / "examples" / "readouts" / "codings.csv")
+BASE = ["report", EXAMPLE, "--codebook", "readouts"]
+
+
+def _run(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def test_report_table() -> None:
+    result = _run(*BASE, "--bootstrap", "200", "--seed", "1")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["Variable", "n_Units", "n_Coders", "Level"]
+    assert any(line.startswith("party_status ") and "reliable" in line for line in lines)
+    assert "Verdict from Krippendorff's alpha" in result.stdout
+
+
+def test_report_json_csv_markdown_agree() -> None:
+    as_json = json.loads(_run(*BASE, "--coefficients", "all", "--format", "json").stdout)
+    as_csv = list(
+        csv.DictReader(io.StringIO(_run(*BASE, "--coefficients", "all", "--format", "csv").stdout))
+    )
+    assert [r["Variable"] for r in as_json] == [r["Variable"] for r in as_csv]
+    assert float(as_csv[1]["Fleiss_Kappa"]) == pytest.approx(as_json[1]["Fleiss_Kappa"])
+    markdown = _run(*BASE, "--format", "markdown").stdout
+    assert markdown.startswith("| Variable | n_Units | n_Coders | Level | Agreement |")
+
+
+def test_report_by_column(tmp_path: Path) -> None:
+    lines = Path(EXAMPLE).read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",document"] + [
+        line + (",kremlin" if line.startswith("kr") else ",white_house") for line in lines[1:]
+    ]
+    path = tmp_path / "with_doc.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = _run(
+        "report", str(path), "--codebook", "readouts", "--by", "document", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert {r["document"] for r in records} == {"kremlin", "white_house"}
+    bad = _run("report", str(path), "--codebook", "readouts", "--by", "nope")
+    assert bad.exit_code == 1
+    assert "column 'nope' (--by) is not in the file" in bad.stderr
+
+
+def test_report_html_and_plots(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    plots = tmp_path / "plots"
+    result = _run(
+        *BASE,
+        "--bootstrap",
+        "200",
+        "--seed",
+        "2",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+        "--plots",
+        str(plots),
+    )
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg") == 1 + 7  # the interval plot and one heatmap per variable
+    # self-contained: nothing is loaded from elsewhere
+    for loader in ("<script", "<link", 'src="http', "src='http", 'href="http', "url(http"):
+        assert loader not in page
+    names = sorted(p.name for p in plots.iterdir())
+    assert "alpha_intervals.png" in names
+    assert "alpha_intervals.svg" in names
+    assert len([n for n in names if n.startswith("coincidences_")]) == 2 * 7
+    assert all((plots / n).stat().st_size > 1000 for n in names)
+    assert out.stat().st_mode & 0o044  # readable by others, like any written file
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_html_report_renders_in_a_headless_browser(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert _run(*BASE, "--format", "html", "-o", str(out)).exit_code == 0
+    shot = tmp_path / "shot.png"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", out.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "Reliability report" in dom
+    assert dom.count("<svg") == 8
+    subprocess.run(
+        [CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", out.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.stat().st_size > 10_000
+
+
+def test_without_matplotlib_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real_import = builtins.__import__
+
+    def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    result = _run(*BASE, "--format", "html", "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: figures need matplotlib, which is not installed: "
+        "pip install 'statecode[plot]' (or pip install matplotlib)\n"
+    )
+    assert not (tmp_path / "r.html").exists()
+    # the text formats do not need it
+    assert _run(*BASE, "--format", "json").exit_code == 0
+
+
+def test_agreement_command() -> None:
+    result = _run(
+        "agreement",
+        EXAMPLE,
+        "--codebook",
+        "readouts",
+        "--coefficient",
+        "fleiss",
+        "--variable",
+        "party_status",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)[0]
+    table = sc.read_codings(EXAMPLE, codebook=sc.read_codebook("readouts"))
+    expected = sc.fleiss_kappa(table, variable="party_status")
+    assert record["value"] == pytest.approx(expected.value)
+    assert record["ci_low"] == pytest.approx(expected.ci[0])
+    text = _run(
+        "agreement",
+        EXAMPLE,
+        "--codebook",
+        "readouts",
+        "--coefficient",
+        "ac2",
+        "--weights",
+        "ordinal",
+        "--variable",
+        "ceasefire_scope",
+    )
+    assert text.exit_code == 0
+    assert "gwet_ac2" in text.stdout
+    wrong = _run(
+        "agreement",
+        EXAMPLE,
+        "--codebook",
+        "readouts",
+        "--coefficient",
+        "cohen",
+        "--variable",
+        "party_status",
+    )
+    assert wrong.exit_code == 1
+    assert "cohen_kappa compares two coders, and the data have 3" in wrong.stderr
+
+
+def test_coders_command() -> None:
+    result = _run("coders", EXAMPLE, "--codebook", "readouts", "--variable", "blame_target")
+    assert result.exit_code == 0, result.stderr
+    assert "blame_target: pairwise alpha" in result.stdout
+    assert "alpha without each coder" in result.stdout
+    loo = result.stdout.split("alpha without each coder")[1].splitlines()
+    header = next(i for i, line in enumerate(loo) if line.startswith("coder "))
+    assert loo[header + 2].split()[0] == "coder_c"  # the outlier comes first
