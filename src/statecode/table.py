@@ -681,34 +681,58 @@ class CodingTable:
         """The coders x units codes of one variable: the hop to the kernels.
 
         Values are read as the codebook says (numbers, codes, or sets of codes), or as
-        numbers when ``numeric`` is set, else as text. With a codebook, the domain of a
-        categorical variable is all its codes in codebook order (ordinal: in ``order``).
+        numbers when ``numeric`` is set or every value is a number, else as text. With a
+        codebook, the domain of a categorical variable is all its codes in codebook order
+        (ordinal: in ``order``). Distinct values are coded once and mapped column-wise.
         """
         var = self.variable(variable)
         part = self.data.filter(pl.col("variable") == variable)
-        texts = part["value"].to_list()
+        values = part["value"]
         if var is not None and var.multi_label:
-            values: list[Any] = [frozenset(t.split(self.separator)) for t in texts]
-        elif (var is not None and not var.categories) or numeric:
-            values = [
-                _parse_number(t, r, self.source) for t, r in zip(texts, part["row"], strict=True)
-            ]
-        elif var is not None and var.level in (Level.INTERVAL, Level.RATIO):
-            values = [float(t) for t in texts]
-        elif var is None and _all_numbers(texts):
-            # text read from a file: numbers order as numbers ("10" after "9")
-            values = [float(t) for t in texts]
+            codes_1d, labels = self._code_sets(values, domain)
+            return _assemble(part, codes_1d, labels, None)
+        interval_codes = var is not None and var.level in (Level.INTERVAL, Level.RATIO)
+        if domain is None and var is not None and var.categories:
+            domain = [float(c) for c in var.codes] if interval_codes else list(var.codes)
+        as_numbers = values.cast(pl.Float64, strict=False)
+        numbers_wanted = numeric or interval_codes or (var is not None and not var.categories)
+        all_numbers = as_numbers.null_count() == 0 and values.len() > 0
+        if numbers_wanted or (var is None and all_numbers and _numeric_domain(domain)):
+            if not all_numbers:
+                bad = part.filter(as_numbers.is_null()).row(0, named=True)
+                where = f"row {bad['row']}" if bad["row"] is not None else ""
+                msg = f"{bad['value']!r} is not a number; this variable takes numbers"
+                raise DataError([Problem(where, msg)], source=self.source)
+            codes_1d, labels, numbers = _factorize_numbers(as_numbers.to_numpy(), domain)
+            return _assemble(part, codes_1d, labels, numbers)
+        labels = (
+            tuple(domain)
+            if domain is not None
+            else tuple(sorted(values.unique().to_list(), key=_sort_key))
+        )
+        _check_domain(labels)
+        index = {str(v): i for i, v in enumerate(labels)}
+        unknown = set(values.unique().to_list()) - set(index)
+        if unknown:
+            _raise_outside(unknown, labels)
+        codes_1d = values.replace_strict(index, return_dtype=pl.Int32).to_numpy()
+        return _assemble(part, codes_1d, labels, None)
+
+    def _code_sets(
+        self, values: pl.Series, domain: Sequence[Any] | None
+    ) -> tuple[NDArray[np.int32], tuple[Any, ...]]:
+        sets = {t: frozenset(t.split(self.separator)) for t in values.unique().to_list()}
+        if domain is not None:
+            labels = tuple(frozenset(d) for d in domain)
+            _check_domain(labels)
         else:
-            values = texts
-        if domain is None and var is not None and var.categories and not var.multi_label:
-            domain = (
-                [float(c) for c in var.codes]
-                if var.level in (Level.INTERVAL, Level.RATIO)
-                else list(var.codes)
-            )
-        array = np.array([*values, None], dtype=object)[:-1]
-        codes_1d, labels, numbers = factorize(array, domain=domain)
-        return _assemble(part, codes_1d, labels, numbers)
+            labels = tuple(sorted(set(sets.values()), key=_sort_key))
+        index = {s: i for i, s in enumerate(labels)}
+        unknown = {s for s in sets.values() if s not in index}
+        if unknown:
+            _raise_outside(unknown, labels)
+        mapping = {t: index[s] for t, s in sets.items()}
+        return values.replace_strict(mapping, return_dtype=pl.Int32).to_numpy(), labels
 
     def codings(self) -> Iterable[Coding]:
         """The codings as :class:`~statecode.Coding` objects (values typed by the codebook)."""
@@ -730,23 +754,11 @@ def _value_text(value: Value, separator: str) -> str:
     return str(value)
 
 
-def _all_numbers(texts: Sequence[str]) -> bool:
-    try:
-        for t in texts:
-            float(t)
-    except ValueError:
-        return False
-    return bool(texts)
-
-
-def _parse_number(text: str, row: int | None, source: str | None) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        where = f"row {row}" if row is not None else ""
-        msg = f"{text!r} is not a number; this variable takes numbers"
-        raise DataError([Problem(where, msg)], source=source) from None
-    return number
+def _numeric_domain(domain: Sequence[Any] | None) -> bool:
+    """Whether a declared domain (if any) is numbers, so numeric text is read as numbers."""
+    if domain is None:
+        return True
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in domain)
 
 
 def _choose_variables(
@@ -795,16 +807,59 @@ def _validate(
     problems: list[Problem],
     names: Mapping[str, str],
 ) -> pl.DataFrame:
-    """Check every value against its variable; return the table with canonical values."""
-    canonical: list[str] = []
-    for row, variable, text in long.select("row", "variable", "value").iter_rows():
-        var = codebook[variable]
-        where = f"row {row}, column {variable!r}"
-        fixed, message = _check_value(var, text, separator)
-        if message is not None:
-            problems.append(Problem(where, message))
-        canonical.append(fixed)
-    return long.with_columns(pl.Series("value", canonical, dtype=pl.String))
+    """Check every value against its variable; return the table with canonical values.
+
+    Categorical values are checked once per distinct text (a file of millions of rows holds
+    few distinct codes), numbers column-wise; problems come back in file order.
+    """
+    numeric = [v.name for v in codebook if not v.categories]
+    long = long.with_row_index("position")  # to give the table back in its order
+    categorical = long.filter(~pl.col("variable").is_in(numeric))
+    checked = [
+        (variable, text, *_check_value(codebook[variable], text, separator))
+        for variable, text in categorical.select("variable", "value").unique().iter_rows()
+    ]
+    verdicts = pl.DataFrame(
+        checked,
+        schema={
+            "variable": pl.String,
+            "value": pl.String,
+            "canonical": pl.String,
+            "message": pl.String,
+        },
+        orient="row",
+    )
+    joined = categorical.join(verdicts, on=["variable", "value"], how="left", maintain_order="left")
+    if numeric:
+        parts = [_check_numbers(long.filter(pl.col("variable") == n), codebook[n]) for n in numeric]
+        joined = pl.concat([joined, *parts]).sort("position")
+    order = {name: i for i, name in enumerate(codebook.names)}
+    bad = joined.filter(pl.col("message").is_not_null())
+    found = sorted(
+        bad.select("row", "variable", "message").iter_rows(), key=lambda r: (r[0], order[r[1]])
+    )
+    problems.extend(Problem(f"row {r}, column {v!r}", m) for r, v, m in found)
+    return joined.select("unit", "coder", "variable", pl.col("canonical").alias("value"), "row")
+
+
+def _check_numbers(part: pl.DataFrame, var: Variable) -> pl.DataFrame:
+    """Column-wise checks of a numeric variable: a number, finite, within the range."""
+    number = pl.col("value").cast(pl.Float64, strict=False)
+    suspect = number.is_null() | ~number.is_finite()
+    if var.minimum is not None:
+        suspect = suspect | (number < var.minimum)
+    if var.maximum is not None:
+        suspect = suspect | (number > var.maximum)
+    # only the few suspect rows are looked at one by one, for their messages
+    flagged = part.filter(suspect.fill_null(value=True)).select("row", "value")
+    messages = pl.DataFrame(
+        [(row, _check_value(var, text, "")[1]) for row, text in flagged.iter_rows()],
+        schema={"row": pl.Int64, "message": pl.String},
+        orient="row",
+    )
+    return part.with_columns(pl.col("value").alias("canonical")).join(
+        messages, on="row", how="left"
+    )
 
 
 def _check_value(  # noqa: PLR0911 (one return per rule a value can break)
