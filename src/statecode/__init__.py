@@ -29,6 +29,7 @@ from statecode.io import (
     read_codings,
     shipped_codebooks,
     write_codebook,
+    write_codings,
 )
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
 from statecode.reliability import (
@@ -103,4 +104,5 @@ __all__ = [
     "shipped_codebooks",
     "unit_disagreement",
     "write_codebook",
+    "write_codings",
 ]

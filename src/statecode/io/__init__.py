@@ -6,7 +6,7 @@ from statecode.io._codebook import (
     shipped_codebooks,
     write_codebook,
 )
-from statecode.io._tabular import read_codings, read_table
+from statecode.io._tabular import read_codings, read_table, write_codings
 
 __all__ = [
     "codebook_to_toml",
@@ -15,4 +15,5 @@ __all__ = [
     "read_table",
     "shipped_codebooks",
     "write_codebook",
+    "write_codings",
 ]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from statecode.exceptions import InputFileError
 
+__all__ = ["write_bytes_atomic", "write_text_atomic"]
+
 
 def _mode(path: Path) -> int:
     try:
@@ -18,9 +20,11 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, newlines as given) to ``path`` via a temporary file and rename."""
-    data = text.encode("utf-8")
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Readers see the old file or the new one, never a part of it.
+    """
     directory = path.parent if str(path.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -38,3 +42,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 (newlines as given), atomically."""
+    write_bytes_atomic(path, text.encode("utf-8"))

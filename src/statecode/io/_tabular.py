@@ -1,32 +1,86 @@
-"""Tabular files: CSV, TSV, Parquet and JSON Lines, read into polars with missing markers."""
+"""Tabular files: CSV, TSV, Parquet, JSON Lines and Excel, read into polars as text.
+
+Spreadsheet safety: a cell that a spreadsheet would run as a formula (text starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and not a plain number) is written to
+CSV, TSV and Excel files with a leading apostrophe, which spreadsheets show as text. Reading
+those formats removes exactly one apostrophe before such text, so a round trip is exact (text
+that already starts with apostrophes before a formula character gets one more on the way
+out and loses it on the way in).
+"""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, InputFileError
+from statecode.exceptions import DataError, InputFileError, MissingExtraError, Problem
+from statecode.io._atomic import write_bytes_atomic
 from statecode.table import CodingTable
 
-__all__ = ["DEFAULT_MISSING", "read_codings", "read_table"]
+__all__ = [
+    "DEFAULT_MISSING",
+    "read_codings",
+    "read_table",
+    "spreadsheet_escape",
+    "spreadsheet_unescape",
+    "write_codings",
+]
 
 #: Cell contents read as missing values unless told otherwise.
 DEFAULT_MISSING = ("", "NA", "NaN", ".")
-_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl")
+_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl", ".xlsx")
+_SPREADSHEETS = (".csv", ".tsv", ".xlsx")
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def spreadsheet_escape(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula.
+
+    Examples
+    --------
+    >>> spreadsheet_escape("=HYPERLINK(1)"), spreadsheet_escape("-3"), spreadsheet_escape("a")
+    ("'=HYPERLINK(1)", '-3', 'a')
+    """
+    if _FORMULA.match(text) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def spreadsheet_unescape(text: str) -> str:
+    """Undo :func:`spreadsheet_escape` (exactly: the two are inverses).
+
+    Examples
+    --------
+    >>> spreadsheet_unescape("'=HYPERLINK(1)")
+    '=HYPERLINK(1)'
+    """
+    return text[1:] if _ESCAPED.match(text) else text
 
 
 def read_table(
-    path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING
+    path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING, separator: str = ";"
 ) -> tuple[pl.DataFrame, int]:
     """Read a table file as text columns; return it and the row number of its first data row.
 
     Text files are read without type guessing (every cell stays text, so ``01`` stays
-    ``01``); cells equal to a ``missing`` marker become null. The first data row of a CSV
-    or TSV is row 2 (the header is row 1), as a spreadsheet shows it.
+    ``01``); cells equal to a ``missing`` marker become null; arrays in JSON Lines (sets of
+    codes) are joined with ``separator``. The first data row of a CSV, TSV or Excel sheet is
+    row 2 (the header is row 1), as a spreadsheet shows it. Spreadsheet formula escapes are
+    removed (see the module notes).
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing, not UTF-8 text, or not a table of a known format.
     """
     file = Path(path)
     suffix = file.suffix.lower()
@@ -36,6 +90,7 @@ def read_table(
     if not file.is_file():
         msg = f"{file}: no such file; check the path"
         raise InputFileError(msg)
+    first = 2 if suffix in _SPREADSHEETS else 1
     try:
         if suffix in (".csv", ".tsv"):
             frame = pl.read_csv(
@@ -43,28 +98,168 @@ def read_table(
                 separator="\t" if suffix == ".tsv" else ",",
                 infer_schema=False,
                 null_values=list(missing),
-                encoding="utf8-lossy",
             )
             frame = _strip_bom(frame)
-            first = 2
         elif suffix == ".parquet":
             frame = pl.read_parquet(file)
-            first = 1
+        elif suffix == ".xlsx":
+            frame = _read_xlsx(file)
         else:
             frame = pl.read_ndjson(file, infer_schema_length=None)
-            first = 1
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
-        msg = f"{file}: cannot read the table ({' '.join(str(exc).split())[:300]})"
+        text = " ".join(str(exc).split())[:300]
+        hint = "; save the file as UTF-8" if "utf-8" in text.lower() else ""
+        msg = f"{file}: cannot read the table ({text}){hint}"
         raise InputFileError(msg) from exc
+    frame = frame.with_columns(
+        pl.col(c).list.eval(pl.element().cast(pl.String)).list.join(separator)
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.List)
+    )
     frame = frame.with_columns(
         pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String
     )
+    if suffix in _SPREADSHEETS:
+        # only columns holding escaped cells (rare) are touched, cell by cell
+        escaped = [c for c in frame.columns if frame[c].str.contains(_ESCAPED.pattern).any()]
+        frame = frame.with_columns(
+            pl.col(c).map_elements(spreadsheet_unescape, return_dtype=pl.String) for c in escaped
+        )
     if missing:
         frame = frame.with_columns(
             pl.when(pl.col(c).is_in(list(missing))).then(None).otherwise(pl.col(c)).alias(c)
             for c in frame.columns
         )
     return frame, first
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl  # noqa: PLC0415
+    except ImportError as exc:
+        msg = (
+            "Excel files need openpyxl, which is not installed: pip install 'statecode[xlsx]' "
+            "(or save the sheet as CSV)"
+        )
+        raise MissingExtraError(msg) from exc
+    return openpyxl
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _read_xlsx(file: Path) -> pl.DataFrame:
+    """The first sheet of a workbook as text: header in row 1, values as displayed text."""
+    openpyxl = _openpyxl()
+    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        return pl.DataFrame()
+    header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0])]
+    body = [[_cell_text(v) for v in row] for row in rows[1:]]
+    return pl.DataFrame(body, schema=dict.fromkeys(header, pl.String), orient="row")
+
+
+def write_codings(
+    table: CodingTable, path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING
+) -> None:
+    """Write codings in the long layout: a unit and a coder column, one column per variable.
+
+    Parameters
+    ----------
+    table : CodingTable
+        The codings.
+    path : str or path
+        ``.csv``, ``.tsv``, ``.parquet``, ``.jsonl`` or ``.xlsx`` (the ``xlsx`` extra). The
+        file is written atomically.
+    missing : sequence of str
+        The markers that reading takes as missing: a value equal to one of them would not
+        survive the round trip, so it is an error.
+
+    Notes
+    -----
+    Reading the file back with :func:`read_codings` gives the same codings. Missing values
+    are empty cells. In CSV, TSV and Excel files, text a spreadsheet would run as a formula is
+    written with a leading apostrophe, which reading removes (see the module notes).
+
+    Raises
+    ------
+    DataError
+        If a value equals a missing marker, or an id column name is also a variable name.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in _FORMATS:
+        msg = f"{target}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
+        raise InputFileError(msg)
+    clash = table.data.filter(pl.col("value").is_in(list(missing)))
+    if clash.height:
+        problems = [
+            Problem(
+                f"unit {u!r}, coder {c!r}, variable {v!r}",
+                f"value {x!r} would read back as missing; rename it or read the file "
+                "with other missing markers (missing=, --missing)",
+            )
+            for u, c, v, x, _ in clash.head(20).iter_rows()
+        ]
+        raise DataError(problems, source=str(target))
+    wide = table.data.pivot(
+        on="variable",
+        index=["unit", "coder"],
+        values="value",
+        aggregate_function=None,
+        maintain_order=True,
+    )
+    if suffix in _SPREADSHEETS:
+        wide = wide.with_columns(
+            pl.col(c).map_elements(spreadsheet_escape, return_dtype=pl.String) for c in wide.columns
+        )
+    buffer = io.BytesIO()
+    if suffix in (".csv", ".tsv"):
+        wide.write_csv(buffer, separator="\t" if suffix == ".tsv" else ",")
+    elif suffix == ".parquet":
+        wide.write_parquet(buffer)
+    elif suffix == ".jsonl":
+        wide.write_ndjson(buffer)
+    else:
+        _write_xlsx(wide, buffer)
+    write_bytes_atomic(target, buffer.getvalue())
+
+
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def _write_xlsx(frame: pl.DataFrame, buffer: io.BytesIO) -> None:
+    openpyxl = _openpyxl()
+    for column in frame.columns:
+        bad = frame.filter(pl.col(column).str.contains(_XLSX_ILLEGAL.pattern))
+        if bad.height:
+            value = bad[column][0]
+            msg = (
+                f"column {column!r}: value {value!r} holds a control character (or a carriage "
+                "return) that Excel files cannot hold; write CSV, TSV, Parquet or JSON Lines"
+            )
+            raise DataError(msg)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "codings"
+    sheet.append(frame.columns)
+    for row in frame.iter_rows():
+        sheet.append(list(row))
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.data_type = "s"  # text, so codes like "01" stay as written
+    book.save(buffer)
 
 
 def _strip_bom(frame: pl.DataFrame) -> pl.DataFrame:
@@ -116,7 +311,7 @@ def read_codings(
     DataError
         Listing every problem with its row and column.
     """
-    frame, first = read_table(path, missing=missing)
+    frame, first = read_table(path, missing=missing, separator=separator)
     source = str(path)
     row_column = None
     if layout == "wide":
