@@ -24,6 +24,7 @@ def test_help_lists_every_command_with_a_line() -> None:
         "report": "The reliability report of every variable.",
         "agreement": "One agreement coefficient with its interval.",
         "coders": "Pairwise coder agreement and leave-one-out alphas.",
+        "validate": "Check coded data against a codebook.",
         "codebook": "Show, check and export codebooks.",
     }
     sub = runner.invoke(app, ["codebook", "--help"])

@@ -249,3 +249,27 @@ def test_degenerate_variable_is_reported_not_a_crash(tmp_path: Path) -> None:
     record = json.loads(out)[0]
     assert record["alpha"] is None
     assert record["reason"].startswith("no variation")
+
+
+def test_validate_command(tmp_path: Path) -> None:
+    code, out, err = _run("validate", EXAMPLE, "--codebook", "readouts")
+    assert code == 0, err
+    assert out.startswith(f"ok: {EXAMPLE}: 587 codings of 28 units by 3 coders on 7 variables")
+    bad = tmp_path / "bad.csv"
+    text = Path(EXAMPLE).read_text(encoding="utf-8")
+    bad.write_text(text.replace("kr01,coder_b,none,none", "kr01,coder_b,nonee,nato", 1), "utf-8")
+    code, out, err = _run("validate", str(bad), "--codebook", "readouts")
+    assert code == 1
+    assert out == ""
+    assert err.splitlines() == [
+        f"error: {bad}: row 3, column 'precondition': unknown code 'nonee' for 'precondition'; "
+        "did you mean 'none'?",
+        f"error: {bad}: row 3, column 'blame_target': unknown code 'nato' for 'blame_target'; "
+        "did you mean 'none'?",
+    ]
+    code, out, err = _run(
+        "alpha", str(bad), "--codebook", "readouts", "--skip-invalid", "--format", "json"
+    )
+    assert code == 0
+    assert err == f"warning: {bad}: skipped 2 invalid entries (statecode validate lists them)\n"
+    assert len(json.loads(out)) == 7

@@ -215,3 +215,29 @@ def test_reliability_data_from_array_codes_lazily() -> None:
     assert whole.codes.tolist() == [[0, 1, -1], [0, 2, 1]]
     with pytest.raises(DataError, match="infinite values"):
         sc.ReliabilityData.from_array(np.array([[1.0, np.inf], [1.0, 2.0]]))
+
+
+def test_skip_invalid_leaves_out_what_is_invalid_and_says_so(
+    tmp_path: Path, codebook: sc.Codebook
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        HEADER
+        + "s1,a,none,nato,0,party\n"  # one bad cell: blame_target
+        + ",b,none,none,0,party\n"  # no unit id: the whole row
+        + "s2,a,none,none,0,party\ns2,a,none,none,1,party\n"  # duplicate: both rows
+        + "s3,a,none,none,0,object\n",
+        "utf-8",
+    )
+    with pytest.raises(DataError):
+        sc.read_codings(path, codebook=codebook)
+    table = sc.read_codings(path, codebook=codebook, skip_invalid=True)
+    assert [str(p) for p in table.skipped] == [
+        "row 3: column 'unit' is empty; every coding needs a unit id",
+        "rows 4, 5: coder 'a' gave unit 's2' more than one value; keep one row per unit and coder",
+        "row 2, column 'blame_target': unknown code 'nato' for 'blame_target'; did you mean "
+        "'none'?",
+    ]
+    assert table.units == ("s1", "s3")
+    s1 = table.data.filter(pl.col("unit") == "s1")
+    assert sorted(s1["variable"].to_list()) == ["blame_intensity", "party_status", "precondition"]

@@ -205,6 +205,10 @@ def alpha(
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.TABLE,
     output: OutputOpt = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Leave out invalid rows and values (counted)."),
+    ] = False,
 ) -> None:
     """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
     cb = read_codebook(codebook) if codebook is not None else None
@@ -218,7 +222,9 @@ def alpha(
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
         variable_name=(variable or ["value"])[0],
+        skip_invalid=skip_invalid,
     )
+    _report_skipped(table)
     results: list[AlphaResult] = []
     for name in table.variables:
         # an undefined alpha is reported in the output with its reason, not as a warning
@@ -281,6 +287,7 @@ def _load(
     missing: list[str] | None,
     separator: str,
     by: str | None = None,
+    skip_invalid: bool = False,
 ) -> tuple[CodingTable, dict[str, str] | None]:
     cb = read_codebook(codebook) if codebook is not None else None
     markers = DEFAULT_MISSING if missing is None else missing
@@ -295,8 +302,25 @@ def _load(
         separator=separator,
         source=str(data),
         first_row=first,
+        skip_invalid=skip_invalid,
     )
+    _report_skipped(table)
     return table, groups
+
+
+def _report_skipped(table: CodingTable) -> None:
+    if table.skipped:
+        typer.echo(
+            f"warning: {table.source}: skipped {len(table.skipped)} invalid entries "
+            "(statecode validate lists them)",
+            err=True,
+        )
+
+
+SkipOpt = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Leave out invalid rows and values (counted on stderr)."),
+]
 
 
 DataArg = Annotated[Path, typer.Argument(help="Coded data: .csv, .tsv, .parquet or .jsonl.")]
@@ -347,6 +371,7 @@ def report(
     plots: Annotated[
         Path | None, typer.Option(help="Also write every figure as PNG and SVG to this folder.")
     ] = None,
+    skip_invalid: SkipOpt = False,
 ) -> None:
     """Score every variable with the chosen coefficients, with intervals and a verdict."""
     table, groups = _load(
@@ -357,6 +382,7 @@ def report(
         coder=coder,
         missing=missing,
         separator=separator,
+        skip_invalid=skip_invalid,
         by=by,
     )
     if output_format is ReportFormat.HTML or plots is not None:
@@ -507,6 +533,39 @@ def _frame_text(frame: pl.DataFrame) -> str:
         for row in frame.iter_rows()
     ]
     return text_table(frame.columns, rows)
+
+
+@app.command("validate", short_help="Check coded data against a codebook.")
+@user_errors
+def validate(
+    data: DataArg,
+    codebook: Annotated[str, typer.Option(help="Codebook file or shipped name.")],
+    variable: VariableOpt = None,
+    unit: UnitOpt = "unit",
+    coder: CoderOpt = "coder",
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+    wide: Annotated[
+        bool, typer.Option("--wide", help="A row per unit and a column per coder.")
+    ] = False,
+) -> None:
+    """Check every value against the codebook: exit 0, or every problem on stderr and exit 1."""
+    cb = read_codebook(codebook)
+    table = read_codings(
+        data,
+        codebook=cb,
+        layout="wide" if wide else "long",
+        unit=unit,
+        coder=coder,
+        variables=variable or None,
+        missing=DEFAULT_MISSING if missing is None else missing,
+        separator=separator,
+        variable_name=(variable or ["value"])[0],
+    )
+    typer.echo(
+        f"ok: {data}: {len(table)} codings of {len(table.units)} units by "
+        f"{len(table.coders)} coders on {len(table.variables)} variables match {cb.name!r}"
+    )
 
 
 @contextlib.contextmanager

@@ -242,8 +242,7 @@ class ReliabilityData:
             pl.col(coder).cast(pl.String).alias("coder"),
             pl.col(value).alias("value"),
         ).with_row_index("row", offset=1)
-        _check_ids(df, ("unit", "coder"), {"unit": unit, "coder": coder})
-        _check_duplicates(df, {"unit": unit, "coder": coder})
+        _check_ids(df, {"unit": unit, "coder": coder})
         df = df.filter(pl.col("value").is_not_null())
         values = _column_values(df["value"])
         codes_1d, labels, numbers = factorize(values, domain=domain)
@@ -301,33 +300,45 @@ def _column_values(series: pl.Series) -> NDArray[Any]:
     return np.array([*series.to_list(), None], dtype=object)[:-1]
 
 
-def _check_ids(df: pl.DataFrame, columns: Sequence[str], names: Mapping[str, str]) -> None:
-    problems = []
-    for col in columns:
+def _id_problems(df: pl.DataFrame, names: Mapping[str, str]) -> tuple[list[Problem], set[int]]:
+    """Rows with an empty unit or coder id: the problems and the rows."""
+    problems, rows = [], set()
+    for col in ("unit", "coder"):
         blank = df.filter(pl.col(col).is_null() | (pl.col(col).str.strip_chars() == ""))
-        problems += [
-            Problem(f"row {r}", f"column {names[col]!r} is empty; every coding needs a {col} id")
-            for r in blank["row"].to_list()[:50]
-        ]
-    if problems:
-        raise DataError(problems)
+        for r in blank["row"].to_list():
+            msg = f"column {names[col]!r} is empty; every coding needs a {col} id"
+            problems.append(Problem(f"row {r}", msg))
+            rows.add(r)
+    return problems, rows
 
 
-def _check_duplicates(df: pl.DataFrame, names: Mapping[str, str]) -> None:
+def _duplicate_problems(
+    df: pl.DataFrame, names: Mapping[str, str]
+) -> tuple[list[Problem], set[int]]:
+    """Rows giving one unit a second value from the same coder: the problems and the rows."""
     dup = (
         df.group_by("unit", "coder", maintain_order=True)
         .agg(pl.col("row"))
         .filter(pl.col("row").list.len() > 1)
     )
-    if dup.height:
-        problems = [
+    problems, rows = [], set()
+    for u, c, group in dup.iter_rows():
+        problems.append(
             Problem(
-                f"rows {', '.join(map(str, rows))}",
+                f"rows {', '.join(map(str, group))}",
                 f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
                 f"{names['unit']} and {names['coder']}",
             )
-            for u, c, rows in dup.head(50).iter_rows()
-        ]
+        )
+        rows.update(group)
+    return problems, rows
+
+
+def _check_ids(df: pl.DataFrame, names: Mapping[str, str]) -> None:
+    problems, _ = _id_problems(df, names)
+    if not problems:
+        problems, _ = _duplicate_problems(df, names)
+    if problems:
         raise DataError(problems)
 
 
@@ -525,12 +536,15 @@ class CodingTable:
         The file the codings came from.
     separator : str
         Separator of codes in multi-label values.
+    skipped : tuple of Problem
+        What was left out because it was invalid, when reading was asked to skip it.
     """
 
     data: pl.DataFrame
     codebook: Codebook | None = None
     source: str | None = None
     separator: str = ";"
+    skipped: tuple[Problem, ...] = ()
 
     @classmethod
     def from_frame(
@@ -545,6 +559,7 @@ class CodingTable:
         source: str | None = None,
         first_row: int = 2,
         row_column: str | None = None,
+        skip_invalid: bool = False,
     ) -> CodingTable:
         """Build a table from a frame with a unit column, a coder column and a column per variable.
 
@@ -568,6 +583,10 @@ class CodingTable:
             Row number of the first data row as the user sees it (2 in a CSV with a header).
         row_column : str, optional
             A column holding each row's number in the source file instead (wide files).
+        skip_invalid : bool
+            Leave out what is invalid instead of failing: rows with an empty id, every row of
+            a duplicated unit and coder, and invalid values (the cell only). What was left
+            out is in ``skipped``, problem by problem; missing or unknown columns still fail.
 
         Raises
         ------
@@ -605,11 +624,15 @@ class CodingTable:
             pl.col(coder).cast(pl.String).alias("coder"),
             *[pl.col(v).cast(pl.String).str.strip_chars().alias(v) for v in chosen],
         )
-        try:
-            _check_ids(df, ("unit", "coder"), {"unit": unit, "coder": coder})
-            _check_duplicates(df, {"unit": unit, "coder": coder})
-        except DataError as exc:
-            raise DataError(exc.problems, source=source) from None
+        names = {"unit": unit, "coder": coder}
+        id_problems, bad_rows = _id_problems(df, names)
+        dup_problems, dup_rows = _duplicate_problems(df, names)
+        problems = id_problems + dup_problems
+        if problems and not skip_invalid:
+            raise DataError(problems, source=source)
+        skipped = list(problems)
+        if bad_rows or dup_rows:
+            df = df.filter(~pl.col("row").is_in(sorted(bad_rows | dup_rows)))
         long = (
             df.unpivot(
                 index=["row", "unit", "coder"],
@@ -623,10 +646,15 @@ class CodingTable:
             .select("unit", "coder", "variable", "value", "row")
         )
         if codebook is not None:
-            long = _validate(long, codebook, separator, problems, {"unit": unit})
-            if problems:
-                raise DataError(problems, source=source)
-        return cls(long, codebook=codebook, source=source, separator=separator)
+            value_problems: list[Problem] = []
+            long, bad_cells = _validate(long, codebook, separator, value_problems)
+            if value_problems and not skip_invalid:
+                raise DataError(value_problems, source=source)
+            skipped += value_problems
+            long = long.join(bad_cells, on=["row", "variable"], how="anti", maintain_order="left")
+        return cls(
+            long, codebook=codebook, source=source, separator=separator, skipped=tuple(skipped)
+        )
 
     @classmethod
     def from_codings(
@@ -805,8 +833,7 @@ def _validate(
     codebook: Codebook,
     separator: str,
     problems: list[Problem],
-    names: Mapping[str, str],
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check every value against its variable; return the table with canonical values.
 
     Categorical values are checked once per distinct text (a file of millions of rows holds
@@ -839,7 +866,8 @@ def _validate(
         bad.select("row", "variable", "message").iter_rows(), key=lambda r: (r[0], order[r[1]])
     )
     problems.extend(Problem(f"row {r}, column {v!r}", m) for r, v, m in found)
-    return joined.select("unit", "coder", "variable", pl.col("canonical").alias("value"), "row")
+    table = joined.select("unit", "coder", "variable", pl.col("canonical").alias("value"), "row")
+    return table, bad.select("row", "variable")
 
 
 def _check_numbers(part: pl.DataFrame, var: Variable) -> pl.DataFrame:

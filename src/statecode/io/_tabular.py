@@ -280,6 +280,7 @@ def read_codings(
     missing: Sequence[str] = DEFAULT_MISSING,
     separator: str = ";",
     variable_name: str = "value",
+    skip_invalid: bool = False,
 ) -> CodingTable:
     """Read coded data from a table file into a validated :class:`CodingTable`.
 
@@ -303,6 +304,9 @@ def read_codings(
         Separator of codes in multi-label cells.
     variable_name : str
         Name of the variable in the wide layout.
+    skip_invalid : bool
+        Leave out invalid rows and values instead of failing; the table's ``skipped`` lists
+        each, so nothing is dropped silently.
 
     Raises
     ------
@@ -331,6 +335,7 @@ def read_codings(
         source=source,
         first_row=first,
         row_column=row_column,
+        skip_invalid=skip_invalid,
     )
 
 
