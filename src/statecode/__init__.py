@@ -27,9 +27,11 @@ from statecode.io import (
     codebook_to_toml,
     read_codebook,
     read_codings,
+    read_spans,
     shipped_codebooks,
     write_codebook,
     write_codings,
+    write_spans,
 )
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
 from statecode.reliability import (
@@ -99,10 +101,12 @@ __all__ = [
     "percent_agreement",
     "read_codebook",
     "read_codings",
+    "read_spans",
     "reliability_report",
     "scott_pi",
     "shipped_codebooks",
     "unit_disagreement",
     "write_codebook",
     "write_codings",
+    "write_spans",
 ]

@@ -31,6 +31,7 @@ __all__ = [
     "spreadsheet_escape",
     "spreadsheet_unescape",
     "write_codings",
+    "write_table",
 ]
 
 #: Cell contents read as missing values unless told otherwise.
@@ -104,6 +105,8 @@ def read_table(
             frame = pl.read_parquet(file)
         elif suffix == ".xlsx":
             frame = _read_xlsx(file)
+        elif file.stat().st_size == 0:
+            frame = pl.DataFrame()  # an empty JSON Lines file: no rows, and no columns either
         else:
             frame = pl.read_ndjson(file, infer_schema_length=None)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
@@ -210,7 +213,7 @@ def write_codings(
                 f"value {x!r} would read back as missing; rename it or read the file "
                 "with other missing markers (missing=, --missing)",
             )
-            for u, c, v, x, _ in clash.head(20).iter_rows()
+            for u, c, v, x, _ in clash.iter_rows()
         ]
         raise DataError(problems, source=str(target))
     wide = table.data.pivot(
@@ -220,20 +223,31 @@ def write_codings(
         aggregate_function=None,
         maintain_order=True,
     )
+    write_table(wide, target)
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    """Write a frame by the file's extension, atomically; spreadsheet formats escaped."""
+    suffix = path.suffix.lower()
+    if suffix not in _FORMATS:
+        msg = f"{path}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
+        raise InputFileError(msg)
     if suffix in _SPREADSHEETS:
-        wide = wide.with_columns(
-            pl.col(c).map_elements(spreadsheet_escape, return_dtype=pl.String) for c in wide.columns
+        frame = frame.with_columns(
+            pl.col(c).map_elements(spreadsheet_escape, return_dtype=pl.String)
+            for c, t in frame.schema.items()
+            if t == pl.String
         )
     buffer = io.BytesIO()
     if suffix in (".csv", ".tsv"):
-        wide.write_csv(buffer, separator="\t" if suffix == ".tsv" else ",")
+        frame.write_csv(buffer, separator="\t" if suffix == ".tsv" else ",")
     elif suffix == ".parquet":
-        wide.write_parquet(buffer)
+        frame.write_parquet(buffer)
     elif suffix == ".jsonl":
-        wide.write_ndjson(buffer)
+        frame.write_ndjson(buffer)
     else:
-        _write_xlsx(wide, buffer)
-    write_bytes_atomic(target, buffer.getvalue())
+        _write_xlsx(frame, buffer)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -241,7 +255,7 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 def _write_xlsx(frame: pl.DataFrame, buffer: io.BytesIO) -> None:
     openpyxl = _openpyxl()
-    for column in frame.columns:
+    for column in [c for c, t in frame.schema.items() if t == pl.String]:
         bad = frame.filter(pl.col(column).str.contains(_XLSX_ILLEGAL.pattern))
         if bad.height:
             value = bad[column][0]
@@ -258,7 +272,8 @@ def _write_xlsx(frame: pl.DataFrame, buffer: io.BytesIO) -> None:
         sheet.append(list(row))
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            cell.data_type = "s"  # text, so codes like "01" stay as written
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, and "01" stays as written
     book.save(buffer)
 
 

@@ -1,0 +1,93 @@
+"""Span tables: one row per coded stretch of text (document, coder, start, end, variable, code)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from statecode._typing import PathLike
+from statecode.exceptions import DataError, Problem
+from statecode.io._tabular import DEFAULT_MISSING, read_table, write_table
+from statecode.model import Span
+
+__all__ = ["SPAN_COLUMNS", "read_spans", "spans_to_frame", "write_spans"]
+
+#: The columns of a span table, in order.
+SPAN_COLUMNS = ("document", "coder", "start", "end", "variable", "code")
+
+
+def spans_to_frame(spans: Iterable[Span]) -> pl.DataFrame:
+    """Spans as a polars DataFrame with the span-table columns."""
+    rows = [(s.document, s.coder, s.start, s.end, s.variable, s.code) for s in spans]
+    schema = {
+        "document": pl.String,
+        "coder": pl.String,
+        "start": pl.Int64,
+        "end": pl.Int64,
+        "variable": pl.String,
+        "code": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def write_spans(spans: Iterable[Span], path: PathLike) -> None:
+    """Write spans as a table file (``.csv``, ``.tsv``, ``.parquet``, ``.jsonl``, ``.xlsx``).
+
+    Offsets are code points into the document text, end exclusive.
+    """
+    write_table(spans_to_frame(spans), Path(path))
+
+
+def read_spans(
+    path: PathLike, *, variable: str | None = None, missing: Sequence[str] = DEFAULT_MISSING
+) -> tuple[Span, ...]:
+    """Read a span table: columns ``document``, ``coder``, ``start``, ``end``, ``code``.
+
+    A ``category`` column may stand for ``code``; without a ``variable`` column, pass the
+    variable name with ``variable=``.
+
+    Raises
+    ------
+    DataError
+        Listing every problem with its row: missing columns, offsets that are not whole
+        numbers, empty or inverted spans.
+    """
+    frame, first = read_table(path, missing=missing)
+    source = str(path)
+    if not frame.columns:
+        return ()  # an empty JSON Lines file
+    if "code" not in frame.columns and "category" in frame.columns:
+        frame = frame.rename({"category": "code"})
+    if "variable" not in frame.columns and variable is not None:
+        frame = frame.with_columns(pl.lit(variable).alias("variable"))
+    need = [c for c in SPAN_COLUMNS if c not in frame.columns]
+    if need:
+        hint = " (or give variable=)" if need == ["variable"] else ""
+        msg = f"missing column(s) {', '.join(need)}{hint}; columns: {', '.join(frame.columns)}"
+        raise DataError([Problem("", msg)], source=source)
+    problems: list[Problem] = []
+    spans: list[Span] = []
+    for i, row in enumerate(frame.select(SPAN_COLUMNS).iter_rows(named=True)):
+        where = f"row {first + i}"
+        try:
+            start, end = int(row["start"]), int(row["end"])
+        except (TypeError, ValueError):
+            problems.append(
+                Problem(
+                    where,
+                    f"start {row['start']!r} and end {row['end']!r} "
+                    "must be whole numbers (code-point offsets)",
+                )
+            )
+            continue
+        try:
+            spans.append(
+                Span(row["document"], row["coder"], start, end, row["variable"], row["code"])
+            )
+        except DataError as exc:
+            problems.extend(Problem(where, p.message) for p in exc.problems)
+    if problems:
+        raise DataError(problems, source=source)
+    return tuple(spans)

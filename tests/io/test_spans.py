@@ -1,0 +1,63 @@
+"""Span tables: round trips and error paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import statecode as sc
+from statecode import DataError
+
+texts = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=8).filter(
+    lambda s: s.strip() == s and s not in {"", "NA", "NaN", "."}
+)
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> list[sc.Span]:
+    out = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, 500))
+        out.append(
+            sc.Span(
+                draw(texts),
+                draw(texts),
+                start,
+                start + draw(st.integers(1, 50)),
+                draw(texts),
+                draw(texts),
+            )
+        )
+    return out
+
+
+@settings(max_examples=30)
+@given(spans())
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl", ".xlsx"])
+def test_spans_round_trip(
+    suffix: str, tmp_path_factory: pytest.TempPathFactory, items: list[sc.Span]
+) -> None:
+    path = tmp_path_factory.mktemp("spans") / f"spans{suffix}"
+    sc.write_spans(items, path)
+    assert list(sc.read_spans(path)) == items
+
+
+def test_span_table_problems(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("document,coder,start,end,category\nd1,ann,4,2,x\nd1,ann,a,9,x\n", "utf-8")
+    with pytest.raises(DataError) as exc:
+        sc.read_spans(path)
+    assert str(exc.value) == (
+        f"{path}: missing column(s) variable (or give variable=); "
+        "columns: document, coder, start, end, code"
+    )
+    with pytest.raises(DataError) as exc:
+        sc.read_spans(path, variable="blame")
+    assert [str(p) for p in exc.value.problems] == [
+        "row 2: span 4..2 of document 'd1' (coder 'ann') is empty or negative; start must be "
+        ">= 0 and less than end",
+        "row 3: start 'a' and end '9' must be whole numbers (code-point offsets)",
+    ]
