@@ -25,6 +25,9 @@ def test_help_lists_every_command_with_a_line() -> None:
         "agreement": "One agreement coefficient with its interval.",
         "coders": "Pairwise coder agreement and leave-one-out alphas.",
         "validate": "Check coded data against a codebook.",
+        "compare": "Compare the accounts of each event.",
+        "import": "Import codings from QDA and annotation tools.",
+        "export": "Export a codebook or codings to other tools.",
         "codebook": "Show, check and export codebooks.",
     }
     sub = runner.invoke(app, ["codebook", "--help"])

@@ -14,6 +14,8 @@ Examples
 
 from statecode._render import codebook_to_markdown, codebook_to_text
 from statecode.codebook import Category, Codebook, Level, Variable
+from statecode.compare import Comparison, compare_accounts, plot_accounts
+from statecode.consensus import ConsensusResult, apply_adjudication, consensus
 from statecode.exceptions import (
     CodebookError,
     DataError,
@@ -24,13 +26,27 @@ from statecode.exceptions import (
     StatecodeWarning,
 )
 from statecode.io import (
+    DoccanoImport,
+    LabelStudioImport,
+    QdpxProject,
+    SpanRule,
     codebook_to_toml,
     read_codebook,
     read_codings,
+    read_corpus,
+    read_doccano,
+    read_labelstudio,
+    read_qdc,
+    read_qdpx,
     read_spans,
     shipped_codebooks,
+    spans_to_codings,
+    utf16_to_codepoints,
     write_codebook,
     write_codings,
+    write_corpus,
+    write_qdc,
+    write_qdpx,
     write_spans,
 )
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
@@ -55,6 +71,7 @@ from statecode.reliability import (
     scott_pi,
     unit_disagreement,
 )
+from statecode.segment import segment
 from statecode.table import CodingTable, ReliabilityData
 
 __version__ = "0.1.0.dev0"
@@ -69,26 +86,35 @@ __all__ = [
     "Coder",
     "Coding",
     "CodingTable",
+    "Comparison",
+    "ConsensusResult",
     "Corpus",
     "DataError",
     "DegenerateDataWarning",
+    "DoccanoImport",
     "Document",
     "InputFileError",
+    "LabelStudioImport",
     "Level",
     "Problem",
+    "QdpxProject",
     "ReliabilityData",
     "ReliabilityReport",
     "Span",
+    "SpanRule",
     "StatecodeError",
     "StatecodeWarning",
     "Statement",
     "Variable",
     "__version__",
+    "apply_adjudication",
     "brennan_prediger",
     "codebook_to_markdown",
     "codebook_to_text",
     "codebook_to_toml",
     "cohen_kappa",
+    "compare_accounts",
+    "consensus",
     "fleiss_kappa",
     "gwet_ac1",
     "gwet_ac2",
@@ -99,14 +125,26 @@ __all__ = [
     "masi_distance",
     "pairwise_agreement",
     "percent_agreement",
+    "plot_accounts",
     "read_codebook",
     "read_codings",
+    "read_corpus",
+    "read_doccano",
+    "read_labelstudio",
+    "read_qdc",
+    "read_qdpx",
     "read_spans",
     "reliability_report",
     "scott_pi",
+    "segment",
     "shipped_codebooks",
+    "spans_to_codings",
     "unit_disagreement",
+    "utf16_to_codepoints",
     "write_codebook",
     "write_codings",
+    "write_corpus",
+    "write_qdc",
+    "write_qdpx",
     "write_spans",
 ]

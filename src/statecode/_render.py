@@ -27,6 +27,12 @@ __all__ = [
     "alpha_to_text",
     "codebook_to_markdown",
     "codebook_to_text",
+    "comparison_sections",
+    "comparison_to_html",
+    "frame_to_csv",
+    "frame_to_markdown",
+    "frame_to_text",
+    "frames_to_json",
     "report_to_csv",
     "report_to_html",
     "report_to_json",
@@ -419,3 +425,77 @@ def agreement_to_text(results: Sequence[AgreementResult]) -> str:
     notes = sorted({f"{r.coefficient}: {r.method}; missing values: {r.missing}" for r in results})
     reasons = [f"{r.variable}: undefined: {r.reason}" for r in results if r.reason]
     return text_table(headers, rows) + "\n\n" + "\n".join([*notes, *reasons]) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# comparisons of accounts
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _fmt(value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def frame_to_text(frame: pl.DataFrame) -> str:
+    """Any table as aligned plain text (numbers to 3 decimals, lists joined)."""
+    rows = [[_cell(v) for v in row] for row in frame.iter_rows()]
+    return text_table(frame.columns, rows)
+
+
+def frame_to_markdown(frame: pl.DataFrame) -> str:
+    """Any table as a Markdown table (numbers to 3 decimals, lists joined)."""
+    out = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    out += [
+        "| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |" for row in frame.iter_rows()
+    ]
+    return "\n".join(out)
+
+
+def comparison_sections(tables: Sequence[tuple[str, pl.DataFrame]], *, markdown: bool) -> str:
+    """Titled sections, one per table."""
+    parts = []
+    for title, frame in tables:
+        body = frame_to_markdown(frame) if markdown else frame_to_text(frame)
+        parts.append(f"## {title}\n\n{body}" if markdown else f"{title}\n\n{body}")
+    return "\n\n".join(parts) + "\n"
+
+
+def frames_to_json(tables: Sequence[tuple[str, pl.DataFrame]]) -> str:
+    """Tables as one JSON object of arrays of row objects (full precision)."""
+    return json.dumps({k: f.to_dicts() for k, f in tables}, indent=2, ensure_ascii=False) + "\n"
+
+
+def frame_to_csv(frame: pl.DataFrame) -> str:
+    """One table as CSV; list cells joined with ``;``."""
+    flat = frame.with_columns(
+        pl.col(c).list.join(";") for c, t in frame.schema.items() if isinstance(t, pl.List)
+    )
+    return flat.write_csv()
+
+
+def comparison_to_html(
+    tables: Sequence[tuple[str, pl.DataFrame]], *, title: str, figure_svg: str | None
+) -> str:
+    """A self-contained HTML page: the tables and, when given, the dot-matrix figure."""
+    sections = []
+    for name, frame in tables:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+            for row in frame.iter_rows()
+        )
+        sections.append(
+            f"<h2>{html.escape(name)}</h2><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+    figure = f'<div class="figures">{figure_svg}</div>' if figure_svg else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_HTML_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{figure}{''.join(sections)}</body></html>\n"
+    )

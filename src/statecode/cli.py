@@ -28,6 +28,10 @@ from statecode._render import (
     alpha_to_text,
     codebook_to_markdown,
     codebook_to_text,
+    comparison_sections,
+    comparison_to_html,
+    frame_to_csv,
+    frames_to_json,
     report_to_csv,
     report_to_html,
     report_to_json,
@@ -44,10 +48,30 @@ from statecode._typing import (
     SetDistance,
     Weights,
 )
+from statecode.compare import compare_accounts, plot_accounts
+from statecode.consensus import apply_adjudication, consensus
 from statecode.exceptions import DataError, DegenerateDataWarning, StatecodeError, _ProblemsError
 from statecode.io import codebook_to_toml, read_codebook, shipped_codebooks
 from statecode.io._atomic import write_text_atomic
-from statecode.io._tabular import DEFAULT_MISSING, read_codings, read_table
+from statecode.io._corpus import read_corpus, write_corpus
+from statecode.io._doccano import read_doccano
+from statecode.io._labelstudio import read_labelstudio
+from statecode.io._refi import (
+    SpanRule,
+    read_qdpx,
+    spans_to_codings,
+    write_qdc,
+    write_qdpx,
+)
+from statecode.io._spans import attach_statements, read_spans, write_spans
+from statecode.io._tabular import (
+    DEFAULT_MISSING,
+    read_codings,
+    read_table,
+    write_codings,
+    write_table,
+)
+from statecode.model import Corpus
 from statecode.reliability import (
     AgreementResult,
     AlphaResult,
@@ -566,6 +590,261 @@ def validate(
         f"ok: {data}: {len(table)} codings of {len(table.units)} units by "
         f"{len(table.coders)} coders on {len(table.variables)} variables match {cb.name!r}"
     )
+
+
+class CompareTable(enum.StrEnum):
+    """Tables ``statecode compare`` prints."""
+
+    ALL = "all"
+    SIMILARITY = "similarity"
+    DIVERGENCE = "divergence"
+    EMPHASIS = "emphasis"
+    PRESENCE = "presence"
+    STATEMENTS = "statements"
+
+
+def _read_corpus_arg(corpus: Path, statements: Path | None) -> Corpus:
+    """Read --corpus: a documents table, or a folder with documents.csv (and statements.csv).
+
+    A folder without documents.csv is a folder of .txt files with metadata.csv.
+    """
+    if corpus.is_dir() and (corpus / "documents.csv").is_file():
+        found = corpus / "statements.csv"
+        return read_corpus(
+            corpus / "documents.csv", statements or (found if found.is_file() else None)
+        )
+    return read_corpus(corpus, statements)
+
+
+@app.command("compare", short_help="Compare the accounts of each event.")
+@user_errors
+def compare(
+    codings: DataArg,
+    corpus: Annotated[
+        Path,
+        typer.Option(help="Documents table, or a folder with documents.csv and statements.csv."),
+    ],
+    statements: Annotated[
+        Path | None, typer.Option(help="Statements table (with a documents table).")
+    ] = None,
+    codebook: CodebookOpt = None,
+    event: Annotated[str | None, typer.Option(help="Only this event.")] = None,
+    by: Annotated[str, typer.Option(help="Document attribute naming the account.")] = "source",
+    consensus_rule: Annotated[
+        str,
+        typer.Option("--consensus", help="majority, unanimous or coder:<id>, when several coders."),
+    ] = "majority",
+    flags: Annotated[
+        Path | None, typer.Option(help="Write the ties and dissent to adjudicate here (CSV).")
+    ] = None,
+    decisions: Annotated[
+        Path | None, typer.Option(help="The adjudicated flags sheet to apply.")
+    ] = None,
+    adjust: Annotated[str, typer.Option(help="p-value adjustment: none or holm.")] = "none",
+    table: Annotated[CompareTable, typer.Option(help="Which table to print.")] = CompareTable.ALL,
+    unit: UnitOpt = "unit",
+    coder: CoderOpt = "coder",
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.TABLE,
+    output: OutputOpt = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write the dot-matrix figure (.png or .svg).")
+    ] = None,
+) -> None:
+    """What each account raises, stresses and omits: presence, divergence, similarity, emphasis."""
+    if output_format is ReportFormat.HTML or plot is not None:
+        _plots.require_matplotlib()
+    documents = _read_corpus_arg(corpus, statements)
+    coded, _ = _load(
+        codings,
+        codebook=codebook,
+        variable=None,
+        unit=unit,
+        coder=coder,
+        missing=missing,
+        separator=separator,
+    )
+    agreed = coded
+    if len(coded.coders) > 1:
+        result = consensus(coded, rule=consensus_rule)
+        if flags is not None:
+            write_table(result.flags.with_columns(pl.col(pl.List(pl.String)).list.join(";")), flags)
+        agreed = apply_adjudication(result, decisions) if decisions is not None else result.codings
+        if result.n_ties and decisions is None:
+            typer.echo(
+                f"warning: {result.n_ties} ties left out; adjudicate them (--flags, --decisions)",
+                err=True,
+            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        comparison = compare_accounts(documents, agreed, event=event, by=by, adjust=adjust)
+    chosen = [
+        ("Similarity of accounts", comparison.similarity, CompareTable.SIMILARITY),
+        ("Divergence: who raises what", comparison.divergence, CompareTable.DIVERGENCE),
+        (
+            "Emphasis: share differences, Fisher's exact test",
+            comparison.emphasis,
+            CompareTable.EMPHASIS,
+        ),
+        ("Presence per account", comparison.presence, CompareTable.PRESENCE),
+        ("Statements behind every count", comparison.statements, CompareTable.STATEMENTS),
+    ]
+    tables = [(t, f) for t, f, k in chosen if table in (CompareTable.ALL, k)]
+    if plot is not None:
+        plot_accounts(comparison, event=event, path=plot)
+    if output_format is ReportFormat.CSV:
+        if len(tables) != 1:
+            msg = "CSV holds one table: choose it with --table"
+            raise typer.BadParameter(msg)
+        text = frame_to_csv(tables[0][1])
+    elif output_format is ReportFormat.JSON:
+        text = frames_to_json(
+            [(k.value, f) for _, f, k in chosen if table in (CompareTable.ALL, k)]
+        )
+    elif output_format is ReportFormat.HTML:
+        svg = _plots.figure_svg(plot_accounts(comparison, event=event))
+        text = comparison_to_html(
+            tables, title=f"Comparison of accounts: {codings.name}", figure_svg=svg
+        )
+    else:
+        text = comparison_sections(tables, markdown=output_format is ReportFormat.MARKDOWN)
+    _emit(text, output)
+
+
+class ImportFormat(enum.StrEnum):
+    """Formats ``statecode import`` reads."""
+
+    QDPX = "qdpx"
+    LABELSTUDIO = "labelstudio"
+    DOCCANO = "doccano"
+    TABLE = "table"
+
+
+class ExportFormat(enum.StrEnum):
+    """Formats ``statecode export`` writes."""
+
+    QDC = "qdc"
+    QDPX = "qdpx"
+    TABLE = "table"
+
+
+CorpusOutOpt = Annotated[
+    Path | None,
+    typer.Option(help="Also write the texts as documents.csv and statements.csv here."),
+]
+
+
+def _write_corpus_out(corpus: Corpus, folder: Path | None) -> None:
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    write_corpus(corpus, folder / "documents.csv", folder / "statements.csv")
+
+
+@app.command("import", short_help="Import codings from QDA and annotation tools.")
+@user_errors
+def import_(
+    source_format: Annotated[ImportFormat, typer.Argument(help="Format of SRC.")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="The file(s): doccano takes one file per user.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Codings (or span) table to write.")
+    ],
+    codebook: CodebookOpt = None,
+    spans: Annotated[
+        Path | None, typer.Option(help="Also write the span codings as a span table here.")
+    ] = None,
+    corpus_out: CorpusOutOpt = None,
+    statements: Annotated[
+        Path | None,
+        typer.Option(help="qdpx: statements table; span codings become statement codings."),
+    ] = None,
+    rule: Annotated[
+        SpanRule, typer.Option(help="qdpx: when a span codes a statement.")
+    ] = SpanRule.OVERLAP,
+    threshold: Annotated[
+        float, typer.Option(help="qdpx: share of the statement a span must cover.")
+    ] = 0.5,
+    variable: Annotated[str, typer.Option(help="doccano: the variable of the labels.")] = "label",
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+) -> None:
+    """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
+    cb = read_codebook(codebook) if codebook is not None else None
+    if source_format is not ImportFormat.DOCCANO and len(sources) != 1:
+        msg = f"{source_format.value} takes one file, got {len(sources)}"
+        raise typer.BadParameter(msg)
+    if source_format is ImportFormat.QDPX:
+        project = read_qdpx(sources[0], codebook=cb)
+        _write_corpus_out(project.corpus, corpus_out)
+        if spans is not None:
+            write_spans(project.spans, spans)
+        if statements is None:
+            write_spans(project.spans, output)
+            return
+        documents = attach_statements(project.corpus, statements)
+        table = spans_to_codings(
+            documents, project.spans, rule=rule, threshold=threshold, codebook=project.codebook
+        )
+        write_codings(table, output)
+        return
+    if source_format is ImportFormat.TABLE:
+        table = read_codings(
+            sources[0],
+            codebook=cb,
+            missing=DEFAULT_MISSING if missing is None else missing,
+            separator=separator,
+        )
+        write_codings(table, output)
+        return
+    imported = (
+        read_labelstudio(sources[0], codebook=cb, separator=separator)
+        if source_format is ImportFormat.LABELSTUDIO
+        else read_doccano(sources, variable=variable, codebook=cb, separator=separator)
+    )
+    _write_corpus_out(imported.corpus, corpus_out)
+    if spans is not None:
+        write_spans(imported.spans, spans)
+    write_codings(imported.codings, output)
+
+
+@app.command("export", short_help="Export a codebook or codings to other tools.")
+@user_errors
+def export(
+    target_format: Annotated[ExportFormat, typer.Argument(help="What to write.")],
+    source: Annotated[Path, typer.Argument(help="Codebook (qdc), span table (qdpx), codings.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    codebook: CodebookOpt = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="qdpx: documents table or folder with documents.csv.")
+    ] = None,
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+) -> None:
+    """Write a REFI-QDA codebook (.qdc) or project (.qdpx), or codings in another table format."""
+    if target_format is ExportFormat.QDC:
+        write_qdc(read_codebook(str(source)), output)
+        return
+    if target_format is ExportFormat.QDPX:
+        if corpus is None or codebook is None:
+            msg = "qdpx needs the texts (--corpus) and the codebook (--codebook)"
+            raise typer.BadParameter(msg)
+        write_qdpx(
+            _read_corpus_arg(corpus, None), read_spans(source), read_codebook(codebook), output
+        )
+        return
+    cb = read_codebook(codebook) if codebook is not None else None
+    table = read_codings(
+        source,
+        codebook=cb,
+        missing=DEFAULT_MISSING if missing is None else missing,
+        separator=separator,
+    )
+    write_codings(table, output)
 
 
 @contextlib.contextmanager

@@ -208,7 +208,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_unknown_suffix(tmp_path: Path) -> None:
     path = _write(tmp_path, "name = 'x'", name="cb.yaml")
-    with pytest.raises(InputFileError, match=r"unknown codebook format '.yaml'; use a .toml file"):
+    with pytest.raises(
+        InputFileError, match=r"unknown codebook format '.yaml'; use a .toml or .qdc file"
+    ):
         sc.read_codebook(path)
 
 
@@ -253,7 +255,7 @@ def test_round_trip_keeps_line_breaks_in_text(
 
 def test_write_refuses_unknown_suffix(tmp_path: Path) -> None:
     cb = sc.Codebook(name="x")
-    with pytest.raises(InputFileError, match=r"use a \.toml file"):
+    with pytest.raises(InputFileError, match=r"use a \.toml or \.qdc file"):
         sc.write_codebook(cb, tmp_path / "cb.json")
 
 
@@ -266,3 +268,11 @@ def test_documented_full_example_is_valid(root: Path, tmp_path: Path) -> None:
     assert cb.names == ("blame_target", "demands", "intensity", "casualties")
     assert cb["demands"].category("neutrality").parent == "security"
     assert cb["intensity"].codes == ("0", "1", "2")
+
+
+def test_qdc_through_read_and_write_codebook(tmp_path: Path) -> None:
+    cb = sc.read_codebook("readouts")
+    path = tmp_path / "readouts.qdc"
+    sc.write_codebook(cb, path)
+    assert path.read_text(encoding="utf-8").startswith("<?xml")
+    assert sc.read_codebook(path) == cb

@@ -17,7 +17,7 @@ from statecode.io._atomic import write_text_atomic
 
 __all__ = ["codebook_to_toml", "read_codebook", "shipped_codebooks", "write_codebook"]
 
-_SUFFIXES = (".toml",)
+_SUFFIXES = (".toml", ".qdc")
 
 
 def _shipped_dir() -> Path:
@@ -65,8 +65,9 @@ def read_codebook(source: PathLike) -> Codebook:
     Parameters
     ----------
     source : str or path
-        A ``.toml`` codebook file (format: ``docs/codebook-format.md``), or the name of a
-        codebook shipped with statecode, such as ``"readouts"``.
+        A ``.toml`` codebook file (format: ``docs/codebook-format.md``), a REFI-QDA ``.qdc``
+        codebook (ATLAS.ti, MAXQDA, NVivo, QualCoder; see :func:`statecode.read_qdc`), or the
+        name of a codebook shipped with statecode, such as ``"readouts"``.
 
     Returns
     -------
@@ -88,8 +89,12 @@ def read_codebook(source: PathLike) -> Codebook:
     """
     path = _resolve(source)
     if path.suffix.lower() not in _SUFFIXES:
-        msg = f"{path}: unknown codebook format {path.suffix!r}; use a .toml file"
+        msg = f"{path}: unknown codebook format {path.suffix!r}; use a .toml or .qdc file"
         raise InputFileError(msg)
+    if path.suffix.lower() == ".qdc":
+        from statecode.io._refi import read_qdc  # noqa: PLC0415 - REFI-QDA on demand
+
+        return read_qdc(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
@@ -125,12 +130,17 @@ def codebook_to_toml(codebook: Codebook) -> str:
 
 
 def write_codebook(codebook: Codebook, path: PathLike) -> None:
-    """Write a codebook to a ``.toml`` file (atomically).
+    """Write a codebook to a ``.toml`` or REFI-QDA ``.qdc`` file (atomically).
 
     Reading the file back gives an equal codebook.
     """
     target = Path(path)
     if target.suffix.lower() not in _SUFFIXES:
-        msg = f"{target}: unknown codebook format {target.suffix!r}; use a .toml file"
+        msg = f"{target}: unknown codebook format {target.suffix!r}; use a .toml or .qdc file"
         raise InputFileError(msg)
+    if target.suffix.lower() == ".qdc":
+        from statecode.io._refi import write_qdc  # noqa: PLC0415 - REFI-QDA on demand
+
+        write_qdc(codebook, target)
+        return
     write_text_atomic(target, codebook_to_toml(codebook))

@@ -10,9 +10,9 @@ import polars as pl
 from statecode._typing import PathLike
 from statecode.exceptions import DataError, Problem
 from statecode.io._tabular import DEFAULT_MISSING, read_table, write_table
-from statecode.model import Span
+from statecode.model import Corpus, Span, Statement
 
-__all__ = ["SPAN_COLUMNS", "read_spans", "spans_to_frame", "write_spans"]
+__all__ = ["SPAN_COLUMNS", "attach_statements", "read_spans", "spans_to_frame", "write_spans"]
 
 #: The columns of a span table, in order.
 SPAN_COLUMNS = ("document", "coder", "start", "end", "variable", "code")
@@ -91,3 +91,63 @@ def read_spans(
     if problems:
         raise DataError(problems, source=source)
     return tuple(spans)
+
+
+def attach_statements(
+    corpus: Corpus, path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING
+) -> Corpus:
+    """The corpus with the statements of a statements table cut from its documents.
+
+    The table has columns ``statement_id``, ``document_id``, ``start``, ``end`` and, optionally,
+    ``text`` (which must then equal the span). Used to turn span codings from a QDA program
+    into statement codings (:func:`statecode.spans_to_codings`).
+
+    Raises
+    ------
+    DataError
+        Listing every problem with its row: missing columns, unknown documents, spans outside
+        their document, texts that differ from their span.
+    """
+    frame, first = read_table(path, missing=missing)
+    source = str(path)
+    need = [c for c in ("statement_id", "document_id", "start", "end") if c not in frame.columns]
+    if need:
+        msg = f"missing column(s) {', '.join(need)}; columns: {', '.join(frame.columns)}"
+        raise DataError([Problem("", msg)], source=source)
+    documents = {d.id: d for d in corpus.documents}
+    problems: list[Problem] = []
+    statements: list[Statement] = []
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        where = f"row {first + i}"
+        doc = documents.get(row["document_id"])
+        if doc is None:
+            known = ", ".join(list(documents)[:5])
+            problems.append(
+                Problem(
+                    where,
+                    f"document {row['document_id']!r} is not in the corpus (documents: {known})",
+                )
+            )
+            continue
+        try:
+            statement = doc.statement(row["statement_id"], int(row["start"]), int(row["end"]))
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(where, " ".join(str(exc).split())))
+            continue
+        text = row.get("text")
+        if text is not None and text != statement.text:
+            problems.append(
+                Problem(
+                    where,
+                    f"text {text!r} differs from the span "
+                    f"({statement.text!r}); fix the offsets or the text",
+                )
+            )
+            continue
+        statements.append(statement)
+    if problems:
+        raise DataError(problems, source=source)
+    try:
+        return Corpus(documents=corpus.documents, statements=tuple(statements))
+    except DataError as exc:
+        raise DataError(exc.problems, source=source) from None

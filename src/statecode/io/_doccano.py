@@ -1,0 +1,453 @@
+"""doccano's JSONL export: one file per user, text classification labels and span labels."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from statecode._typing import PathLike, parse_option
+from statecode.codebook import Codebook
+from statecode.exceptions import DataError, InputFileError, Problem
+from statecode.io._labelstudio import (
+    OffsetUnit,
+    _build_table,
+    _converter,
+    _id_text,
+    _is_whole,
+    _kind,
+    _not_a_variable,
+    _unknown_code,
+)
+from statecode.model import Corpus, Document, Span
+from statecode.table import CodingTable
+
+__all__ = ["CoderFrom", "DoccanoImport", "read_doccano"]
+
+_UNIT, _CODER, _ROW = "\x00unit", "\x00coder", "\x00row"
+
+
+class CoderFrom(enum.StrEnum):
+    """Where :func:`read_doccano` finds each line's coder."""
+
+    #: The file name without its extension (doccano names each user's file after the user).
+    FILENAME = "filename"
+    #: The line's ``coder`` key.
+    KEY = "key"
+
+
+@attrs.frozen
+class DoccanoImport:
+    """What a doccano export holds, read into statecode's model.
+
+    Attributes
+    ----------
+    codings : CodingTable
+        Text classification labels: one coding per example and user. The table's ``row``
+        column numbers the lines read (1 = the first line of the first file).
+    spans : tuple of Span
+        Sequence labels: one span per ``[start, end, label]``.
+    corpus : Corpus
+        One document per example: its ``id`` (as text) and ``text``.
+    sources : tuple of str
+        The files read, in order.
+    """
+
+    codings: CodingTable
+    spans: tuple[Span, ...]
+    corpus: Corpus
+    sources: tuple[str, ...]
+
+
+def read_doccano(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    variable: str = "label",
+    codebook: Codebook | None = None,
+    coder_from: CoderFrom | str = CoderFrom.FILENAME,
+    offsets: OffsetUnit | str = OffsetUnit.UTF16,
+    separator: str = ";",
+) -> DoccanoImport:
+    """Read doccano JSONL exports, one file per user, into codings, spans and a corpus.
+
+    Parameters
+    ----------
+    paths : str or path, or a sequence of them
+        The ``.jsonl`` files, or a folder: every ``.jsonl`` file in it, in name order.
+    variable : str
+        The codebook variable the labels are codes of.
+    codebook : Codebook, optional
+        Check the labels against ``codebook[variable]``.
+    coder_from : {'filename', 'key'}
+        Take each line's coder from its file's name without the extension (``admin1`` for
+        ``admin1.jsonl``), or from the line's ``coder`` key.
+    offsets : {'utf-16', 'code-points'}
+        What span offsets count (see Notes).
+    separator : str
+        Separator of codes in multi-label cells of the coding table.
+
+    Returns
+    -------
+    DoccanoImport
+        The coding table, the spans and the corpus of example texts.
+
+    Raises
+    ------
+    InputFileError
+        If a file or folder cannot be read, or a folder holds no ``.jsonl`` file.
+    DataError
+        Listing every problem, each with its file, line number, key, value and fix:
+        lines that are not JSON objects, missing or malformed ``id``, ``text`` or ``label``,
+        spans outside the text, an id that appears twice in one file or names different
+        texts in different files, the same text under unrelated ids in different files,
+        several labels for a single-label variable, unknown codes.
+
+    Notes
+    -----
+    Each line is one example: ``{"id": 7, "text": "...", "label": [...]}`` (an older
+    ``labels`` key is read as well).
+
+    - **unit**: the example's ``id``, as text. doccano numbers examples per project, so an
+      example has the same id in every user's file of one project; an id naming different
+      texts in two files, or a text under unrelated ids, is an error: export all users'
+      files from the same project.
+    - **coder**: the file name without ``.jsonl`` (doccano writes one file per user, named
+      after the user), or the line's ``coder`` key with ``coder_from='key'``.
+    - **text classification** (``"label": ["cat1", "cat2"]``): a coding of ``variable``;
+      several labels form a set for a multi-label variable and are an error for a
+      single-label one (without a codebook, they are joined with ``separator``). An empty
+      list gives no coding.
+    - **sequence labelling** (``"label": [[start, end, "LABEL"], ...]``): one
+      :class:`~statecode.Span` per item, of ``variable``, in the example's document.
+
+    doccano's browser front end counts offsets in UTF-16 code units, as JavaScript does:
+    a character above U+FFFF (most emoji) counts 2. With ``offsets='utf-16'`` (the default)
+    they are converted to code points using the example's text; pass
+    ``offsets='code-points'`` for files whose offsets count code points. Offsets of
+    projects that "count grapheme clusters as one character" are not supported.
+
+    References
+    ----------
+    doccano documentation, https://doccano.github.io/doccano/
+
+    doccano issue 2290, "Sequence labels are TypeScript/JavaScript-style" (span offsets count
+    UTF-16 code units), https://github.com/doccano/doccano/issues/2290
+    """
+    files = _files(paths)
+    who = parse_option(CoderFrom, coder_from, "coder_from")
+    unit_type = parse_option(OffsetUnit, offsets, "offsets")
+    if codebook is not None and variable not in codebook:
+        msg = f"variable={variable!r} is {_not_a_variable(variable, codebook)}; pass variable="
+        raise DataError(msg)
+    reader = _DoccanoReader(
+        files,
+        variable=variable,
+        codebook=codebook,
+        coder_from=who,
+        offsets=unit_type,
+        separator=separator,
+    )
+    for index, file in enumerate(files):
+        reader.read_file(index, file)
+    reader.check_alignment()
+    problems = reader.problems
+    source = str(files[0]) if len(files) == 1 else None
+    codings = _build_table(
+        reader.rows,
+        [variable] if reader.rows else [],
+        reader.locations,
+        "",
+        codebook=codebook,
+        source=source,
+        separator=separator,
+        problems=problems,
+    )
+    if problems:
+        raise DataError(problems, source=source)
+    return DoccanoImport(
+        codings=codings,
+        spans=tuple(reader.spans),
+        corpus=Corpus(documents=tuple(reader.documents.values())),
+        sources=tuple(str(f) for f in files),
+    )
+
+
+def _files(paths: PathLike | Sequence[PathLike]) -> list[Path]:
+    if isinstance(paths, str | os.PathLike):
+        single = Path(paths)
+        if single.is_dir():
+            found = sorted(p for p in single.iterdir() if p.suffix.lower() == ".jsonl")
+            if not found:
+                msg = f"{single}: no .jsonl file in this folder; export the project from doccano"
+                raise InputFileError(msg)
+            return found
+        files = [single]
+    else:
+        files = [Path(p) for p in paths]
+    if not files:
+        msg = "no doccano files given; pass a .jsonl file, a list of them, or a folder"
+        raise InputFileError(msg)
+    for file in files:
+        if not file.is_file():
+            msg = f"{file}: no such file; check the path"
+            raise InputFileError(msg)
+    return files
+
+
+class _DoccanoReader:
+    """Collects the examples, codings, spans and problems of a set of files."""
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        *,
+        variable: str,
+        codebook: Codebook | None,
+        coder_from: CoderFrom,
+        offsets: OffsetUnit,
+        separator: str,
+    ) -> None:
+        self.files = files
+        self.variable = variable
+        self.codebook = codebook
+        self.coder_from = coder_from
+        self.offsets = offsets
+        self.separator = separator
+        self.problems: list[Problem] = []
+        self.documents: dict[str, Document] = {}
+        self.first_seen: dict[str, str] = {}  # unit -> where its text was first read
+        self.coded: dict[tuple[str, str], str] = {}  # (unit, coder) -> where
+        # text -> file index -> (its ids in that file, the line it was first read from)
+        self.ids_of_text: dict[str, dict[int, tuple[set[str], int]]] = {}
+        self.rows: list[dict[str, Any]] = []
+        self.locations: dict[int, str] = {}
+        self.spans: list[Span] = []
+        self.lines_read = 0
+
+    def where(self, index: int, line: int, key: str | None = None) -> str:
+        place = f"line {line}" if len(self.files) == 1 else f"{self.files[index].name}, line {line}"
+        return place if key is None else f"{place}, key {key!r}"
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def read_file(self, index: int, file: Path) -> None:
+        try:
+            raw = file.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            name = file.name if len(self.files) > 1 else ""
+            self.problem(name, f"not UTF-8 text (byte {exc.start}); export the file again")
+            return
+        except OSError as exc:
+            msg = f"{file}: cannot read the file ({exc.strerror})"
+            raise InputFileError(msg) from exc
+        seen: dict[str, int] = {}
+        # split on \n only: a JSON line holds any other line break escaped
+        for number, line in enumerate(raw.split("\n"), start=1):
+            if line.strip():
+                self.read_line(index, number, line, seen)
+
+    def read_line(self, index: int, number: int, line: str, seen: dict[str, int]) -> None:
+        where = self.where(index, number)
+        try:
+            example = json.loads(line)
+        except json.JSONDecodeError as exc:
+            self.problem(
+                where,
+                f"not valid JSON (column {exc.colno}: {exc.msg}); each line must be one "
+                "JSON object, as doccano exports it",
+            )
+            return
+        if not isinstance(example, dict):
+            self.problem(where, f"expected a JSON object, got {_kind(example)}")
+            return
+        unit = self.read_id(index, number, example, seen)
+        text = example.get("text")
+        if not isinstance(text, str):
+            self.problem(
+                self.where(index, number, "text"),
+                f"expected the example's text, got {_missing_or(example, 'text')}",
+            )
+        coder = self.read_coder(index, number, example)
+        key = "label" if "label" in example or "labels" not in example else "labels"
+        labels = example.get(key)
+        if not isinstance(labels, list):
+            self.problem(
+                self.where(index, number, key),
+                f"expected a list of labels, got {_missing_or(example, key)}; export the "
+                "project from doccano as JSONL",
+            )
+            return
+        if unit is None or coder is None or not isinstance(text, str):
+            return
+        if not self.add_example(index, number, unit, text):
+            return
+        first = self.coded.get((unit, coder))
+        if first is not None:
+            self.problem(
+                where,
+                f"coder {coder!r} already labelled id {unit} in {first}; read each user's "
+                "file once (two files with the same name give the same coder)",
+            )
+            return
+        self.coded[unit, coder] = where
+        self.read_labels(index, number, key, unit, coder, text, labels)
+
+    def read_id(
+        self, index: int, number: int, example: dict[str, Any], seen: dict[str, int]
+    ) -> str | None:
+        unit = _id_text(example.get("id"))
+        if unit is None:
+            self.problem(
+                self.where(index, number, "id"),
+                f"expected the example's id (a whole number or text), got "
+                f"{_missing_or(example, 'id')}; doccano exports give every example an id",
+            )
+            return None
+        if unit in seen:
+            self.problem(
+                self.where(index, number, "id"),
+                f"id {unit} appears again (first on line {seen[unit]}); each example once per file",
+            )
+            return None
+        seen[unit] = number
+        return unit
+
+    def read_coder(self, index: int, number: int, example: dict[str, Any]) -> str | None:
+        if self.coder_from is CoderFrom.FILENAME:
+            return self.files[index].stem
+        coder = _id_text(example.get("coder"))
+        if coder is None:
+            self.problem(
+                self.where(index, number, "coder"),
+                f"expected the coder (text or a whole number), got "
+                f"{_missing_or(example, 'coder')}; add it, or pass coder_from='filename'",
+            )
+        return coder
+
+    def add_example(self, index: int, number: int, unit: str, text: str) -> bool:
+        where = self.where(index, number)
+        by_file = self.ids_of_text.setdefault(text, {})
+        ids, _ = by_file.setdefault(index, (set(), number))
+        ids.add(unit)
+        known = self.documents.get(unit)
+        if known is None:
+            self.documents[unit] = Document(id=unit, text=text)
+            self.first_seen[unit] = where
+            return True
+        if known.text != text:
+            self.problem(
+                self.where(index, number, "text"),
+                f"id {unit} has another text in {self.first_seen[unit]}; an id must name the "
+                "same example in every file: export all users' files from the same doccano "
+                "project",
+            )
+            return False
+        return True
+
+    def read_labels(
+        self,
+        index: int,
+        number: int,
+        key: str,
+        unit: str,
+        coder: str,
+        text: str,
+        labels: list[Any],
+    ) -> None:
+        where = self.where(index, number, key)
+        if not labels:
+            return
+        if all(isinstance(item, str) for item in labels):
+            self.read_categories(where, index, number, unit, coder, labels)
+        elif all(isinstance(item, list) for item in labels):
+            for item in labels:
+                self.read_span(where, unit, coder, text, item)
+        else:
+            self.problem(
+                where,
+                f'expected either category labels (["a", "b"]) or spans ([[start, end, '
+                f'"LABEL"], ...]), got {labels!r}',
+            )
+
+    def read_categories(
+        self, where: str, index: int, number: int, unit: str, coder: str, labels: list[str]
+    ) -> None:
+        if not all(label.strip() for label in labels):
+            self.problem(where, f"empty label in {labels!r}; remove it")
+            return
+        if self.codebook is None and any(self.separator in label for label in labels):
+            self.problem(
+                where,
+                f"a label in {labels!r} contains the separator {self.separator!r}; pass "
+                "another separator=",
+            )
+            return
+        self.lines_read += 1
+        self.rows.append(
+            {
+                _UNIT: unit,
+                _CODER: coder,
+                _ROW: self.lines_read,
+                # in a fixed order, so equal sets give equal cells
+                self.variable: self.separator.join(sorted(labels)),
+            }
+        )
+        self.locations[self.lines_read] = where
+
+    def read_span(self, where: str, unit: str, coder: str, text: str, item: list[Any]) -> None:
+        if len(item) != 3 or not (_is_whole(item[0]) and _is_whole(item[1])):
+            self.problem(where, f'span {item!r} is not [start, end, "LABEL"]; fix the line')
+            return
+        start, end, code = item
+        if not isinstance(code, str) or not code.strip():
+            self.problem(where, f"span {item!r} has no label; fix the line")
+            return
+        convert, length = _converter(text, self.offsets)
+        unit_name = "UTF-16 code units" if self.offsets is OffsetUnit.UTF16 else "code points"
+        if not 0 <= start < end <= length:
+            self.problem(
+                where,
+                f"span {item!r} does not lie within the text ({length} {unit_name}); start "
+                "must be >= 0 and less than end",
+            )
+            return
+        lo, hi = convert(start), convert(end)
+        if lo is None or hi is None:
+            self.problem(
+                where,
+                f"span {item!r} cuts a character above U+FFFF (an emoji?) in half; check "
+                "offsets= (these offsets cannot be UTF-16 code units)",
+            )
+            return
+        if self.codebook is not None:
+            message = _unknown_code(self.variable, code, self.codebook)
+            if message is not None:
+                self.problem(where, message)
+                return
+        self.spans.append(
+            Span(document=unit, coder=coder, start=lo, end=hi, variable=self.variable, code=code)
+        )
+
+    def check_alignment(self) -> None:
+        """Report a text that has unrelated ids in two files (the files are not aligned)."""
+        for by_file in self.ids_of_text.values():
+            (first_index, (first_ids, first_line)), *others = sorted(by_file.items())
+            for index, (ids, line) in others:
+                if ids.isdisjoint(first_ids):
+                    self.problem(
+                        self.where(index, line, "id"),
+                        f"this text has id {', '.join(sorted(ids))} here, but id "
+                        f"{', '.join(sorted(first_ids))} in {self.where(first_index, first_line)}"
+                        "; the same example must have the same id in every file: export all "
+                        "users' files from the same doccano project",
+                    )
+
+
+def _missing_or(example: dict[str, Any], key: str) -> str:
+    return "nothing (the key is missing)" if key not in example else repr(example[key])
