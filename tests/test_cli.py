@@ -28,6 +28,7 @@ def test_help_lists_every_command_with_a_line() -> None:
         "compare": "Compare the accounts of each event.",
         "import": "Import codings from QDA and annotation tools.",
         "export": "Export a codebook or codings to other tools.",
+        "unitizing": "Agreement on where statements start and end.",
         "codebook": "Show, check and export codebooks.",
     }
     sub = runner.invoke(app, ["codebook", "--help"])

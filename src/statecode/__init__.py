@@ -54,7 +54,10 @@ from statecode.reliability import (
     AgreementResult,
     AlphaResult,
     BootstrapResult,
+    OverlapRule,
     ReliabilityReport,
+    UnitizingResult,
+    UnitizingVariant,
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
@@ -70,6 +73,7 @@ from statecode.reliability import (
     reliability_report,
     scott_pi,
     unit_disagreement,
+    unitizing_alpha,
 )
 from statecode.segment import segment
 from statecode.table import CodingTable, ReliabilityData
@@ -96,6 +100,7 @@ __all__ = [
     "InputFileError",
     "LabelStudioImport",
     "Level",
+    "OverlapRule",
     "Problem",
     "QdpxProject",
     "ReliabilityData",
@@ -105,6 +110,8 @@ __all__ = [
     "StatecodeError",
     "StatecodeWarning",
     "Statement",
+    "UnitizingResult",
+    "UnitizingVariant",
     "Variable",
     "__version__",
     "apply_adjudication",
@@ -140,6 +147,7 @@ __all__ = [
     "shipped_codebooks",
     "spans_to_codings",
     "unit_disagreement",
+    "unitizing_alpha",
     "utf16_to_codepoints",
     "write_codebook",
     "write_codings",

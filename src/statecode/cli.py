@@ -71,7 +71,7 @@ from statecode.io._tabular import (
     write_codings,
     write_table,
 )
-from statecode.model import Corpus
+from statecode.model import Corpus, Span
 from statecode.reliability import (
     AgreementResult,
     AlphaResult,
@@ -80,6 +80,7 @@ from statecode.reliability import (
     leave_one_coder_out,
     pairwise_agreement,
     reliability_report,
+    unitizing_alpha,
 )
 from statecode.table import CodingTable
 
@@ -845,6 +846,58 @@ def export(
         separator=separator,
     )
     write_codings(table, output)
+
+
+@app.command("unitizing", short_help="Agreement on where statements start and end.")
+@user_errors
+def unitizing(
+    source: Annotated[
+        Path, typer.Argument(help="A span table (document, coder, start, end, code) or a .qdpx.")
+    ],
+    variant: Annotated[str, typer.Option(help="u, cu, Cu or u2004.")] = "u",
+    variable: Annotated[
+        str | None, typer.Option(help="The variable whose spans are compared.")
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Documents (table or folder) giving each continuum's length."),
+    ] = None,
+    overlaps: Annotated[str, typer.Option(help="A coder's overlapping spans: error or merge.")] = (
+        "error"
+    ),
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format (table or json).")
+    ] = OutputFormat.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """Krippendorff's unitizing alpha: agreement on the stretches coders mark, and their codes."""
+    continua: Corpus | None = None
+    if source.suffix.lower() == ".qdpx":
+        project = read_qdpx(source)
+        spans: tuple[Span, ...] = project.spans
+        continua = project.corpus
+    else:
+        spans = read_spans(source, variable=variable)
+    if corpus is not None:
+        continua = _read_corpus_arg(corpus, None)
+    if continua is None:
+        typer.echo(
+            "warning: no --corpus: each continuum ends at its last span, so text after it "
+            "is left out",
+            err=True,
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        result = unitizing_alpha(
+            spans, variant=variant, variable=variable, continua=continua, overlaps=overlaps
+        )
+    if output_format is OutputFormat.JSON:
+        _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+        return
+    record = result.to_dict()
+    lines = [f"{k}: {v}" for k, v in record.items() if not isinstance(v, dict | list)]
+    text = "\n".join(lines) + "\n\n" + _frame_text(result.per_category()) + "\n"
+    _emit(text, output)
 
 
 @contextlib.contextmanager

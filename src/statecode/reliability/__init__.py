@@ -18,13 +18,22 @@ from statecode.reliability._diagnostics import (
 )
 from statecode.reliability._distance import jaccard_distance, masi_distance
 from statecode.reliability._report import ReliabilityReport, reliability_report
+from statecode.reliability._unitizing import (
+    OverlapRule,
+    UnitizingResult,
+    UnitizingVariant,
+    unitizing_alpha,
+)
 from statecode.reliability.results import AgreementResult, AlphaResult, BootstrapResult
 
 __all__ = [
     "AgreementResult",
     "AlphaResult",
     "BootstrapResult",
+    "OverlapRule",
     "ReliabilityReport",
+    "UnitizingResult",
+    "UnitizingVariant",
     "brennan_prediger",
     "cohen_kappa",
     "fleiss_kappa",
@@ -40,4 +49,5 @@ __all__ = [
     "reliability_report",
     "scott_pi",
     "unit_disagreement",
+    "unitizing_alpha",
 ]
