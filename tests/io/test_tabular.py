@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import statecode as sc
@@ -26,8 +26,15 @@ values = st.text(
 ).filter(lambda s: s.strip() == s and s not in MISSING and s.strip())
 
 
+# Excel cannot hold control characters (nor keep a carriage return): statecode refuses them
+# for .xlsx (tested below), so the .xlsx round trip draws text without them
+xlsx_values = st.text(
+    st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+).filter(lambda s: s.strip() == s and s not in MISSING and s.strip())
+
+
 @st.composite
-def tables(draw: st.DrawFn) -> sc.CodingTable:
+def tables(draw: st.DrawFn, value: st.SearchStrategy[str] = values) -> sc.CodingTable:
     variables = draw(
         st.lists(
             st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True),
@@ -39,7 +46,7 @@ def tables(draw: st.DrawFn) -> sc.CodingTable:
     units = draw(st.lists(ids, min_size=1, max_size=5, unique=True))
     coders = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     codings = [
-        sc.Coding(u, c, v, draw(values))
+        sc.Coding(u, c, v, draw(value))
         for u in units
         for c in coders
         for v in variables
@@ -53,13 +60,12 @@ def _key(table: sc.CodingTable) -> list[tuple[str, str, str, str]]:
 
 
 @settings(max_examples=30)  # file I/O: thorough enough, and quick
-@given(tables())
+@given(st.data())
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_every_format_round_trips(
-    suffix: str, tmp_path_factory: pytest.TempPathFactory, table: sc.CodingTable
+    suffix: str, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    if suffix == ".xlsx":
-        assume(not table.data["value"].str.contains(r"[\x00-\x08\x0b-\x1f]").any())
+    table = data.draw(tables(xlsx_values if suffix == ".xlsx" else values))
     path = tmp_path_factory.mktemp("rt") / f"codings{suffix}"
     sc.write_codings(table, path)
     again = sc.read_codings(path)
