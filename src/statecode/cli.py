@@ -453,18 +453,6 @@ def _row_names(table: pl.DataFrame, by: str | None) -> list[str]:
     return table["Variable"].to_list()
 
 
-_COEFFICIENT_FUNCTIONS: dict[CoefficientName, Callable[..., AgreementResult]] = {
-    CoefficientName.PERCENT: _agreement.percent_agreement,
-    CoefficientName.HOLSTI: _agreement.holsti,
-    CoefficientName.COHEN: _agreement.cohen_kappa,
-    CoefficientName.SCOTT: _agreement.scott_pi,
-    CoefficientName.FLEISS: _agreement.fleiss_kappa,
-    CoefficientName.BP: _agreement.brennan_prediger,
-    CoefficientName.AC1: _agreement.gwet_ac1,
-    CoefficientName.AC2: _agreement.gwet_ac2,
-}
-
-
 @app.command("agreement", short_help="One agreement coefficient with its interval.")
 @user_errors
 def agreement(
@@ -506,10 +494,7 @@ def agreement(
             if coefficient is CoefficientName.ALPHA:
                 msg = "use `statecode alpha` for Krippendorff's alpha"
                 raise typer.BadParameter(msg)
-            if coefficient is CoefficientName.CONGER:
-                results.append(_agreement.fleiss_kappa(table, variant="conger", **options))
-            else:
-                results.append(_COEFFICIENT_FUNCTIONS[coefficient](table, **options))
+            results.append(_agreement.AGREEMENT_FUNCTIONS[coefficient](table, **options))
     if output_format is OutputFormat.JSON:
         _emit(json.dumps([r.to_dict() for r in results], indent=2) + "\n", output)
     else:

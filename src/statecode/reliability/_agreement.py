@@ -7,22 +7,30 @@ array-like, a long data frame, or a CodingTable with ``variable=``) and returns 
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from statecode._typing import AgreementMethod, FleissVariant, Weights, parse_option
+from statecode._typing import (
+    AgreementMethod,
+    CoefficientName,
+    FleissVariant,
+    Weights,
+    parse_option,
+)
 from statecode.exceptions import DataError, DegenerateDataWarning
 from statecode.reliability import _agreement_kernels as ak
 from statecode.reliability._input import codebook_variable, reliability_data
 from statecode.reliability.results import AgreementResult
 
 __all__ = [
+    "AGREEMENT_FUNCTIONS",
     "brennan_prediger",
     "cohen_kappa",
     "fleiss_kappa",
@@ -706,3 +714,17 @@ def holsti(
         reason=reason,
         variable=variable,
     )
+
+
+#: Every agreement coefficient by its short name (Conger's kappa is Fleiss' with an option).
+AGREEMENT_FUNCTIONS: dict[CoefficientName, Callable[..., AgreementResult]] = {
+    CoefficientName.PERCENT: percent_agreement,
+    CoefficientName.HOLSTI: holsti,
+    CoefficientName.COHEN: cohen_kappa,
+    CoefficientName.SCOTT: scott_pi,
+    CoefficientName.FLEISS: fleiss_kappa,
+    CoefficientName.CONGER: functools.partial(fleiss_kappa, variant=FleissVariant.CONGER),
+    CoefficientName.BP: brennan_prediger,
+    CoefficientName.AC1: gwet_ac1,
+    CoefficientName.AC2: gwet_ac2,
+}

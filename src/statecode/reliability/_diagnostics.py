@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -88,18 +87,6 @@ def leave_one_coder_out(data: Any, **options: Any) -> pl.DataFrame:
     return pl.DataFrame(rows).sort("change", descending=True, nulls_last=True)
 
 
-_PAIR_COEFFICIENTS: dict[CoefficientName, Callable[..., Any]] = {
-    CoefficientName.PERCENT: _agreement.percent_agreement,
-    CoefficientName.HOLSTI: _agreement.holsti,
-    CoefficientName.COHEN: _agreement.cohen_kappa,
-    CoefficientName.SCOTT: _agreement.scott_pi,
-    CoefficientName.FLEISS: _agreement.fleiss_kappa,
-    CoefficientName.BP: _agreement.brennan_prediger,
-    CoefficientName.AC1: _agreement.gwet_ac1,
-    CoefficientName.AC2: _agreement.gwet_ac2,
-}
-
-
 def pairwise_agreement(
     data: Any, *, coefficient: CoefficientName | str = CoefficientName.ALPHA, **options: Any
 ) -> pl.DataFrame:
@@ -135,7 +122,7 @@ def pairwise_agreement(
         def score(pair: ReliabilityData) -> float:
             return float(krippendorff_alpha_quiet(pair, **rest).alpha)
     else:
-        func = _PAIR_COEFFICIENTS[chosen]
+        func = _agreement.AGREEMENT_FUNCTIONS[chosen]
         extra = {k: v for k, v in options.items() if k not in _INPUT_KEYS}
 
         def score(pair: ReliabilityData) -> float:

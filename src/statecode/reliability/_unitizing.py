@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from statecode.exceptions import DataError, DegenerateDataWarning, Problem
 from statecode.model import Corpus, Span
 from statecode.reliability import _unitizing_kernels as k
-from statecode.reliability.results import RELIABLE, TENTATIVE
+from statecode.reliability.results import verdict_of
 from statecode.table import _to_polars
 
 __all__ = ["OverlapRule", "UnitizingResult", "UnitizingVariant", "unitizing_alpha"]
@@ -189,13 +189,7 @@ class UnitizingResult:
     @property
     def verdict(self) -> str:
         """``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable``, ``undefined``."""
-        if math.isnan(self.alpha):
-            return "undefined"
-        if self.alpha >= RELIABLE:
-            return "reliable"
-        if self.alpha >= TENTATIVE:
-            return "tentative"
-        return "unreliable"
+        return verdict_of(self.alpha)
 
     def _tabled(self) -> _Tables:
         if self._tables is None:

@@ -22,6 +22,27 @@ __all__ = ["AlphaResult", "BootstrapResult"]
 RELIABLE = 0.800
 TENTATIVE = 0.667
 
+
+def verdict_of(value: float) -> str:
+    """Krippendorff's reading of a coefficient.
+
+    ``reliable`` from .800, ``tentative`` from .667 to .800, ``unreliable`` below, and
+    ``undefined`` for NaN (Krippendorff 2019, p. 356).
+
+    Examples
+    --------
+    >>> verdict_of(0.81), verdict_of(0.7), verdict_of(0.5), verdict_of(float("nan"))
+    ('reliable', 'tentative', 'unreliable', 'undefined')
+    """
+    if math.isnan(value):
+        return "undefined"
+    if value >= RELIABLE:
+        return "reliable"
+    if value >= TENTATIVE:
+        return "tentative"
+    return "unreliable"
+
+
 # a coincidence matrix beyond this many values is no longer something to look at
 _MAX_COINCIDENCE_VALUES = 5000
 
@@ -184,13 +205,7 @@ class AlphaResult:
     @property
     def verdict(self) -> str:
         """``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable``, ``undefined``."""
-        if math.isnan(self.alpha):
-            return "undefined"
-        if self.alpha >= RELIABLE:
-            return "reliable"
-        if self.alpha >= TENTATIVE:
-            return "tentative"
-        return "unreliable"
+        return verdict_of(self.alpha)
 
     def _coded_data(self) -> _Coded:
         if self._coded is None:
@@ -392,13 +407,7 @@ class AgreementResult:
     @property
     def verdict(self) -> str:
         """The same thresholds as for alpha: .800 reliable, .667 tentative."""
-        if math.isnan(self.value):
-            return "undefined"
-        if self.value >= RELIABLE:
-            return "reliable"
-        if self.value >= TENTATIVE:
-            return "tentative"
-        return "unreliable"
+        return verdict_of(self.value)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain data (NaN as None)."""
