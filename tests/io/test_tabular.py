@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import DataError, InputFileError
-from statecode.io._tabular import spreadsheet_escape, spreadsheet_unescape
+from statecode.io._tabular import (
+    read_table,
+    spreadsheet_escape,
+    spreadsheet_unescape,
+    write_table,
+)
 from tests.conftest import ROOT
 
 FORMATS = [".csv", ".tsv", ".parquet", ".jsonl", ".xlsx"]
@@ -163,3 +168,15 @@ def test_jsonl_arrays_are_sets(tmp_path: Path) -> None:
     )
     table = sc.read_codings(path, codebook=sc.read_codebook("readouts"))
     assert table.data["value"].to_list() == ["halt_mobilization;neutrality", "none"]
+
+
+def test_column_names_that_look_like_patterns(tmp_path: Path) -> None:
+    """Headers such as * or ^a$ are names, never patterns (polars reads them as patterns)."""
+    path = tmp_path / "odd.csv"
+    frame = pl.DataFrame({"*": ["=a", "b"], "^x$": ["NA", "y"], "n": [1, 2]})
+    write_table(frame, path)
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "'=a,NA,1"
+    back, first = read_table(path)
+    assert first == 2
+    assert back.columns == ["*", "^x$", "n"]
+    assert back.rows() == [("=a", None, "1"), ("b", "y", "2")]

@@ -618,7 +618,8 @@ def write_corpus(
     appearance; values written as text), then ``text``. The statements table has
     ``statement_id``, ``document_id``, ``start``, ``end`` and ``text``. Reading both with
     :func:`read_corpus` gives an equal corpus, metadata included (metadata values come back
-    as text). Each file is replaced atomically: a crash leaves the old file or the new one,
+    as text; an Excel cell cannot hold empty text, so there an empty metadata value is left
+    out). Each file is replaced atomically: a crash leaves the old file or the new one,
     never half of one.
 
     In CSV, TSV and Excel files, every cell and column name a spreadsheet would run as a

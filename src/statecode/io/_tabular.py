@@ -114,25 +114,36 @@ def read_table(
         hint = "; save the file as UTF-8" if "utf-8" in text.lower() else ""
         msg = f"{file}: cannot read the table ({text}){hint}"
         raise InputFileError(msg) from exc
+    # polars reads a column name such as "*" or "^a$" as a pattern in places: work on
+    # positional names, and give the real ones back at the end
+    header = frame.columns
+    frame.columns = [f"column_{i}" for i in range(frame.width)]
+    types = list(frame.schema.values())
     frame = frame.with_columns(
-        pl.col(c).list.eval(pl.element().cast(pl.String)).list.join(separator)
-        for c, t in frame.schema.items()
+        pl.nth(i).list.eval(pl.element().cast(pl.String)).list.join(separator)
+        for i, t in enumerate(types)
         if isinstance(t, pl.List)
     )
     frame = frame.with_columns(
-        pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String
+        pl.nth(i).cast(pl.String) for i, t in enumerate(frame.schema.values()) if t != pl.String
     )
     if suffix in _SPREADSHEETS:
         # only columns holding escaped cells (rare) are touched, cell by cell
-        escaped = [c for c in frame.columns if frame[c].str.contains(_ESCAPED.pattern).any()]
+        escaped = [
+            i for i, s in enumerate(frame.iter_columns()) if s.str.contains(_ESCAPED.pattern).any()
+        ]
         frame = frame.with_columns(
-            pl.col(c).map_elements(spreadsheet_unescape, return_dtype=pl.String) for c in escaped
+            pl.nth(i).map_elements(spreadsheet_unescape, return_dtype=pl.String) for i in escaped
         )
     if missing:
         frame = frame.with_columns(
-            pl.when(pl.col(c).is_in(list(missing))).then(None).otherwise(pl.col(c)).alias(c)
-            for c in frame.columns
+            pl.when(pl.nth(i).is_in(list(missing)))
+            .then(None)
+            .otherwise(pl.nth(i))
+            .alias(f"column_{i}")
+            for i in range(frame.width)
         )
+    frame.columns = header
     return frame, first
 
 
@@ -233,11 +244,13 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
         msg = f"{path}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
         raise InputFileError(msg)
     if suffix in _SPREADSHEETS:
-        frame = frame.with_columns(
-            pl.col(c).map_elements(spreadsheet_escape, return_dtype=pl.String)
-            for c, t in frame.schema.items()
+        header = frame.columns
+        frame = frame.rename({c: f"column_{i}" for i, c in enumerate(header)}).with_columns(
+            pl.nth(i).map_elements(spreadsheet_escape, return_dtype=pl.String)
+            for i, t in enumerate(frame.schema.values())
             if t == pl.String
         )
+        frame.columns = header
     buffer = io.BytesIO()
     if suffix in (".csv", ".tsv"):
         frame.write_csv(buffer, separator="\t" if suffix == ".tsv" else ",")
