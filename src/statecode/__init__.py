@@ -13,6 +13,7 @@ Examples
 """
 
 from statecode._render import codebook_to_markdown, codebook_to_text
+from statecode._typing import OffsetUnit
 from statecode.codebook import Category, Codebook, Level, Variable
 from statecode.compare import Comparison, compare_accounts, plot_accounts
 from statecode.consensus import ConsensusResult, apply_adjudication, consensus
@@ -100,6 +101,7 @@ __all__ = [
     "InputFileError",
     "LabelStudioImport",
     "Level",
+    "OffsetUnit",
     "OverlapRule",
     "Problem",
     "QdpxProject",

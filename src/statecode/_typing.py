@@ -88,6 +88,16 @@ class CoefficientName(enum.StrEnum):
     AC2 = "ac2"
 
 
+class OffsetUnit(enum.StrEnum):
+    """What the character offsets of another program count."""
+
+    #: Unicode code points, as the REFI-QDA standard says and Python's ``str`` counts.
+    CODE_POINTS = "code-points"
+    #: UTF-16 code units, as JavaScript's ``String.length``, Java, Windows and .NET count:
+    #: a character outside the Basic Multilingual Plane, such as most emoji, counts 2.
+    UTF16 = "utf-16"
+
+
 class OutputFormat(enum.StrEnum):
     """Formats the CLI prints results in."""
 

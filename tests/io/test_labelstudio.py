@@ -419,7 +419,7 @@ def test_file_level_errors(tmp_path: Path) -> None:
     ):
         read_labelstudio(tmp_path / "absent.json")
     with pytest.raises(
-        ValueError, match=r"^offsets='bytes' is not valid; use one of 'utf-16', 'code-points'$"
+        ValueError, match=r"^offsets='bytes' is not valid; use one of 'code-points', 'utf-16'$"
     ):
         read_labelstudio(EXPORT, offsets="bytes")
 

@@ -11,11 +11,10 @@ from typing import Any
 
 import attrs
 
-from statecode._typing import PathLike, parse_option
+from statecode._typing import OffsetUnit, PathLike, parse_option
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
 from statecode.io._labelstudio import (
-    OffsetUnit,
     _build_table,
     _converter,
     _id_text,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
-import enum
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -21,22 +20,13 @@ from typing import Any, TypeGuard
 import attrs
 import polars as pl
 
-from statecode._typing import PathLike, parse_option
+from statecode._typing import OffsetUnit, PathLike, parse_option
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
 from statecode.model import Corpus, Document, Span
 from statecode.table import CodingTable
 
 __all__ = ["LabelStudioImport", "OffsetUnit", "read_labelstudio"]
-
-
-class OffsetUnit(enum.StrEnum):
-    """What the character offsets of an annotation tool count."""
-
-    #: UTF-16 code units, as JavaScript's ``String.length`` counts: an emoji counts 2.
-    UTF16 = "utf-16"
-    #: Unicode code points, as Python's ``str`` counts: an emoji counts 1.
-    CODE_POINTS = "code-points"
 
 
 class Utf16Offsets:

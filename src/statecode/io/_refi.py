@@ -91,7 +91,7 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped,unused-ignor
 )
 
 from statecode._serialize import codebook_from_dict, converter
-from statecode._typing import PathLike, parse_option
+from statecode._typing import OffsetUnit, PathLike, parse_option
 from statecode.codebook import RESERVED_NAMES, Category, Codebook, Variable
 from statecode.exceptions import CodebookError, DataError, InputFileError, Problem
 from statecode.io._atomic import write_bytes_atomic, write_text_atomic
@@ -139,15 +139,6 @@ class SpanRule(enum.StrEnum):
     OVERLAP = "overlap"
     ANY = "any"
     CONTAINS = "contains"
-
-
-class OffsetUnit(enum.StrEnum):
-    """What the positions in a ``.qdpx`` file count (see :func:`read_qdpx`)."""
-
-    #: Unicode code points, as the standard says and Python's ``str`` counts.
-    CODE_POINTS = "code-points"
-    #: UTF-16 code units, as Windows and .NET programs count: an emoji counts 2.
-    UTF16 = "utf-16"
 
 
 @attrs.frozen
