@@ -23,7 +23,7 @@ from statecode.reliability._kernels import (
     nominal_parts,
     ordinal_parts,
 )
-from statecode.reliability.results import AlphaResult, BootstrapResult, _Coded
+from statecode.reliability.results import AlphaResult, BootstrapResult, _Coded, _label
 from statecode.table import ReliabilityData
 
 __all__ = ["krippendorff_alpha"]
@@ -442,15 +442,9 @@ def _degenerate_reason(rel: ReliabilityData, parts: AlphaParts) -> str | None:
             f"fewer than two pairable values ({parts.n}); no unit was coded by two or more coders"
         )
     if parts.expected <= 1e-12 * parts.n * parts.n:
-        shown = _display(rel.first_value())
+        shown = _label(rel.first_value())
         return f"no variation: every pairable value is the same ({shown}), so D_e = 0"
     return None
-
-
-def _display(value: Any) -> str:
-    if isinstance(value, frozenset):
-        return ";".join(sorted(value))
-    return str(value)
 
 
 def _run_bootstrap(

@@ -6,7 +6,6 @@ Every function takes the data forms and the keyword options of
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
@@ -17,7 +16,7 @@ from statecode._typing import CoefficientName, parse_option
 from statecode.exceptions import DegenerateDataWarning
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
-from statecode.reliability.results import _label
+from statecode.reliability.results import _finite, _label
 from statecode.table import ReliabilityData
 
 __all__ = ["leave_one_coder_out", "pairwise_agreement", "unit_disagreement"]
@@ -201,7 +200,3 @@ def unit_disagreement(data: Any, **options: Any) -> pl.DataFrame:
         **dict.fromkeys(rel.coders, pl.String),
     }
     return pl.DataFrame(columns, schema=schema)
-
-
-def _finite(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -15,7 +14,7 @@ from statecode.codebook import Codebook, Level, Variable
 from statecode.exceptions import DataError, DegenerateDataWarning
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
-from statecode.reliability.results import AgreementResult, AlphaResult
+from statecode.reliability.results import AgreementResult, AlphaResult, _finite
 from statecode.table import CodingTable
 
 __all__ = ["DEFAULT_COEFFICIENTS", "ReliabilityReport", "reliability_report"]
@@ -287,45 +286,18 @@ def _coefficient(
     coefficient: CoefficientName,
     confidence: float,
 ) -> tuple[AgreementResult | None, str]:
-    funcs: dict[CoefficientName, Callable[..., AgreementResult]] = {
-        CoefficientName.PERCENT: lambda: _agreement.percent_agreement(
-            table, variable=name, method="full"
-        ),
-        CoefficientName.HOLSTI: lambda: _agreement.holsti(table, variable=name),
-        CoefficientName.COHEN: lambda: _agreement.cohen_kappa(
-            table, variable=name, confidence=confidence
-        ),
-        CoefficientName.SCOTT: lambda: _agreement.scott_pi(
-            table, variable=name, confidence=confidence
-        ),
-        CoefficientName.FLEISS: lambda: _agreement.fleiss_kappa(
-            table, variable=name, confidence=confidence
-        ),
-        CoefficientName.CONGER: lambda: _agreement.fleiss_kappa(
-            table, variable=name, variant="conger", confidence=confidence
-        ),
-        CoefficientName.BP: lambda: _agreement.brennan_prediger(
-            table, variable=name, confidence=confidence
-        ),
-        CoefficientName.AC1: lambda: _agreement.gwet_ac1(
-            table, variable=name, confidence=confidence
-        ),
-        CoefficientName.AC2: lambda: _agreement.gwet_ac2(
-            table,
-            variable=name,
-            confidence=confidence,
-            weights=_AC2_WEIGHTS.get(var.level, "identity") if var is not None else "identity",
-        ),
-    }
+    options: dict[str, Any] = {"variable": name}
+    if coefficient is CoefficientName.PERCENT:
+        options["method"] = "full"  # tidycomm's Agreement: units on which all coders agree
+    elif coefficient is not CoefficientName.HOLSTI:
+        options["confidence"] = confidence
+    if coefficient is CoefficientName.AC2:
+        options["weights"] = _AC2_WEIGHTS.get(var.level, "identity") if var else "identity"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DegenerateDataWarning)
-            return funcs[coefficient](), ""
+            return _agreement.AGREEMENT_FUNCTIONS[coefficient](table, **options), ""
     except DataError as exc:
         if coefficient in (CoefficientName.COHEN, CoefficientName.SCOTT):
             return None, "needs exactly two coders"
         raise DataError(exc.problems, source=exc.source) from None
-
-
-def _finite(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)

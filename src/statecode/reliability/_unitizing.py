@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from statecode.exceptions import DataError, DegenerateDataWarning, Problem
 from statecode.model import Corpus, Span
 from statecode.reliability import _unitizing_kernels as k
-from statecode.reliability.results import verdict_of
+from statecode.reliability.results import _finite, verdict_of
 from statecode.table import _to_polars
 
 __all__ = ["OverlapRule", "UnitizingResult", "UnitizingVariant", "unitizing_alpha"]
@@ -293,10 +293,6 @@ class UnitizingResult:
         if self.reason is not None:
             out["reason"] = self.reason
         return out
-
-
-def _finite(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
 
 
 # --------------------------------------------------------------------------------------------
