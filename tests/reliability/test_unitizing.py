@@ -7,6 +7,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import krippendorff
@@ -191,6 +192,74 @@ def test_dkpro_figure_for_example_c_on_a_continuum_of_12() -> None:
     result = unitizing_alpha(spans, variant="u2004", continua=continua)
     assert round(result.expected_disagreement, 5) == 0.05494
     assert round(result.observed_disagreement, 5) == 0.02778
+
+
+# --------------------------------------------------------------------------------------------
+# published worked example of the 2016 family (u-alpha, |u-alpha, cu-alpha)
+
+
+# Krippendorff (2019), Content Analysis, 4th ed., section 12.6, Figure 12.11 (p. 340): three
+# observers unitize and code a continuum of 60 positions with values 1 to 7. The book prints
+# u-alpha = .510, |u-alpha = .413 and cu-alpha = .724. The segments were taken from the
+# transcription in quallmer's test suite (tests/testthat/test-alpha_u.R, 1-based inclusive
+# positions there; 0-based, end exclusive here). Our formulas are the 2016 paper's, which the
+# book's section 12.6 presents.
+FIGURE_12_11 = Path(__file__).parents[1] / "data" / "krippendorff-2019-figure-12-11-spans.csv"
+
+
+def figure_12_11() -> pl.DataFrame:
+    return pl.read_csv(FIGURE_12_11, schema_overrides={"code": pl.String})
+
+
+def test_krippendorff_2019_u_alpha() -> None:
+    result = unitizing_alpha(figure_12_11(), continua={"continuum": 60})
+    assert round(result.alpha, 3) == 0.510
+    assert result.coders == 3
+    assert result.total_length == 60
+    assert result.pairable_length == 180  # m * L
+    assert result.void_length == 71  # Alex 17, Paul 27, Suzan 27
+    # observed disagreement: 70 of the 180 pairable positions are off the diagonal
+    assert same(result.observed_disagreement, 70 / 180)
+
+
+def test_krippendorff_2019_binary_u_alpha() -> None:
+    result = unitizing_alpha(figure_12_11(), continua={"continuum": 60})
+    # Exactly, |u-alpha = 1 - 26 / 44.3383 = .41360 (26 and 44.34: observed and expected
+    # coincidences of units with void). The book prints .413, which is what the expected
+    # coincidence rounded to one decimal gives, 1 - 26 / 44.3; we have not seen the book's
+    # intermediate figures, so the last printed digit is pinned to within one unit.
+    assert result.binary_alpha == pytest.approx(0.413, abs=0.001)
+    assert same(result.binary_alpha, 1 - 26 / 44.33827742058693)
+    assert round(1 - 26 / round(result.binary_expected_disagreement * 180 / 2, 1), 3) == 0.413
+
+
+def test_krippendorff_2019_cu_alpha() -> None:
+    result = unitizing_alpha(figure_12_11(), variant="cu", continua={"continuum": 60})
+    assert round(result.alpha, 3) == 0.724
+    table = {row["category"]: row for row in result.per_category().iter_rows(named=True)}
+    # values all three observers gave to the same stretches agree perfectly; 2, 3 and 4 were
+    # each one observer's value for the same stretch; 7 meets no other observer's unit
+    for value in ("1", "5", "6"):
+        assert table[value]["alpha"] == 1.0
+    for value in ("2", "3", "4"):
+        assert table[value]["alpha"] == 0.0
+    assert table["7"]["alpha"] is None
+    assert table["7"]["coverage"] == 0.0
+    # 8 of the 18 positions valued 5 lie where another observer's unit is
+    assert same(table["5"]["coverage"], 8 / 18)
+
+
+def test_krippendorff_2019_example_matches_the_naive_formulas() -> None:
+    frame = figure_12_11()
+    rows: list[Tuple5] = list(frame.iter_rows())  # type: ignore[arg-type]
+    coders = ["Alex", "Paul", "Suzan"]
+    categories = [str(v) for v in range(1, 8)]
+    naive = naive_family(rows, {"continuum": (0, 60)}, coders, categories)
+    u = unitizing_alpha(frame, continua={"continuum": 60})
+    cu = unitizing_alpha(frame, variant="cu", continua={"continuum": 60})
+    assert same(u.alpha, naive["alpha"])
+    assert same(u.binary_alpha, naive["binary_alpha"])
+    assert same(cu.alpha, naive["cu_alpha"])
 
 
 # --------------------------------------------------------------------------------------------

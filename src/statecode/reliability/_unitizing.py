@@ -452,6 +452,12 @@ def unitizing_alpha(
     Krippendorff's unitizing alphas assume that a coder's units do not overlap: within a
     category for ``u2004``, at all for the others (each coder partitions the continuum).
 
+    The tests reproduce Krippendorff's worked examples: for ``u`` and ``cu`` the three
+    observers of Krippendorff (2019), Figure 12.11 (:math:`{}_u\alpha = .510`,
+    :math:`{}_{cu}\alpha = .724`; :math:`|{}_u\alpha` is .41360 unrounded, printed .413),
+    for ``u2004`` Krippendorff (2004, p. 254) and the observed disagreements of Krippendorff
+    (1995).
+
     References
     ----------
     Krippendorff, K. (1995). On the reliability of unitizing continuous data. Sociological
@@ -460,6 +466,8 @@ def unitizing_alpha(
     Quality & Quantity, 38(6), 787-800. https://doi.org/10.1007/s11135-004-8107-7
     Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.),
     section 11.6. Sage.
+    Krippendorff, K. (2019). Content Analysis: An Introduction to Its Methodology (4th ed.),
+    section 12.6. Sage. https://doi.org/10.4135/9781071878781
     Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability of
     unitizing textual continua: Further developments. Quality & Quantity, 50(6), 2347-2364.
     https://doi.org/10.1007/s11135-015-0266-1
