@@ -202,6 +202,24 @@ def test_agreement_command() -> None:
     assert "cohen_kappa compares two coders, and the data have 3" in wrong.stderr
 
 
+def test_agreement_csv_and_markdown_carry_the_json_figures() -> None:
+    args = ["agreement", EXAMPLE, "--codebook", "readouts", "--coefficient", "ac1"]
+    args += ["--variable", "party_status", "--variable", "blame_target"]
+    as_json = json.loads(_run(*args, "--format", "json").stdout)
+    as_csv = list(csv.DictReader(io.StringIO(_run(*args, "--format", "csv").stdout)))
+    assert [r["variable"] for r in as_csv] == [r["variable"] for r in as_json]
+    for row, record in zip(as_csv, as_json, strict=True):
+        assert float(row["value"]) == pytest.approx(record["value"], rel=1e-12)
+        assert float(row["ci_high"]) == pytest.approx(record["ci_high"], rel=1e-12)
+        assert "per_category" not in row
+    markdown = _run(*args, "--format", "markdown").stdout
+    lines = markdown.splitlines()
+    assert lines[0] == "| variable | coefficient | value | CI | se | units | dropped | coders |"
+    first = as_json[0]
+    assert lines[2].startswith(f"| {first['variable']} | gwet_ac1 | {first['value']:.3f} |")
+    assert any(line.startswith("- gwet_ac1: ") for line in lines)
+
+
 def test_coders_command() -> None:
     result = _run("coders", EXAMPLE, "--codebook", "readouts", "--variable", "blame_target")
     assert result.exit_code == 0, result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from typer.testing import CliRunner
 
 import statecode as sc
 from statecode.cli import app
+from tests.conftest import ROOT
 
 runner = CliRunner()
 ROWS = [
@@ -66,3 +69,35 @@ def test_unitizing_errors_are_exit_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["unitizing", str(table), "--variable", "v"])
     assert result.exit_code == 1
     assert "row 2: span 4..2 of document 'd1'" in result.stderr
+
+
+FIGURE_12_11 = ROOT / "tests" / "data" / "krippendorff-2019-figure-12-11-spans.csv"
+
+
+def test_unitizing_reproduces_the_book_example_without_a_variable_column() -> None:
+    # Krippendorff (2019), Figure 12.11: u-alpha .510, cu-alpha .724 (tests/reliability)
+    result = runner.invoke(app, ["unitizing", str(FIGURE_12_11), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert round(record["alpha"], 3) == 0.510
+    assert record["variable"] == "code"
+    cu = runner.invoke(app, ["unitizing", str(FIGURE_12_11), "--variant", "cu"])
+    assert cu.exit_code == 0, cu.stderr
+    assert "alpha: 0.724\nverdict: tentative\n" in cu.stdout
+    assert "units_per_coder: Alex 6, Paul 4, Suzan 6" in cu.stdout
+
+
+def test_unitizing_csv_and_markdown_carry_the_per_category_table() -> None:
+    source = str(FIGURE_12_11)
+    record = json.loads(runner.invoke(app, ["unitizing", source, "--format", "json"]).stdout)
+    table = runner.invoke(app, ["unitizing", source, "--format", "csv"])
+    assert table.exit_code == 0, table.stderr
+    rows = list(csv.DictReader(io.StringIO(table.stdout)))
+    assert [r["category"] for r in rows] == record["categories"]
+    for row in rows:
+        assert row["variant"] == "u"
+        assert float(row["alpha"]) == pytest.approx(record["per_category"][row["category"]])
+    markdown = runner.invoke(app, ["unitizing", source, "--format", "markdown"]).stdout
+    assert "- **alpha**: 0.510\n" in markdown
+    assert "| category | units | length |" in markdown
+    assert markdown.count("\n|") == 2 + len(rows)  # header, rule and one line per category

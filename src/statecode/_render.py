@@ -17,9 +17,12 @@ from typing import Any
 import polars as pl
 
 from statecode.codebook import Codebook, Variable
+from statecode.reliability._unitizing import UnitizingResult
 from statecode.reliability.results import AgreementResult, AlphaResult
 
 __all__ = [
+    "agreement_to_csv",
+    "agreement_to_markdown",
     "agreement_to_text",
     "alpha_to_csv",
     "alpha_to_json",
@@ -39,6 +42,9 @@ __all__ = [
     "report_to_markdown",
     "report_to_text",
     "text_table",
+    "unitizing_to_csv",
+    "unitizing_to_markdown",
+    "unitizing_to_text",
 ]
 
 
@@ -403,8 +409,7 @@ def report_to_html(
     )
 
 
-def agreement_to_text(results: Sequence[AgreementResult]) -> str:
-    """One coefficient per variable: value, interval, standard error, counts."""
+def _agreement_table(results: Sequence[AgreementResult]) -> tuple[list[str], list[list[str]]]:
     headers = ["variable", "coefficient", "value", "CI", "se", "units", "dropped", "coders"]
     rows = []
     for r in results:
@@ -422,9 +427,38 @@ def agreement_to_text(results: Sequence[AgreementResult]) -> str:
                 str(r.coders),
             ]
         )
+    return headers, rows
+
+
+def _agreement_notes(results: Sequence[AgreementResult]) -> list[str]:
     notes = sorted({f"{r.coefficient}: {r.method}; missing values: {r.missing}" for r in results})
-    reasons = [f"{r.variable}: undefined: {r.reason}" for r in results if r.reason]
-    return text_table(headers, rows) + "\n\n" + "\n".join([*notes, *reasons]) + "\n"
+    return [*notes, *(f"{r.variable}: undefined: {r.reason}" for r in results if r.reason)]
+
+
+def agreement_to_text(results: Sequence[AgreementResult]) -> str:
+    """One coefficient per variable: value, interval, standard error, counts."""
+    headers, rows = _agreement_table(results)
+    return text_table(headers, rows) + "\n\n" + "\n".join(_agreement_notes(results)) + "\n"
+
+
+def agreement_to_markdown(results: Sequence[AgreementResult]) -> str:
+    """The table of :func:`agreement_to_text` in Markdown, notes as a list."""
+    headers, rows = _agreement_table(results)
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
+    notes = [f"- {_md_escape(n)}" for n in _agreement_notes(results)]
+    return "\n".join(out) + "\n\n" + "\n".join(notes) + "\n"
+
+
+def agreement_to_csv(results: Sequence[AgreementResult]) -> str:
+    """One row per variable, full precision; per-category values only in JSON."""
+    records = [{k: v for k, v in r.to_dict().items() if not isinstance(v, dict)} for r in results]
+    columns = list(dict.fromkeys(k for rec in records for k in rec))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -499,3 +533,47 @@ def comparison_to_html(
         f"<title>{html.escape(title)}</title><style>{_HTML_STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>{figure}{''.join(sections)}</body></html>\n"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# unitizing alphas
+
+
+def _unitizing_summary(result: UnitizingResult) -> list[tuple[str, str]]:
+    """The overall figures of a unitizing result as (label, text) pairs."""
+    out: list[tuple[str, str]] = []
+    for key, value in result.to_dict().items():
+        if key in ("per_category", "categories"):
+            continue
+        if isinstance(value, dict):
+            text = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, float):
+            text = _fmt(value)
+        elif value is None:
+            text = "undefined" if key.endswith("alpha") else ""
+        else:
+            text = str(value)
+        out.append((key, text))
+        if key == "alpha":
+            out.append(("verdict", result.verdict))
+    return out
+
+
+def unitizing_to_text(result: UnitizingResult) -> str:
+    """Overall figures (numbers to 3 decimals) and the per-category table as plain text."""
+    lines = [f"{key}: {text}" for key, text in _unitizing_summary(result)]
+    return "\n".join(lines) + "\n\n" + frame_to_text(result.per_category()) + "\n"
+
+
+def unitizing_to_markdown(result: UnitizingResult) -> str:
+    """Overall figures as a list and the per-category table, in Markdown."""
+    lines = [f"- **{key}**: {_md_escape(text)}" for key, text in _unitizing_summary(result)]
+    return "\n".join(lines) + "\n\n" + frame_to_markdown(result.per_category()) + "\n"
+
+
+def unitizing_to_csv(result: UnitizingResult) -> str:
+    """The per-category table as CSV, full precision, with the variant and variable."""
+    table = result.per_category().with_columns(
+        pl.lit(result.variant).alias("variant"), pl.lit(result.variable).alias("variable")
+    )
+    return frame_to_csv(table.select("variant", "variable", *result.per_category().columns))

@@ -21,6 +21,8 @@ import typer
 
 from statecode import _plots
 from statecode._render import (
+    agreement_to_csv,
+    agreement_to_markdown,
     agreement_to_text,
     alpha_to_csv,
     alpha_to_json,
@@ -38,6 +40,9 @@ from statecode._render import (
     report_to_markdown,
     report_to_text,
     text_table,
+    unitizing_to_csv,
+    unitizing_to_markdown,
+    unitizing_to_text,
 )
 from statecode._typing import (
     AlphaLevel,
@@ -75,6 +80,7 @@ from statecode.model import Corpus, Span
 from statecode.reliability import (
     AgreementResult,
     AlphaResult,
+    UnitizingResult,
     _agreement,
     krippendorff_alpha,
     leave_one_coder_out,
@@ -470,7 +476,8 @@ def agreement(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format (table or json).")
+        OutputFormat,
+        typer.Option("--format", help="table, json, csv (one row per variable) or markdown."),
     ] = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:
@@ -495,10 +502,13 @@ def agreement(
                 msg = "use `statecode alpha` for Krippendorff's alpha"
                 raise typer.BadParameter(msg)
             results.append(_agreement.AGREEMENT_FUNCTIONS[coefficient](table, **options))
-    if output_format is OutputFormat.JSON:
-        _emit(json.dumps([r.to_dict() for r in results], indent=2) + "\n", output)
-    else:
-        _emit(agreement_to_text(results), output)
+    renderers: dict[OutputFormat, Callable[[list[AgreementResult]], str]] = {
+        OutputFormat.TABLE: agreement_to_text,
+        OutputFormat.MARKDOWN: agreement_to_markdown,
+        OutputFormat.CSV: agreement_to_csv,
+        OutputFormat.JSON: lambda rs: json.dumps([r.to_dict() for r in rs], indent=2) + "\n",
+    }
+    _emit(renderers[output_format](results), output)
 
 
 @app.command("coders", short_help="Pairwise coder agreement and leave-one-out alphas.")
@@ -851,7 +861,8 @@ def unitizing(
         "error"
     ),
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format (table or json).")
+        OutputFormat,
+        typer.Option("--format", help="table, json, csv (the per-category table) or markdown."),
     ] = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:
@@ -862,7 +873,8 @@ def unitizing(
         spans: tuple[Span, ...] = project.spans
         continua = project.corpus
     else:
-        spans = read_spans(source, variable=variable)
+        # a table without a variable column holds one variable: name it after its codes
+        spans = read_spans(source, variable=variable or "code")
     if corpus is not None:
         continua = _read_corpus_arg(corpus, None)
     if continua is None:
@@ -876,13 +888,13 @@ def unitizing(
         result = unitizing_alpha(
             spans, variant=variant, variable=variable, continua=continua, overlaps=overlaps
         )
-    if output_format is OutputFormat.JSON:
-        _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
-        return
-    record = result.to_dict()
-    lines = [f"{k}: {v}" for k, v in record.items() if not isinstance(v, dict | list)]
-    text = "\n".join(lines) + "\n\n" + _frame_text(result.per_category()) + "\n"
-    _emit(text, output)
+    renderers: dict[OutputFormat, Callable[[UnitizingResult], str]] = {
+        OutputFormat.TABLE: unitizing_to_text,
+        OutputFormat.MARKDOWN: unitizing_to_markdown,
+        OutputFormat.CSV: unitizing_to_csv,
+        OutputFormat.JSON: lambda r: json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n",
+    }
+    _emit(renderers[output_format](result), output)
 
 
 @contextlib.contextmanager

@@ -51,7 +51,8 @@ def test_span_table_problems(tmp_path: Path) -> None:
     with pytest.raises(DataError) as exc:
         sc.read_spans(path)
     assert str(exc.value) == (
-        f"{path}: missing column(s) variable (or give variable=); "
+        f"{path}: missing column(s) variable (or name the variable: variable= in Python, "
+        "--variable in the CLI); "
         "columns: document, coder, start, end, code"
     )
     with pytest.raises(DataError) as exc:

@@ -64,7 +64,9 @@ def read_spans(
         frame = frame.with_columns(pl.lit(variable).alias("variable"))
     need = [c for c in SPAN_COLUMNS if c not in frame.columns]
     if need:
-        hint = " (or give variable=)" if need == ["variable"] else ""
+        hint = ""
+        if need == ["variable"]:
+            hint = " (or name the variable: variable= in Python, --variable in the CLI)"
         msg = f"missing column(s) {', '.join(need)}{hint}; columns: {', '.join(frame.columns)}"
         raise DataError([Problem("", msg)], source=source)
     problems: list[Problem] = []
