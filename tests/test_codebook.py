@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from statecode import Category, Codebook, CodebookError, Level, Variable
 
@@ -229,3 +231,58 @@ def test_numeric_variables_without_categories_are_valid(level: str) -> None:
 def test_lone_string_rule_becomes_one_rule() -> None:
     cat = Category(code="a", include="one rule")  # type: ignore[arg-type]
     assert cat.include == ("one rule",)
+
+
+def _cycles_by_walking(parent: dict[str, str], codes: list[str]) -> list[str]:
+    """Reference: walk up from every code in order; report a cycle from its first member."""
+    reported: set[str] = set()
+    out = []
+    for start in (c for c in codes if c in parent):
+        path = [start]
+        node = parent.get(start)
+        while node is not None and node not in path and node in parent:
+            path.append(node)
+            node = parent.get(node)
+        if node == start and len(path) > 1 and start not in reported:
+            reported.update(path)
+            out.append(
+                f"categories[{codes.index(start)}].parent: the hierarchy has a cycle: "
+                f"{' -> '.join([*path, start])}; a category cannot be its own ancestor"
+            )
+    return out
+
+
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.permutations([f"k{i}" for i in range(n)]),
+            st.lists(st.integers(-1, n - 1), min_size=n, max_size=n),
+        )
+    )
+)
+def test_every_cycle_is_reported_once_from_its_first_code(
+    data: tuple[list[str], list[int]],
+) -> None:
+    codes, targets = data
+    parent = {c: f"k{t}" for c, t in zip(codes, targets, strict=True) if t >= 0 and f"k{t}" != c}
+    try:
+        Variable(name="v", level="nominal", categories=_cats(*codes, **parent))
+        problems = []
+    except CodebookError as exc:
+        problems = [str(p) for p in exc.problems]
+    cycles = [p for p in problems if "cycle" in p]
+    assert all("parent" not in p or "cycle" in p for p in problems)
+    assert cycles == _cycles_by_walking(parent, codes)
+
+
+def test_a_deep_hierarchy_is_checked_in_linear_time() -> None:
+    # a chain of 20,000 codes closed into one cycle: walking up from every code (quadratic
+    # walks with a linear membership test) would not finish
+    n = 20_000
+    codes = [f"c{i}" for i in range(n)]
+    parent = {f"c{i}": f"c{(i + 1) % n}" for i in range(n)}
+    with pytest.raises(CodebookError) as exc:
+        Variable(name="v", level="nominal", categories=_cats(*codes, **parent))
+    (problem,) = _problems(exc)
+    assert problem.startswith("categories[0].parent: the hierarchy has a cycle: c0 -> c1 -> ")
+    assert problem.endswith(" -> c19999 -> c0; a category cannot be its own ancestor")

@@ -424,23 +424,35 @@ def _range_problems(var: Variable, codes: list[str]) -> list[Problem]:
 
 
 def _cycle_problems(var: Variable) -> list[Problem]:
+    """One problem per cycle of two or more codes in the parent links, in linear time.
+
+    Each cycle is reported once, from its first member in category order, and listed in the
+    direction of the parent links. (A code that is its own parent is reported elsewhere.)
+    """
     parent = {c.code: c.parent for c in var.categories if c.parent is not None}
     index = {c.code: i for i, c in enumerate(var.categories)}
-    reported: set[str] = set()
-    problems = []
+    order = {code: i for i, code in enumerate(parent)}
+    done: set[str] = set()
+    cycles: list[list[str]] = []
     for start in parent:
-        path = [start]
-        node = parent.get(start)
-        while node is not None and node not in path and node in parent:
-            path.append(node)
-            node = parent.get(node)
-        if node == start and len(path) > 1 and start not in reported:
-            reported.update(path)
-            cycle = " -> ".join([*path, start])
-            problems.append(
-                Problem(
-                    f"categories[{index[start]}].parent",
-                    f"the hierarchy has a cycle: {cycle}; a category cannot be its own ancestor",
-                )
+        walk: dict[str, int] = {}  # codes of this walk, with their position in it
+        node: str | None = start
+        while node is not None and node in parent and node not in done and node not in walk:
+            walk[node] = len(walk)
+            node = parent[node]
+        if node is not None and node in walk:
+            cycle = list(walk)[walk[node] :]
+            if len(cycle) > 1:
+                first = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+                cycles.append(cycle[first:] + cycle[:first])
+        done.update(walk)
+    problems = []
+    for cycle in sorted(cycles, key=lambda c: order[c[0]]):
+        path = " -> ".join([*cycle, cycle[0]])
+        problems.append(
+            Problem(
+                f"categories[{index[cycle[0]]}].parent",
+                f"the hierarchy has a cycle: {path}; a category cannot be its own ancestor",
             )
+        )
     return problems

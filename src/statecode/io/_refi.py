@@ -124,7 +124,8 @@ DEFAULT_MAX_BYTES = 1 << 30
 _MAX_RATIO = 100
 _RATIO_FLOOR = 1 << 20
 _CHUNK = 1 << 20
-# deeper code hierarchies are refused: validating a chain of codes costs more than linear time
+# deeper code hierarchies are refused: no real codebook nests this deep, so such a file is
+# damaged or hostile (validating the hierarchy itself is linear in the number of codes)
 _MAX_DEPTH = 100
 
 # what XML 1.0 can carry (https://www.w3.org/TR/xml/#charsets); anything else is escaped
