@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import DataError, InputFileError
 from statecode.io._corpus import read_corpus, write_corpus
-from statecode.io._labelstudio import LabelStudioImport, Utf16Offsets, read_labelstudio
+from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
 from tests.conftest import DATA
 
 EXPORT = DATA / "labelstudio" / "three-annotators.json"
@@ -422,21 +420,6 @@ def test_file_level_errors(tmp_path: Path) -> None:
         ValueError, match=r"^offsets='bytes' is not valid; use one of 'code-points', 'utf-16'$"
     ):
         read_labelstudio(EXPORT, offsets="bytes")
-
-
-# --------------------------------------------------------------------------------------------
-# the offset conversion against Python's own UTF-16 encoder
-
-
-@given(text=st.text(st.characters(exclude_categories=("Cs",))), data=st.data())
-def test_utf16_offsets_match_the_encoder(text: str, data: st.DataObject) -> None:
-    offsets = Utf16Offsets(text)
-    assert offsets.length == len(text.encode("utf-16-le")) // 2
-    cp = data.draw(st.integers(0, len(text)))
-    utf16 = len(text[:cp].encode("utf-16-le")) // 2
-    assert offsets.to_code_points(utf16) == cp
-    if cp < len(text) and ord(text[cp]) > 0xFFFF:
-        assert offsets.to_code_points(utf16 + 1) is None
 
 
 def test_data_fields_fill_the_document(tmp_path: Path) -> None:

@@ -40,7 +40,6 @@ from statecode.io._refi import (
     read_qdc,
     read_qdpx,
     spans_to_codings,
-    utf16_to_codepoints,
     write_qdc,
     write_qdpx,
 )
@@ -1776,25 +1775,3 @@ def test_rules_match_their_definitions_on_character_sets(
         (u, c): set(v.split(";")) for u, c, v in table.data.select("unit", "coder", "value").rows()
     }
     assert got == expected
-
-
-# --------------------------------------------------------------------------------------------
-# UTF-16 offsets
-
-
-@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
-def test_utf16_offsets_of_every_boundary(text: str) -> None:
-    for i in range(len(text) + 1):
-        units = len(text[:i].encode("utf-16-le")) // 2
-        assert utf16_to_codepoints(text, units) == i
-
-
-@pytest.mark.parametrize("offset", [-1, 3, 13])
-def test_utf16_offset_that_is_no_boundary(offset: int) -> None:
-    text = "ab🕊" + "x" * 8  # 12 UTF-16 units; unit 3 splits the dove
-    with pytest.raises(DataError) as exc:
-        utf16_to_codepoints(text, offset)
-    assert _message(exc) == (
-        f"UTF-16 offset {offset} is not a character boundary of a text of 12 UTF-16 code units "
-        "(it lies outside the text or splits a surrogate pair); check the offsets"
-    )

@@ -9,13 +9,13 @@ from statecode.io._codebook import (
 from statecode.io._corpus import read_corpus, write_corpus
 from statecode.io._doccano import DoccanoImport, read_doccano
 from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
+from statecode.io._offsets import utf16_to_codepoints
 from statecode.io._refi import (
     QdpxProject,
     SpanRule,
     read_qdc,
     read_qdpx,
     spans_to_codings,
-    utf16_to_codepoints,
     write_qdc,
     write_qdpx,
 )

@@ -7,7 +7,6 @@ JavaScript counts them) turned into code points, and coding tables built and val
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import difflib
 import json
@@ -23,48 +22,11 @@ import polars as pl
 from statecode._typing import OffsetUnit, PathLike, parse_option
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
+from statecode.io._offsets import Utf16Offsets
 from statecode.model import Corpus, Document, Span
 from statecode.table import CodingTable
 
 __all__ = ["LabelStudioImport", "OffsetUnit", "read_labelstudio"]
-
-
-class Utf16Offsets:
-    r"""Converts UTF-16 code-unit offsets into one text to code-point offsets.
-
-    Notes
-    -----
-    A character outside the Basic Multilingual Plane (above U+FFFF: most emoji, some CJK
-    ideographs, historic scripts) is one code point but two UTF-16 code units (a surrogate
-    pair). The code-point offset of UTF-16 offset ``u`` is ``u - k``, where ``k`` is the
-    number of such characters that end at or before ``u``. An offset between the two units
-    of a pair points into the middle of a character and has no code-point equivalent.
-
-    Examples
-    --------
-    >>> offsets = Utf16Offsets("I \u2764\ufe0f \U0001F680 now")
-    >>> offsets.length  # 10 code points, the rocket counts 2
-    11
-    >>> offsets.to_code_points(8)  # "now" starts at UTF-16 offset 8, code point 7
-    7
-    >>> offsets.to_code_points(6) is None  # inside the rocket's surrogate pair
-    True
-    """
-
-    def __init__(self, text: str) -> None:
-        astral = [i for i, char in enumerate(text) if ord(char) > 0xFFFF]
-        # UTF-16 offset at which the k-th astral character starts and ends
-        self._starts = [i + k for k, i in enumerate(astral)]
-        self._ends = [s + 2 for s in self._starts]
-        #: Length of the text in UTF-16 code units.
-        self.length = len(text) + len(astral)
-
-    def to_code_points(self, offset: int) -> int | None:
-        """The code-point offset, or None if ``offset`` is inside a surrogate pair."""
-        before = bisect.bisect_right(self._ends, offset)
-        if before < len(self._starts) and self._starts[before] < offset:
-            return None
-        return offset - before
 
 
 def _converter(text: str, unit: OffsetUnit) -> tuple[Callable[[int], int | None], int]:

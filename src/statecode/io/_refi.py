@@ -53,7 +53,7 @@ Offsets are code points (Python string indices) into the text as stored, carriag
 included, so a CRLF counts two. Programs that count UTF-16 code units (the native string
 unit of Windows and .NET programs) give other numbers after any character outside the Basic
 Multilingual Plane (most emoji); read such files with ``offsets="utf-16"``, or convert single
-offsets with :func:`utf16_to_codepoints`.
+offsets with :func:`~statecode.utf16_to_codepoints`.
 
 Safety: XML is parsed with defusedxml and any document type declaration is refused (so no
 entity expansion and no external entities); archive members with absolute paths or ``..`` are
@@ -65,7 +65,6 @@ archive unpacks beyond ``max_bytes`` or a member grows past 100 times its compre
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import contextlib
 import datetime as dt
@@ -95,6 +94,7 @@ from statecode._typing import OffsetUnit, PathLike, parse_option
 from statecode.codebook import RESERVED_NAMES, Category, Codebook, Variable
 from statecode.exceptions import CodebookError, DataError, InputFileError, Problem
 from statecode.io._atomic import write_bytes_atomic, write_text_atomic
+from statecode.io._offsets import Utf16Offsets
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
 from statecode.table import CodingTable
 
@@ -106,7 +106,6 @@ __all__ = [
     "read_qdc",
     "read_qdpx",
     "spans_to_codings",
-    "utf16_to_codepoints",
     "write_qdc",
     "write_qdpx",
 ]
@@ -130,7 +129,6 @@ _MAX_DEPTH = 100
 
 # what XML 1.0 can carry (https://www.w3.org/TR/xml/#charsets); anything else is escaped
 _XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NON_NAME = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -972,68 +970,6 @@ def _zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:
 # offsets
 
 
-def _astral_positions(text: str) -> list[int]:
-    return [m.start() for m in _ASTRAL.finditer(text)]
-
-
-def _from_utf16(text: str, astral: Sequence[int], offset: int) -> int | None:
-    if not astral:
-        return offset if 0 <= offset <= len(text) else None
-    # the UTF-16 offset of code point i is i plus the astral characters before it
-    index = bisect.bisect_left(
-        range(len(text) + 1), offset, key=lambda i: i + bisect.bisect_left(astral, i)
-    )
-    if index > len(text) or index + bisect.bisect_left(astral, index) != offset:
-        return None
-    return index
-
-
-def _utf16_message(offset: int, text: str) -> str:
-    units = len(text) + len(_astral_positions(text))
-    return (
-        f"UTF-16 offset {offset} is not a character boundary of a text of {units} UTF-16 "
-        "code units (it lies outside the text or splits a surrogate pair); check the offsets"
-    )
-
-
-def utf16_to_codepoints(text: str, offset: int) -> int:
-    """Convert an offset counted in UTF-16 code units into a code-point offset.
-
-    Programs built on UTF-16 strings (Windows and .NET programs, Java, JavaScript) count a
-    character outside the Basic Multilingual Plane, such as most emoji, as two units;
-    statecode, like Python, counts it as one.
-
-    Parameters
-    ----------
-    text : str
-        The text the offset points into.
-    offset : int
-        The offset in UTF-16 code units.
-
-    Returns
-    -------
-    int
-        The same position as an index into ``text``.
-
-    Raises
-    ------
-    DataError
-        If the offset lies outside the text or between the two halves of a surrogate pair.
-
-    Examples
-    --------
-    >>> text = "Peace 🕊 now"
-    >>> utf16_to_codepoints(text, 9)  # "now" starts at UTF-16 unit 9
-    8
-    >>> text[8:]
-    'now'
-    """
-    result = _from_utf16(text, _astral_positions(text), offset)
-    if result is None:
-        raise DataError(_utf16_message(offset, text))
-    return result
-
-
 # --------------------------------------------------------------------------------------------
 # reading a project
 
@@ -1158,7 +1094,7 @@ class _Reading:
 
 
 def _positions(
-    sel: ET.Element, text: str, astral: Sequence[int], reading: _Reading, where: str
+    sel: ET.Element, text: str, utf16: Utf16Offsets | None, reading: _Reading, where: str
 ) -> tuple[int, int] | None:
     raw = sel.get("startPosition", ""), sel.get("endPosition", "")
     try:
@@ -1167,11 +1103,11 @@ def _positions(
         msg = f"startPosition {raw[0]!r} and endPosition {raw[1]!r} must be whole numbers"
         reading.problems.append(Problem(where, msg))
         return None
-    if reading.unit is OffsetUnit.UTF16:
-        first, last = _from_utf16(text, astral, start), _from_utf16(text, astral, end)
+    if utf16 is not None:
+        first, last = utf16.to_code_points(start), utf16.to_code_points(end)
         if first is None or last is None:
             bad = start if first is None else end
-            reading.problems.append(Problem(where, _utf16_message(bad, text)))
+            reading.problems.append(Problem(where, utf16.message(bad)))
             return None
         start, end = first, last
     if not 0 <= start < end <= len(text):
@@ -1202,7 +1138,7 @@ def _span(
 
 
 def _source_spans(elem: ET.Element, document: str, text: str, reading: _Reading) -> list[Span]:
-    astral = _astral_positions(text) if reading.unit is OffsetUnit.UTF16 else []
+    utf16 = Utf16Offsets(text) if reading.unit is OffsetUnit.UTF16 else None
     # a Coding of the source itself codes the whole text
     found = [
         (coding, elem, (0, len(text)), f"source {document!r}")
@@ -1213,7 +1149,7 @@ def _source_spans(elem: ET.Element, document: str, text: str, reading: _Reading)
         found = []
     for sel in _children(elem, "PlainTextSelection"):
         where = f"source {document!r}, selection {sel.get('guid', '?')}"
-        positions = _positions(sel, text, astral, reading, where)
+        positions = _positions(sel, text, utf16, reading, where)
         if positions is not None:
             found += [(coding, sel, positions, where) for coding in _children(sel, "Coding")]
     spans = [
