@@ -200,6 +200,13 @@ def test_agreement_command() -> None:
     )
     assert wrong.exit_code == 1
     assert "cohen_kappa compares two coders, and the data have 3" in wrong.stderr
+    sets = _run("agreement", EXAMPLE, "--codebook", "readouts", "--variable", "precondition")
+    assert sets.exit_code == 1
+    assert sets.stderr == (
+        "error: 'precondition' is multi-label (sets of codes); kappa-type coefficients need one "
+        "code per unit: use krippendorff_alpha with distance='masi' or 'jaccard' (statecode "
+        "alpha --distance masi), or leave this variable out\n"
+    )
 
 
 def test_agreement_csv_and_markdown_carry_the_json_figures() -> None:

@@ -68,7 +68,8 @@ class _Data:
         if var is not None and var.multi_label and not sets:
             msg = (
                 f"{variable!r} is multi-label (sets of codes); kappa-type coefficients need one "
-                "code per unit: use krippendorff_alpha with distance='masi' or 'jaccard'"
+                "code per unit: use krippendorff_alpha with distance='masi' or 'jaccard' "
+                "(statecode alpha --distance masi), or leave this variable out"
             )
             raise DataError(msg)
         rel = reliability_data(
