@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 import statecode as sc
@@ -105,6 +107,31 @@ def test_import_labelstudio_and_doccano(tmp_path: Path) -> None:
     doc_out = tmp_path / "doccano.csv"
     _ok("import", "doccano", *map(str, files), "-o", str(doc_out))
     assert len(sc.read_codings(doc_out).coders) == len(files)
+
+
+def test_import_unitizers_feed_unitizing(tmp_path: Path) -> None:
+    export = DATA / "labelstudio" / "three-annotators.json"
+    spans, who, texts = tmp_path / "spans.csv", tmp_path / "who.csv", tmp_path / "texts"
+    _ok(
+        "import", "labelstudio", str(export), "-o", str(tmp_path / "c.csv"),
+        "--spans", str(spans), "--unitizers", str(who), "--corpus-out", str(texts),
+    )  # fmt: skip
+    imported = sc.read_labelstudio(export)
+    assert sc.read_unitizers(who) == dict(imported.unitizers)
+    result = runner.invoke(
+        app,
+        ["unitizing", str(spans), "--corpus", str(texts), "--coders", str(who), "--format", "json"],
+    )
+    assert result.exit_code == 0, result.stderr
+    expected = sc.unitizing_alpha(
+        imported.spans, continua=imported.corpus, coders=imported.unitizers
+    )
+    record = json.loads(result.stdout)
+    assert record["alpha"] == pytest.approx(expected.alpha, rel=1e-12)
+    assert record["coders"] == 3
+    wrong = runner.invoke(app, ["import", "qdpx", "a.qdpx", "-o", "x.csv", "--unitizers", str(who)])
+    assert wrong.exit_code == 2
+    assert "--unitizers is for labelstudio and doccano exports" in wrong.stderr
 
 
 def test_import_usage_errors() -> None:

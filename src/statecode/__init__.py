@@ -40,6 +40,7 @@ from statecode.io import (
     read_qdc,
     read_qdpx,
     read_spans,
+    read_unitizers,
     shipped_codebooks,
     spans_to_codings,
     utf16_to_codepoints,
@@ -49,6 +50,7 @@ from statecode.io import (
     write_qdc,
     write_qdpx,
     write_spans,
+    write_unitizers,
 )
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
 from statecode.reliability import (
@@ -143,6 +145,7 @@ __all__ = [
     "read_qdc",
     "read_qdpx",
     "read_spans",
+    "read_unitizers",
     "reliability_report",
     "scott_pi",
     "segment",
@@ -157,4 +160,5 @@ __all__ = [
     "write_qdc",
     "write_qdpx",
     "write_spans",
+    "write_unitizers",
 ]

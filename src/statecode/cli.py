@@ -68,7 +68,13 @@ from statecode.io._refi import (
     write_qdc,
     write_qdpx,
 )
-from statecode.io._spans import attach_statements, read_spans, write_spans
+from statecode.io._spans import (
+    attach_statements,
+    read_spans,
+    read_unitizers,
+    write_spans,
+    write_unitizers,
+)
 from statecode.io._tabular import (
     DEFAULT_MISSING,
     read_codings,
@@ -766,10 +772,23 @@ def import_(
         float, typer.Option(help="qdpx: share of the statement a span must cover.")
     ] = 0.5,
     variable: Annotated[str, typer.Option(help="doccano: the variable of the labels.")] = "label",
+    unitizers: Annotated[
+        Path | None,
+        typer.Option(
+            help="labelstudio, doccano: also write who annotated each document (document, "
+            "coder), for statecode unitizing --coders."
+        ),
+    ] = None,
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
 ) -> None:
     """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
+    if unitizers is not None and source_format not in (
+        ImportFormat.LABELSTUDIO,
+        ImportFormat.DOCCANO,
+    ):
+        msg = "--unitizers is for labelstudio and doccano exports, which record who annotated what"
+        raise typer.BadParameter(msg)
     cb = read_codebook(codebook) if codebook is not None else None
     if source_format is not ImportFormat.DOCCANO and len(sources) != 1:
         msg = f"{source_format.value} takes one file, got {len(sources)}"
@@ -805,6 +824,8 @@ def import_(
     _write_corpus_out(imported.corpus, corpus_out)
     if spans is not None:
         write_spans(imported.spans, spans)
+    if unitizers is not None:
+        write_unitizers(imported.unitizers, unitizers)
     write_codings(imported.codings, output)
 
 
@@ -860,6 +881,13 @@ def unitizing(
     overlaps: Annotated[str, typer.Option(help="A coder's overlapping spans: error or merge.")] = (
         "error"
     ),
+    coders: Annotated[
+        Path | None,
+        typer.Option(
+            help="Who unitized each document (a document, coder table, e.g. from statecode "
+            "import --unitizers); without it every coder counts in every document."
+        ),
+    ] = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", help="table, json, csv (the per-category table) or markdown."),
@@ -886,7 +914,12 @@ def unitizing(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         result = unitizing_alpha(
-            spans, variant=variant, variable=variable, continua=continua, overlaps=overlaps
+            spans,
+            variant=variant,
+            variable=variable,
+            continua=continua,
+            overlaps=overlaps,
+            coders=None if coders is None else read_unitizers(coders),
         )
     renderers: dict[OutputFormat, Callable[[UnitizingResult], str]] = {
         OutputFormat.TABLE: unitizing_to_text,

@@ -62,3 +62,34 @@ def test_span_table_problems(tmp_path: Path) -> None:
         ">= 0 and less than end",
         "row 3: start 'a' and end '9' must be whole numbers (code-point offsets)",
     ]
+
+
+@settings(max_examples=30)
+@given(st.dictionaries(texts, st.lists(texts, unique=True, max_size=4), max_size=5))
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl", ".xlsx"])
+def test_unitizers_round_trip(
+    suffix: str, tmp_path_factory: pytest.TempPathFactory, unitizers: dict[str, list[str]]
+) -> None:
+    path = tmp_path_factory.mktemp("unitizers") / f"who{suffix}"
+    sc.write_unitizers(unitizers, path)
+    # documents nobody unitized are kept, as rows with an empty coder
+    assert sc.read_unitizers(path) == {d: tuple(cs) for d, cs in unitizers.items()}
+
+
+def test_unitizers_table_problems(tmp_path: Path) -> None:
+    path = tmp_path / "who.csv"
+    path.write_text("document,who\nd1,ann\n", "utf-8")
+    with pytest.raises(DataError) as exc:
+        sc.read_unitizers(path)
+    assert str(exc.value) == (
+        f"{path}: missing column(s) coder; a table of who unitized each document has the "
+        "columns document and coder (columns: document, who)"
+    )
+    path.write_text("document,coder\nd1,ann\n,bob\nd1,ann\nd2,\n", "utf-8")
+    with pytest.raises(DataError) as exc:
+        sc.read_unitizers(path)
+    assert [str(p) for p in exc.value.problems] == [
+        "row 3: the document is empty; every row names one",
+        "row 4: coder 'ann' is listed for document 'd1' again (first in row 2); list each "
+        "coder once per document",
+    ]

@@ -204,7 +204,8 @@ def test_dkpro_figure_for_example_c_on_a_continuum_of_12() -> None:
 # transcription in quallmer's test suite (tests/testthat/test-alpha_u.R, 1-based inclusive
 # positions there; 0-based, end exclusive here). Our formulas are the 2016 paper's, which the
 # book's section 12.6 presents.
-FIGURE_12_11 = Path(__file__).parents[1] / "data" / "krippendorff-2019-figure-12-11-spans.csv"
+DATA = Path(__file__).parents[1] / "data"
+FIGURE_12_11 = DATA / "krippendorff-2019-figure-12-11-spans.csv"
 
 
 def figure_12_11() -> pl.DataFrame:
@@ -328,12 +329,13 @@ def test_cu_alpha_of_two_coders_is_nominal_alpha_with_void_missing(
 
 @st.composite
 def unitizations(
-    draw: st.DrawFn, *, exclusive: bool = True, max_coders: int = 4
-) -> tuple[list[Tuple5], dict[str, tuple[int, int]], list[str], list[str]]:
+    draw: st.DrawFn, *, exclusive: bool = True, max_coders: int = 4, roster: bool = False
+) -> tuple[list[Tuple5], dict[str, tuple[int, int]], Any, list[str]]:
     """Continua, coders, categories and spans.
 
     ``exclusive``: each coder's units are disjoint (a partition, as u, cu and Cu need); else
-    disjoint only within each category (as u2004 allows).
+    disjoint only within each category (as u2004 allows). ``roster``: each continuum is
+    unitized by a drawn subset of the coders, and ``coders`` maps continua to them.
     """
     n_docs = draw(st.integers(1, 3))
     m = draw(st.integers(2, max_coders))
@@ -342,11 +344,14 @@ def unitizations(
     coders = [f"c{i}" for i in range(m)]
     continua: dict[str, tuple[int, int]] = {}
     rows: list[Tuple5] = []
+    who: dict[str, list[str]] = {}
     for d in range(n_docs):
         begin = draw(st.integers(0, 5))
         end = begin + draw(st.integers(1, 30))
         continua[f"d{d}"] = (begin, end)
-        for coder in coders:
+        present = [c for c in coders if draw(st.booleans())] if roster else coders
+        who[f"d{d}"] = present
+        for coder in present:
             layers = [None] if exclusive else categories
             for layer in layers:
                 cuts = sorted(draw(st.sets(st.integers(begin, end), max_size=8)))
@@ -354,10 +359,10 @@ def unitizations(
                     choice = draw(st.sampled_from([None, *categories])) if layer is None else layer
                     if choice is not None and (layer is None or draw(st.booleans())):
                         rows.append((f"d{d}", coder, s, e, choice))
-    return rows, continua, coders, categories
+    return rows, continua, (who if roster else coders), categories
 
 
-@given(unitizations())
+@given(st.booleans().flatmap(lambda roster: unitizations(roster=roster)))
 def test_family_matches_the_naive_formulas(data: Any) -> None:
     rows, continua, coders, categories = data
     naive = naive_family(rows, continua, coders, categories)
@@ -404,13 +409,16 @@ def test_u2004_matches_the_naive_formulas(data: Any) -> None:
         assert same(math.nan if row["alpha"] is None else row["alpha"], alpha)
 
 
-@given(unitizations(), st.booleans())
+@given(unitizations(roster=True), st.booleans())
 def test_pair_loop_and_value_counts_agree(data: Any, loop: bool) -> None:
-    rows, continua, coders, categories = data
+    rows, continua, who, categories = data
+    coders = sorted({c for cs in who.values() for c in cs})
     offsets, units = global_units(rows, continua, coders, categories)
+    roster = np.array([[c in who[d] for c in coders] for d in continua], dtype=bool)
+    roster = roster.reshape(len(continua), len(coders))
     v = len(categories) + 1
-    fast = kernels.coincidences(units, offsets, len(coders), v, pair_loop=loop).observed
-    other = kernels.coincidences(units, offsets, len(coders), v, pair_loop=not loop).observed
+    fast = kernels.coincidences(units, offsets, roster, v, pair_loop=loop).observed
+    other = kernels.coincidences(units, offsets, roster, v, pair_loop=not loop).observed
     assert np.allclose(fast, other, atol=1e-9)
 
 
@@ -649,6 +657,130 @@ def test_unmarked_documents_and_silent_coders_count_as_void() -> None:
     assert not same(base.alpha, more.alpha)
 
 
+# --------------------------------------------------------------------------------------------
+# coders per continuum: who unitized which document
+
+
+def test_a_coder_who_did_not_unitize_a_document_is_not_void_there() -> None:
+    # cy unitized d3 only: in d1 and d2 cy is absent, not a coder who marked nothing
+    rows = [*ROWS, ("d3", "ann", 0, 4, "demand"), ("d3", "cy", 0, 5, "demand")]
+    continua = {**CONTINUA, "d3": 10}
+    who = {"d1": ["ann", "bob"], "d2": ["ann", "bob"], "d3": ["ann", "cy"]}
+    result = unitizing_alpha(spans_of(rows), continua=continua, coders=who)
+    naive = naive_family(rows, {d: (0, n) for d, n in continua.items()}, who, ["demand", "reject"])
+    assert same(result.alpha, naive["alpha"])
+    assert result.coders == 3
+    assert result.pairable_length == 2 * 40 + 2 * 12 + 2 * 10
+    # void counts only the continua each coder unitized: ann all 62, bob 52, cy 10
+    assert result.void_per_coder == {"ann": 62 - 38 - 6 - 4, "bob": 52 - 32 - 7, "cy": 10 - 5}
+    assert result.unpaired_continua == 0
+    # as void, cy would disagree with everything ann and bob marked in d1 and d2
+    as_void = unitizing_alpha(spans_of(rows), continua=continua)
+    assert as_void.alpha < result.alpha
+    # two coders in every continuum: the same as giving the list
+    pairs = unitizing_alpha(
+        spans_of(ROWS), continua=CONTINUA, coders={"d1": ["bob", "ann"], "d2": ["ann", "bob"]}
+    )
+    assert figures(pairs) == figures(unitizing_alpha(spans_of(ROWS), continua=CONTINUA))
+
+
+def test_a_continuum_with_one_coder_has_nothing_to_pair() -> None:
+    rows = [*ROWS, ("d3", "ann", 0, 4, "demand")]
+    who = {"d1": ["ann", "bob"], "d2": ["ann", "bob"], "d3": ["ann"]}
+    result = unitizing_alpha(spans_of(rows), continua={**CONTINUA, "d3": 10}, coders=who)
+    base = unitizing_alpha(spans_of(ROWS), continua=CONTINUA)
+    assert same(result.alpha, base.alpha)
+    assert result.unpaired_continua == 1
+    assert result.units == base.units + 1
+    assert result.total_length == base.total_length + 10
+    assert result.pairable_length == base.pairable_length
+    message = (
+        "unitizing alpha is undefined: no continuum of any length was unitized by two or more "
+        "coders (see coders=), so there is nothing to compare"
+    )
+    with pytest.warns(DegenerateDataWarning, match=re.escape(message)):
+        alone = unitizing_alpha(
+            spans_of([("d1", "ann", 0, 5, "x"), ("d2", "bob", 1, 3, "x")]),
+            continua={**CONTINUA, "d3": 10}, coders={"d1": ["ann"], "d2": ["bob"], "d3": []},
+        )  # fmt: skip
+    assert math.isnan(alone.alpha)
+    assert alone.unpaired_continua == 3
+
+
+def test_label_studio_import_gives_who_unitized_each_task() -> None:
+    # task 101: annotator 3 cancelled; 102: all three; 103: annotator 2 never had it
+    imported = sc.read_labelstudio(DATA / "labelstudio" / "three-annotators.json")
+    assert dict(imported.unitizers) == {
+        "101": ("1", "b@example.org"),
+        "102": ("1", "b@example.org", "3"),
+        "103": ("1", "3"),
+    }
+    result = unitizing_alpha(imported.spans, continua=imported.corpus, coders=imported.unitizers)
+    rows = [(s.document, s.coder, s.start, s.end, s.code) for s in imported.spans]
+    lengths = {d.id: (0, len(d.text)) for d in imported.corpus.documents}
+    categories = sorted({s.code for s in imported.spans})
+    naive = naive_family(rows, lengths, dict(imported.unitizers), categories)
+    assert same(result.alpha, naive["alpha"])
+    assert result.coders == 3
+    # without the roster, annotator 3 (no spans) is invisible and 2 counts as void in 103
+    assert unitizing_alpha(imported.spans, continua=imported.corpus).coders == 2
+
+
+def test_doccano_import_gives_who_unitized_each_example() -> None:
+    files = sorted((DATA / "doccano" / "spans").iterdir())
+    imported = sc.read_doccano(files)
+    assert dict(imported.unitizers) == {"10": ("alice", "bob"), "11": ("alice", "bob")}
+    with_roster = unitizing_alpha(
+        imported.spans, continua=imported.corpus, coders=imported.unitizers
+    )
+    assert same(with_roster.alpha, unitizing_alpha(imported.spans, continua=imported.corpus).alpha)
+
+
+@pytest.mark.parametrize(
+    ("coders", "message"),
+    [
+        (
+            {"d1": ["ann", "bob"]},
+            "coders=: document(s) 'd2' have no entry; list who unitized each document (an "
+            "empty list if nobody did)",
+        ),
+        (
+            {"d1": ["ann", "bob"], "d2": ["ann", "bob"], "d9": ["ann"]},
+            "coders=: document(s) 'd9' are not among the continua; add them to continua=",
+        ),
+        (
+            {"d1": ["ann", "bob"], "d2": ["ann"]},
+            "coder 'bob' marked span 2..9 in document 'd2' but is not among the coders of that "
+            "document in coders=; add 'bob' to coders['d2']",
+        ),
+        (
+            {"d1": ["ann", "bob", "ann"], "d2": ["ann", "bob"]},
+            "coders['d1'] lists a coder twice: ['ann', 'bob', 'ann']",
+        ),
+        ("ann", "coders= takes a list of coders (or a mapping of each document to its coders)"),
+    ],
+)
+def test_coders_per_continuum_problems(coders: Any, message: str) -> None:
+    with pytest.raises(DataError, match=re.escape(message)):
+        unitizing_alpha(spans_of(ROWS), continua=CONTINUA, coders=coders)
+
+
+def test_u2004_needs_every_coder_on_every_continuum() -> None:
+    message = (
+        "variant='u2004' needs every coder to unitize every continuum (Krippendorff's "
+        "1995/2004 formula has no missing coders); give coders= as a list, or use variant='u' "
+        "or 'cu', which pair only the coders of each continuum"
+    )
+    who = {"d1": ["ann", "bob"], "d2": ["ann", "bob", "cy"]}
+    with pytest.raises(DataError, match=re.escape(message)):
+        unitizing_alpha(spans_of(ROWS), variant="u2004", continua=CONTINUA, coders=who)
+    full = {"d1": ["ann", "bob"], "d2": ["bob", "ann"]}
+    result = unitizing_alpha(spans_of(ROWS), variant="u2004", continua=CONTINUA, coders=full)
+    assert same(
+        result.alpha, unitizing_alpha(spans_of(ROWS), variant="u2004", continua=CONTINUA).alpha
+    )
+
+
 def test_variable_selects_codes_and_cu_variables_compares_variables() -> None:
     spans = [
         *spans_of(ROWS, variable="stance"),
@@ -741,7 +873,7 @@ def test_to_dict_is_plain_data() -> None:
         "binary_alpha", "binary_observed_disagreement", "binary_expected_disagreement",
         "coders", "continua", "total_length", "pairable_length", "coverage", "units",
         "units_per_coder", "void_length", "void_per_coder", "gaps", "categories",
-        "per_category",
+        "unpaired_continua", "per_category",
     ]  # fmt: skip
 
 

@@ -45,16 +45,27 @@ def overlap(g: Segment, h: Segment) -> int:
     return max(0, min(g[1], h[1]) - max(g[0], h[0]))
 
 
+Coders = Sequence[str] | Mapping[str, Sequence[str]]
+
+
+def roster_of(coders: Coders, continua: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Who unitized each continuum: everybody, or the mapping given."""
+    if isinstance(coders, Mapping):
+        return {d: list(coders[d]) for d in continua}
+    return {d: list(coders) for d in continua}
+
+
 def _partitions(
     spans: Sequence[Span],
     continua: Mapping[str, tuple[int, int]],
-    coders: Sequence[str],
+    coders: Coders,
     keep: Any = None,
 ) -> dict[str, dict[str, list[Segment]]]:
+    roster = roster_of(coders, continua)
     out: dict[str, dict[str, list[Segment]]] = {}
     for d, (b, e) in continua.items():
         out[d] = {}
-        for i in coders:
+        for i in roster[d]:
             units = [
                 (s, t, c)
                 for (dd, ii, s, t, c) in spans
@@ -67,27 +78,32 @@ def _partitions(
 def naive_family(
     spans: Sequence[Span],
     continua: Mapping[str, tuple[int, int]],
-    coders: Sequence[str],
+    coders: Coders,
     categories: Sequence[str],
 ) -> dict[str, Any]:
-    """u-alpha, |u-alpha, cu-alpha and per-category figures of Krippendorff et al. (2016)."""
-    m = len(coders)
+    """u-alpha, |u-alpha, cu-alpha and per-category figures of Krippendorff et al. (2016).
+
+    ``coders``: everybody unitized every continuum, or a mapping of each continuum to the
+    coders who did; a continuum's m_d coders pair with weight 1 / (m_d - 1), and continua
+    with fewer than two coders are left out.
+    """
+    roster = {d: cs for d, cs in roster_of(coders, continua).items() if len(cs) >= 2}
     parts = _partitions(spans, continua, coders)
     values: list[str | None] = [GAP, *categories]
     # observed coincidences: intersections of segments of ordered pairs of different coders
     obs = {(c, k): 0.0 for c in values for k in values}
-    for d in continua:
-        for i in coders:
-            for j in coders:
+    for d, present in roster.items():
+        for i in present:
+            for j in present:
                 if i == j:
                     continue
                 for g in parts[d][i]:
                     for h in parts[d][j]:
-                        obs[g[2], h[2]] += overlap(g, h) / (m - 1)
+                        obs[g[2], h[2]] += overlap(g, h) / (len(present) - 1)
     # self-pairings: a unit's l^2, a gap's l
     self_pairs = dict.fromkeys(values, 0.0)
-    for d in continua:
-        for i in coders:
+    for d, present in roster.items():
+        for i in present:
             for s, t, c in parts[d][i]:
                 self_pairs[c] += (t - s) if c is GAP else (t - s) ** 2
     expected = _expected(obs, self_pairs, values)
@@ -100,16 +116,17 @@ def naive_family(
     # units intersect it, divided by m - 1, and cannot pair with itself
     star = {(c, k): obs[c, k] for c in categories for k in categories}
     star_self = dict.fromkeys(categories, 0.0)
-    for d in continua:
-        for i in coders:
+    for d, present in roster.items():
+        for i in present:
             for g in parts[d][i]:
                 if g[2] is GAP:
                     continue
                 y = 0.0
-                for j in coders:
+                for j in present:
                     if j == i:
                         continue
-                    y += sum(overlap(g, h) for h in parts[d][j] if h[2] is not GAP) / (m - 1)
+                    marked = sum(overlap(g, h) for h in parts[d][j] if h[2] is not GAP)
+                    y += marked / (len(present) - 1)
                 star_self[g[2]] += y * y
     star_total = sum(star.values())
     if star_total > 0:
@@ -142,6 +159,8 @@ def _expected(
     margin = {c: sum(obs[c, k] for k in values) for c in values}
     total = sum(margin.values())
     denominator = total * total - sum(self_pairs.values())
+    if denominator <= 0:  # nothing pairable
+        return {(c, k): math.nan for c in values for k in values}
     return {
         (c, k): total * (margin[c] * margin[k] - (self_pairs[c] if c == k else 0.0)) / denominator
         for c in values

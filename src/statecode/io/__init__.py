@@ -19,7 +19,13 @@ from statecode.io._refi import (
     write_qdc,
     write_qdpx,
 )
-from statecode.io._spans import read_spans, spans_to_frame, write_spans
+from statecode.io._spans import (
+    read_spans,
+    read_unitizers,
+    spans_to_frame,
+    write_spans,
+    write_unitizers,
+)
 from statecode.io._tabular import read_codings, read_table, write_codings
 
 __all__ = [
@@ -37,6 +43,7 @@ __all__ = [
     "read_qdpx",
     "read_spans",
     "read_table",
+    "read_unitizers",
     "shipped_codebooks",
     "spans_to_codings",
     "spans_to_frame",
@@ -47,4 +54,5 @@ __all__ = [
     "write_qdc",
     "write_qdpx",
     "write_spans",
+    "write_unitizers",
 ]

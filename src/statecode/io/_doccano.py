@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,12 @@ from statecode.exceptions import DataError, InputFileError, Problem
 from statecode.io._labelstudio import (
     _build_table,
     _converter,
+    _frozen_rosters,
     _id_text,
     _is_whole,
     _kind,
     _not_a_variable,
+    _rosters,
     _unknown_code,
 )
 from statecode.model import Corpus, Document, Span
@@ -55,12 +57,19 @@ class DoccanoImport:
         One document per example: its ``id`` (as text) and ``text``.
     sources : tuple of str
         The files read, in order.
+    unitizers : mapping of str to tuple of str
+        For every document (example), the coders whose files hold it, in the order read.
+        Pass it as ``unitizing_alpha(spans, coders=unitizers, continua=corpus)``. A coder
+        whose file holds an example without spans left it void; if the exports hold
+        examples a coder never opened, drop those lines (or those coders from the mapping)
+        first, or they count as void.
     """
 
     codings: CodingTable
     spans: tuple[Span, ...]
     corpus: Corpus
     sources: tuple[str, ...]
+    unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_rosters)
 
 
 def read_doccano(
@@ -173,6 +182,7 @@ def read_doccano(
         spans=tuple(reader.spans),
         corpus=Corpus(documents=tuple(reader.documents.values())),
         sources=tuple(str(f) for f in files),
+        unitizers=_rosters(reader.documents, reader.coded),
     )
 
 

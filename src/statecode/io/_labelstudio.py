@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeGuard
@@ -39,6 +39,20 @@ def _converter(text: str, unit: OffsetUnit) -> tuple[Callable[[int], int | None]
 
 def _frozen_counts(value: Mapping[str, int] | None) -> Mapping[str, int]:
     return MappingProxyType(dict(value or {}))
+
+
+def _frozen_rosters(value: Mapping[str, Sequence[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in value.items()})
+
+
+def _rosters(
+    documents: Iterable[str], annotated: Iterable[tuple[str, str]]
+) -> dict[str, tuple[str, ...]]:
+    """Each document's coders, from (document, coder) pairs in the order they were read."""
+    out: dict[str, list[str]] = {d: [] for d in documents}
+    for document, coder in annotated:
+        out[document].append(coder)
+    return {d: tuple(cs) for d, cs in out.items()}
 
 
 def _empty_table(codebook: Codebook | None, source: str | None, separator: str) -> CodingTable:
@@ -155,6 +169,12 @@ class LabelStudioImport:
         type and count.
     source : str
         The export file.
+    unitizers : mapping of str to tuple of str
+        For every document (unit), the annotators who completed an annotation of its task,
+        in the order of the export; cancelled annotations do not count. Pass it as
+        ``unitizing_alpha(spans, coders=unitizers, continua=corpus)``: an annotator who
+        completed a task but marked no span left its text void, one who never annotated it
+        is absent there.
     """
 
     codings: CodingTable
@@ -163,6 +183,7 @@ class LabelStudioImport:
     cancelled: int
     skipped: Mapping[str, int] = attrs.field(converter=_frozen_counts)
     source: str
+    unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_rosters)
 
 
 _CODE_TYPES = ("choices", "labels", "number", "rating")
@@ -281,6 +302,7 @@ def read_labelstudio(
         cancelled=reader.cancelled,
         skipped=reader.skipped,
         source=str(file),
+        unitizers=_rosters(reader.documents, reader.annotated),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +12,15 @@ from statecode.exceptions import DataError, Problem
 from statecode.io._tabular import DEFAULT_MISSING, read_table, write_table
 from statecode.model import Corpus, Span, Statement
 
-__all__ = ["SPAN_COLUMNS", "attach_statements", "read_spans", "spans_to_frame", "write_spans"]
+__all__ = [
+    "SPAN_COLUMNS",
+    "attach_statements",
+    "read_spans",
+    "read_unitizers",
+    "spans_to_frame",
+    "write_spans",
+    "write_unitizers",
+]
 
 #: The columns of a span table, in order.
 SPAN_COLUMNS = ("document", "coder", "start", "end", "variable", "code")
@@ -93,6 +101,74 @@ def read_spans(
     if problems:
         raise DataError(problems, source=source)
     return tuple(spans)
+
+
+def write_unitizers(unitizers: Mapping[str, Sequence[str]], path: PathLike) -> None:
+    """Write who unitized each document as a table: columns ``document``, ``coder``.
+
+    One row per document and coder; a document nobody unitized gets one row with an empty
+    coder, so that the table lists every document. :func:`read_unitizers` reads it back.
+    """
+    rows: list[tuple[str, str | None]] = []
+    for document, coders in unitizers.items():
+        rows.extend((document, c) for c in coders)
+        if not coders:
+            rows.append((document, None))
+    frame = pl.DataFrame(rows, schema={"document": pl.String, "coder": pl.String}, orient="row")
+    write_table(frame, Path(path))
+
+
+def read_unitizers(
+    path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING
+) -> dict[str, tuple[str, ...]]:
+    """Read who unitized each document (for ``unitizing_alpha(coders=)``).
+
+    A table with the columns ``document`` and ``coder``, one row per document and coder; a
+    row with an empty coder lists a document nobody unitized.
+
+    Raises
+    ------
+    DataError
+        A missing column, a row without document, or a coder listed twice for a document,
+        each with its row.
+    """
+    frame, first = read_table(path, missing=missing)
+    source = str(path)
+    if not frame.columns:
+        return {}  # an empty JSON Lines file
+    need = [c for c in ("document", "coder") if c not in frame.columns]
+    if need:
+        msg = (
+            f"missing column(s) {', '.join(need)}; a table of who unitized each document has "
+            f"the columns document and coder (columns: {', '.join(frame.columns)})"
+        )
+        raise DataError([Problem("", msg)], source=source)
+    out: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    problems: list[Problem] = []
+    for i, (document, coder) in enumerate(frame.select("document", "coder").iter_rows()):
+        row = first + i
+        if document is None or not str(document).strip():
+            problems.append(Problem(f"row {row}", "the document is empty; every row names one"))
+            continue
+        coders = out.setdefault(str(document), [])
+        if coder is None or not str(coder).strip():
+            continue
+        key = (str(document), str(coder))
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"row {row}",
+                    f"coder {coder!r} is listed for document {document!r} again (first in row "
+                    f"{seen[key]}); list each coder once per document",
+                )
+            )
+            continue
+        seen[key] = row
+        coders.append(str(coder))
+    if problems:
+        raise DataError(problems, source=source)
+    return {d: tuple(cs) for d, cs in out.items()}
 
 
 def attach_statements(

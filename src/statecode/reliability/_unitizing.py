@@ -162,6 +162,10 @@ class UnitizingResult:
         The variable whose codes were compared (None for ``Cu`` and unnamed variables).
     reason : str or None
         Why alpha is undefined, when it is.
+    unpaired_continua : int
+        Continua fewer than two coders unitized (by ``coders=`` given per document): they
+        have nothing to pair, count in ``total_length`` and the void figures of their coders,
+        and not in the coincidences.
     """
 
     variant: str
@@ -184,6 +188,7 @@ class UnitizingResult:
     categories: tuple[str, ...]
     variable: str | None = None
     reason: str | None = None
+    unpaired_continua: int = 0
     _tables: _Tables | None = attrs.field(default=None, repr=False, alias="tables")
 
     @property
@@ -284,6 +289,7 @@ class UnitizingResult:
             "void_per_coder": dict(self.void_per_coder),
             "gaps": self.gaps,
             "categories": list(self.categories),
+            "unpaired_continua": self.unpaired_continua,
         }
         if self._tables is not None:
             out["per_category"] = {
@@ -306,15 +312,15 @@ def unitizing_alpha(
     variable: str | None = None,
     categories: Sequence[str] | None = None,
     continua: Mapping[str, int | tuple[int, int]] | Corpus | None = None,
-    coders: Sequence[str] | None = None,
+    coders: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     overlaps: OverlapRule | str = OverlapRule.ERROR,
 ) -> UnitizingResult:
     r"""Krippendorff's alpha for unitized continua: agreement on units *and* their categories.
 
     Every document is a continuum of code points; every coder unitizes each of them: their
     spans are the units (valued by their code), the stretches between are void (gaps).
-    Every coder is taken to have read every continuum: a coder without spans in a document
-    left all of it void.
+    Unless ``coders`` says who unitized which document, every coder is taken to have read
+    every continuum: a coder without spans in a document left all of it void.
 
     Parameters
     ----------
@@ -343,8 +349,14 @@ def unitizing_alpha(
         marked by anybody count, as void. Without it a document's continuum runs from 0 to
         the last end of any span in it (any variable), which leaves out unmarked text at its
         end: give the real lengths.
-    coders : sequence of str, optional
+    coders : sequence of str, or mapping of document to sequence of str, optional
         All coders, including any who marked nothing at all (who are otherwise invisible).
+        Or, when not everybody unitized every document (annotation tools hand out tasks),
+        each document's coders: those listed left unmarked text void, the others are
+        absent there and pair with nobody (as missing values in coding alpha); documents
+        with fewer than two coders are counted in ``unpaired_continua`` and compared by
+        nobody. :attr:`LabelStudioImport.unitizers <statecode.LabelStudioImport>` and
+        :attr:`DoccanoImport.unitizers <statecode.DoccanoImport>` give this mapping.
     overlaps : {'error', 'merge'}
         What to do with overlapping spans of one coder and one category: an error (the
         default), or ``merge``, which replaces them by their union. Spans that only touch
@@ -362,10 +374,12 @@ def unitizing_alpha(
     DataError
         For a missing column, an empty id, a start or end that is not a whole number, an
         empty or negative span, a span outside its continuum, a document without continuum,
-        a coder not in ``coders``, several variables without ``variable=``, and overlapping
-        spans of one coder: of one category (unless ``overlaps='merge'``) or, for ``u``,
-        ``cu`` and ``Cu``, of different categories. Each message names the document, coder,
-        spans (and table rows) and the fix.
+        a coder not in ``coders`` (or not among the coders ``coders`` gives that
+        document), a document ``coders`` leaves out or adds, ``u2004`` with coders per
+        document, several variables without ``variable=``, and overlapping spans of one
+        coder: of one category (unless ``overlaps='merge'``) or, for ``u``, ``cu`` and
+        ``Cu``, of different categories. Each message names the document, coder, spans (and
+        table rows) and the fix.
     ValueError
         For an unknown ``variant`` or ``overlaps``.
 
@@ -389,6 +403,10 @@ def unitizing_alpha(
         l_{ck} = \frac{1}{m-1} \sum_i \sum_{j \ne i} \sum_g \sum_h
             |s_{ig} \cap s_{jh}|\,[v_{ig} = c]\,[v_{jh} = k],
         \qquad l_{\cdot\cdot} = mT,
+
+    (with ``coders`` per document, each continuum :math:`d` pairs only its :math:`m_d`
+    coders, weighted :math:`1/(m_d - 1)`, so :math:`l_{\cdot\cdot} = \sum_d m_d L_d` over
+    the continua with :math:`m_d \ge 2`, and :math:`m - 1` below becomes :math:`m_d - 1`),
 
     expected coincidences leave out each segment's pairings with itself, :math:`S_c =
     \sum_{v_{ig} = c} l_{ig}^2` for units (indivisible) and :math:`S_\varnothing =
@@ -510,6 +528,15 @@ class _Prepared:
     categories: tuple[str, ...]
     variable: str | None
     partition: bool  # no coder's units overlap at all
+    roster: NDArray[np.bool_]  # continua x coders: who unitized which continuum
+
+    def paired(self) -> k.Units:
+        """The units of the continua that two or more coders unitized."""
+        if self.units.start.size == 0 or self.roster.all():
+            return self.units
+        doc = np.searchsorted(self.offsets, self.units.start, side="right") - 1
+        keep = self.roster.sum(axis=1)[doc] >= 2
+        return self.units.take(np.flatnonzero(keep).astype(np.intp))
 
 
 _REQUIRED = ("document", "coder", "start", "end")
@@ -723,20 +750,92 @@ def _bounds(name: str, value: Any) -> tuple[int, int]:
     raise DataError(msg)
 
 
-def _coders(df: pl.DataFrame, coders: Sequence[str] | None) -> tuple[str, ...]:
+def _coders(
+    df: pl.DataFrame,
+    coders: Sequence[str] | Mapping[str, Sequence[str]] | None,
+    documents: tuple[str, ...],
+) -> tuple[tuple[str, ...], NDArray[np.bool_]]:
+    """Coder labels and the roster (continua x coders: who unitized which continuum)."""
     present = sorted(df["coder"].unique().to_list())
-    if coders is None:
-        return tuple(present)
-    declared = [str(c) for c in coders]
-    if len(set(declared)) != len(declared):
-        msg = f"coders= lists a coder twice: {declared}"
+    if coders is None or not isinstance(coders, Mapping):
+        if coders is None:
+            labels = tuple(present)
+        else:
+            if isinstance(coders, str):
+                msg = (
+                    "coders= takes a list of coders (or a mapping of each document to its "
+                    f"coders), got {coders!r}"
+                )
+                raise DataError(msg)
+            labels = _listed(coders, "coders=")
+            unknown = [c for c in present if c not in set(labels)]
+            if unknown:
+                listed = ", ".join(repr(c) for c in unknown)
+                msg = f"coder(s) {listed} marked spans but are not in coders=; add them to the list"
+                raise DataError(msg)
+        return labels, np.ones((len(documents), len(labels)), dtype=bool)
+    return _roster(df, coders, documents)
+
+
+def _listed(values: Sequence[str], where: str) -> tuple[str, ...]:
+    listed = [str(c) for c in values]
+    if len(set(listed)) != len(listed):
+        msg = f"{where} lists a coder twice: {listed}"
         raise DataError(msg)
-    unknown = [c for c in present if c not in set(declared)]
-    if unknown:
-        listed = ", ".join(repr(c) for c in unknown)
-        msg = f"coder(s) {listed} marked spans but are not in coders=; add them to the list"
-        raise DataError(msg)
-    return tuple(declared)
+    return tuple(listed)
+
+
+def _roster(
+    df: pl.DataFrame, coders: Mapping[str, Sequence[str]], documents: tuple[str, ...]
+) -> tuple[tuple[str, ...], NDArray[np.bool_]]:
+    """The roster from a mapping of each document to the coders who unitized it."""
+    given = {str(d): _listed(cs, f"coders[{d!r}]") for d, cs in coders.items()}
+    problems: list[Problem] = []
+    missing = [d for d in documents if d not in given]
+    if missing:
+        listed = ", ".join(repr(d) for d in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        problems.append(
+            Problem(
+                "coders=",
+                f"document(s) {listed} have no entry; list who unitized each document (an "
+                "empty list if nobody did)",
+            )
+        )
+    extra = [d for d in given if d not in set(documents)]
+    if extra:
+        listed = ", ".join(repr(d) for d in extra[:10]) + (" ..." if len(extra) > 10 else "")
+        problems.append(
+            Problem(
+                "coders=", f"document(s) {listed} are not among the continua; add them to continua="
+            )
+        )
+    _raise(problems)
+    labels = tuple(dict.fromkeys(c for d in documents for c in given[d]))
+    column = {c: i for i, c in enumerate(labels)}
+    roster = np.zeros((len(documents), len(labels)), dtype=bool)
+    for row, d in enumerate(documents):
+        roster[row, [column[c] for c in given[d]]] = True
+    allowed = pl.DataFrame(
+        {
+            "document": [d for d in documents for _ in given[d]],
+            "coder": [c for d in documents for c in given[d]],
+        },
+        schema={"document": pl.String, "coder": pl.String},
+    )
+    outside = df.join(allowed, on=["document", "coder"], how="anti")
+    _raise(
+        [
+            Problem(
+                _where(r),
+                f"coder {c!r} marked span {s}..{e} in document {d!r} but is not among the "
+                f"coders of that document in coders=; add {c!r} to coders[{d!r}]",
+            )
+            for r, d, c, s, e in outside.select(
+                "row", "document", "coder", "start", "end"
+            ).iter_rows()
+        ]
+    )
+    return labels, roster
 
 
 def _categories(df: pl.DataFrame, categories: Sequence[str] | None) -> tuple[str, ...]:
@@ -760,13 +859,20 @@ def _prepare(
     variable: str | None,
     categories: Sequence[str] | None,
     continua: Mapping[str, int | tuple[int, int]] | Corpus | None,
-    coders: Sequence[str] | None,
+    coders: Sequence[str] | Mapping[str, Sequence[str]] | None,
     rule: OverlapRule,
 ) -> _Prepared:
     df = _validated(_frame(spans))
-    coder_labels = _coders(df, coders)
     documents, begins, ends = _continua(df, continua)
     _check_within(df, documents, begins, ends)
+    coder_labels, roster = _coders(df, coders, documents)
+    if variant is UnitizingVariant.U2004 and not roster.all():
+        msg = (
+            "variant='u2004' needs every coder to unitize every continuum (Krippendorff's "
+            "1995/2004 formula has no missing coders); give coders= as a list, or use "
+            "variant='u' or 'cu', which pair only the coders of each continuum"
+        )
+        raise DataError(msg)
     df, variable_name = _pick_variable(df, variant, variable)
     category_labels = _categories(df, categories)
     df = df.filter(pl.col("code").is_in(list(category_labels)))
@@ -797,6 +903,7 @@ def _prepare(
         category_labels,
         variable_name,
         partition=clash is None,
+        roster=roster,
     )
 
 
@@ -915,19 +1022,17 @@ class _Shared:
     share: NDArray[np.float64]  # share of l_k. intersecting other coders' units
 
 
-def _shared(data: _Prepared) -> _Shared:
-    units, offsets = data.units, data.offsets
-    m, n_cat = len(data.coders), len(data.categories)
+def _shared(data: _Prepared, units: k.Units, pairable: int) -> _Shared:
+    offsets, n_cat = data.offsets, len(data.categories)
     if not data.partition:
         # units of different categories overlap (allowed for u2004 only): no coincidences
         nan = np.full(n_cat, np.nan)
         length = units.length.astype(np.float64)
         marked = np.bincount(units.category, weights=length, minlength=n_cat).astype(np.float64)
         return _Shared(None, None, (math.nan, math.nan, math.nan), math.nan, marked, nan, nan)
-    total = int(offsets[-1])
-    sweep = k.coincidences(units, offsets, m, n_cat + 1)
+    sweep = k.coincidences(units, offsets, data.roster, n_cat + 1)
     observed = sweep.observed
-    expected = k.expected_coincidences(observed, k.unit_self_pairs(units, total, m, n_cat))
+    expected = k.expected_coincidences(observed, k.unit_self_pairs(units, pairable, n_cat))
     intersect = observed[1:, 1:]
     marked = observed.sum(axis=1)[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -944,29 +1049,33 @@ def _shared(data: _Prepared) -> _Shared:
 
 
 def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
-    units, offsets = data.units, data.offsets
+    offsets = data.offsets
     m, n_cat = len(data.coders), len(data.categories)
     total = int(offsets[-1])
-    counts, _marked, void, gaps = k.void_figures(units, offsets, m)
+    counts, _marked, void, gaps = k.void_figures(data.units, offsets, data.roster)
+    pairable = k.pairable_length(offsets, data.roster)
+    units = data.paired()
+    per_continuum = data.roster.sum(axis=1)
     common: dict[str, Any] = {
         "variant": variant.value,
         "coders": m,
         "continua": len(data.documents),
         "total_length": total,
-        "units": int(units.start.size),
+        "units": int(data.units.start.size),
         "units_per_coder": {c: int(n) for c, n in zip(data.coders, counts, strict=True)},
         "void_length": int(void.sum()),
         "void_per_coder": {c: int(n) for c, n in zip(data.coders, void, strict=True)},
         "gaps": int(gaps.sum()),
         "categories": data.categories,
         "variable": data.variable,
+        "unpaired_continua": int(np.count_nonzero(per_continuum < 2)) if m >= 2 else 0,
     }
-    reason = _early_reason(m, total, units, data.variable)
+    reason = _early_reason(m, total, pairable, units, data.variable)
     if reason is not None:
         # with coders and length but no units, nothing lies in intersections of units
-        cover = 0.0 if m >= 2 and total > 0 else math.nan
-        return _undefined(common, reason, mT=float(m * total), cover=cover)
-    shared = _shared(data)
+        cover = 0.0 if pairable > 0 else math.nan
+        return _undefined(common, reason, mT=float(pairable), cover=cover)
+    shared = _shared(data, units, pairable)
     unit_counts = np.bincount(units.category, minlength=n_cat).astype(np.int64)
     if variant is UnitizingVariant.U2004:
         sums = k.positional_disagreement(units, m, n_cat) / (m * (m - 1) * float(total) ** 2)
@@ -979,7 +1088,7 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
         tables = _Tables(
             unit_counts, shared.marked, shared.agreement, sums, expected_c, alpha_c, shared.share
         )
-        pairable = float(m * total)
+        paired_length = float(m * total)
         reason = None if d_e > 0 else "no variation in the units' positions, so D_e = 0"
     else:
         if shared.sweep is None or shared.expected is None:
@@ -998,7 +1107,9 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
                 return _undefined(
                     common, reason, mT=0.0, binary=shared.binary, cover=shared.coverage
                 )
-            corrections = k.intersection_self_pairs(units, shared.sweep, m, n_cat)
+            corrections = k.intersection_self_pairs(
+                units, shared.sweep, offsets, data.roster, n_cat
+            )
             expected = k.expected_coincidences(observed, corrections)
             labels = data.categories
             rows = slice(None)
@@ -1016,7 +1127,7 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
             observed,
             expected,
         )
-        pairable = float(observed.sum())
+        paired_length = float(observed.sum())
         reason = _variation_reason(d_e, observed, labels)
     if reason is not None:
         warnings.warn(
@@ -1030,7 +1141,7 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
         binary_alpha=shared.binary[0],
         binary_observed_disagreement=shared.binary[1],
         binary_expected_disagreement=shared.binary[2],
-        pairable_length=pairable,
+        pairable_length=paired_length,
         coverage=shared.coverage,
         reason=reason,
         tables=tables,
@@ -1038,13 +1149,25 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
     )
 
 
-def _early_reason(m: int, total: int, units: k.Units, variable: str | None) -> str | None:
+def _early_reason(
+    m: int, total: int, pairable: int, units: k.Units, variable: str | None
+) -> str | None:
     if m < 2:
         return f"only {m} coder(s); unitizing alpha compares two or more coders"
     if total == 0:
         return "the continua have no length, so there is nothing to unitize"
+    if pairable == 0:
+        return (
+            "no continuum of any length was unitized by two or more coders (see coders=), so "
+            "there is nothing to compare"
+        )
     if units.start.size == 0:
         of = f" of variable {variable!r}" if variable else ""
+        if pairable < m * total:
+            return (
+                f"no coder marked any span{of} in the continua two or more coders unitized: "
+                "they are void, so there is nothing to agree on"
+            )
         return (
             f"no coder marked any span{of}: every continuum is void, so there is nothing "
             "to agree on"

@@ -4,7 +4,10 @@ The continua (documents) are laid end to end: continuum :math:`d` occupies the g
 positions ``offsets[d] .. offsets[d + 1]`` (end exclusive), so :math:`T` = ``offsets[-1]`` is
 the total length. A *unit* is one coder's marked stretch ``start .. end`` (global positions)
 with a category code ``0 .. k-1``; everything a coder did not mark is *void* (a gap). Coders
-are coded ``0 .. m-1``. No unit crosses a continuum boundary, and every gap ends at one.
+are coded ``0 .. m-1``. No unit crosses a continuum boundary, and every gap ends at one. A
+*roster* (continua x coders, boolean) says which coders unitized which continuum: the
+:math:`m_d` coders of continuum :math:`d` pair with each other there, with weight
+:math:`1/(m_d - 1)`, and a continuum with fewer than two coders has no pairs.
 
 Two families of figures are computed here, never as Python loops over pairs of segments:
 
@@ -35,6 +38,8 @@ __all__ = [
     "first_overlap",
     "intersection_self_pairs",
     "merge_overlaps",
+    "pair_weights",
+    "pairable_length",
     "positional_disagreement",
     "positional_expected",
     "unit_self_pairs",
@@ -43,6 +48,7 @@ __all__ = [
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
+Bools = NDArray[np.bool_]
 
 # cells (coders x pieces) of one chunk of the sweep over elementary pieces
 _CELLS_PER_CHUNK = 1 << 22
@@ -144,22 +150,21 @@ def merge_overlaps(units: Units) -> Units:
     return Units(units.coder[kept], units.category[kept], s[first], reach[last])
 
 
-def void_figures(units: Units, offsets: Ints, n_coders: int) -> tuple[Ints, Ints, Ints, Ints]:
+def void_figures(units: Units, offsets: Ints, roster: Bools) -> tuple[Ints, Ints, Ints, Ints]:
     """Per coder: units, marked length, void length and number of gaps (void segments).
 
-    A gap is a maximal unmarked stretch within one continuum: before the first unit, between
-    two units that do not touch, after the last unit, or a whole continuum without units.
-    Empty continua (length 0) hold no gap.
+    A gap is a maximal unmarked stretch within one continuum the coder unitized: before the
+    first unit, between two units that do not touch, after the last unit, or a whole
+    continuum without units. Empty continua (length 0) hold no gap.
     """
-    m = n_coders
+    m = roster.shape[1]
     counts = np.bincount(units.coder, minlength=m).astype(np.int64)
     marked = np.bincount(units.coder, weights=units.length, minlength=m).astype(np.int64)
-    total = int(offsets[-1])
-    void = total - marked
     lengths = np.diff(offsets)
-    nonempty = int(np.count_nonzero(lengths))
+    void = lengths @ roster.astype(np.int64) - marked
+    nonempty = (lengths > 0).astype(np.int64) @ roster.astype(np.int64)
     if units.start.size == 0:
-        return counts, marked, void, np.full(m, nonempty, dtype=np.int64)
+        return counts, marked, void, nonempty
     order = _order(units.coder, units.start)
     u = units.take(order)
     doc = np.searchsorted(offsets, u.start, side="right") - 1
@@ -177,10 +182,23 @@ def void_figures(units: Units, offsets: Ints, n_coders: int) -> tuple[Ints, Ints
     return counts, marked, void, gaps.astype(np.int64) + nonempty - with_units
 
 
+def pair_weights(roster: Bools) -> Floats:
+    r"""Per continuum :math:`1 / (m_d - 1)`, or 0 where fewer than two coders unitized it."""
+    m_d = roster.sum(axis=1).astype(np.float64)
+    with np.errstate(divide="ignore"):
+        return np.where(m_d >= 2, 1.0 / (m_d - 1.0), 0.0)
+
+
+def pairable_length(offsets: Ints, roster: Bools) -> int:
+    r""":math:`\sum_d m_d L_d` over the continua with two or more coders."""
+    m_d = roster.sum(axis=1)
+    return int(np.diff(offsets) @ np.where(m_d >= 2, m_d, 0))
+
+
 def coincidences(
     units: Units,
     offsets: Ints,
-    n_coders: int,
+    roster: Bools,
     n_values: int,
     *,
     pair_loop: bool | None = None,
@@ -189,22 +207,26 @@ def coincidences(
 
     .. math::
 
-        l_{ck} = \frac{1}{m-1} \sum_i \sum_{j \ne i} \sum_g \sum_h
-            |s_{ig} \cap s_{jh}| \, [v_{ig} = c] \, [v_{jh} = k]
+        l_{ck} = \sum_d \frac{1}{m_d-1} \sum_{i \in d} \sum_{j \in d, j \ne i} \sum_g
+            \sum_h |s_{ig} \cap s_{jh}| \, [v_{ig} = c] \, [v_{jh} = k]
 
-    over the segments (units and gaps) :math:`s_{ig}` of coder :math:`i`. With
-    :math:`n_c(x)` the number of coders whose value at position :math:`x` is :math:`c`, the
-    inner sums are :math:`\int n_c n_k - [c = k] n_c \, dx`: the kernel cuts all continua
-    at every boundary any coder drew and sums over the elementary pieces, either from the
-    per-piece value counts (a dense pieces x values product, for few values) or with a loop
-    over the :math:`m(m-1)/2` pairs of coders (for many values). ``pair_loop`` forces one.
-    Each coder's value per piece comes from a running sum of +value at the starts and
+    over the segments (units and gaps) :math:`s_{ig}` of coder :math:`i` in continuum
+    :math:`d`, for the :math:`m_d` coders of its roster (all :math:`m` coders, by default).
+    With :math:`n_c(x)` the number of those coders whose value at position :math:`x` is
+    :math:`c`, the inner sums are :math:`\int n_c n_k - [c = k] n_c \, dx`: the kernel cuts
+    all continua at every boundary any coder drew and sums over the elementary pieces, either
+    from the per-piece value counts (a dense pieces x values product, for few values) or with
+    a loop over the :math:`m(m-1)/2` pairs of coders (for many values). ``pair_loop`` forces
+    one. Each coder's value per piece comes from a running sum of +value at the starts and
     -value at the ends of their units, in chunks of pieces.
     """
-    m, v = n_coders, n_values
+    m, v = roster.shape[1], n_values
+    full = bool(roster.all())
     bounds = _sorted_unique(np.concatenate([offsets, units.start, units.end]))
     widths = np.diff(bounds).astype(np.float64)
     n_pieces = widths.size
+    piece_doc = np.searchsorted(offsets, bounds[:-1], side="right") - 1
+    piece_weight = widths * pair_weights(roster)[piece_doc]
     if pair_loop is None:
         # dense counts cost ~ v + v^2/8 per piece and coder-row, pairs ~ m(m-1)/2 bincounts
         pair_loop = 4 * m * (m - 1) < v * v
@@ -218,7 +240,7 @@ def coincidences(
     self_pairs = np.zeros(v, dtype=np.float64)
     marked = np.empty(n_pieces, dtype=np.float64)
     carry = np.zeros(m, dtype=np.int32)
-    chunk = max(1, _CELLS_PER_CHUNK // m)
+    chunk = max(1, _CELLS_PER_CHUNK // max(m, 1))
     for a in range(0, n_pieces, chunk):
         b = min(n_pieces, a + chunk)
         width = b - a
@@ -229,48 +251,57 @@ def coincidences(
         steps[:, 0] += carry
         values = np.cumsum(steps, axis=1, dtype=np.int32)  # coders x pieces: each one's value
         carry = values[:, -1].copy()
-        w = widths[a:b]
+        w = piece_weight[a:b]
+        # coders off a continuum's roster have no value there (units of theirs are refused)
+        present = None if full else roster[piece_doc[a:b]].T
         marked[a:b] = np.count_nonzero(values, axis=0)
         if pair_loop:
             wide = values.astype(np.intp)
             for i in range(m):
                 for j in range(i + 1, m):
                     keys = wide[i] * v + wide[j]
-                    gram += np.bincount(keys, weights=w, minlength=v * v).reshape(v, v)
+                    both = w if present is None else w * (present[i] & present[j])
+                    gram += np.bincount(keys, weights=both, minlength=v * v).reshape(v, v)
             continue
         counts = np.empty((width, v), dtype=np.float64)
         for c in range(v):
-            counts[:, c] = np.count_nonzero(values == c, axis=0)
+            is_c = values == c if present is None else (values == c) & present
+            counts[:, c] = np.count_nonzero(is_c, axis=0)
         gram += counts.T @ (counts * w[:, None])
         self_pairs += w @ counts
     if pair_loop:
         gram = gram + gram.T
     else:
         gram -= np.diag(self_pairs)
-    return Sweep(gram / (m - 1), bounds, marked)
+    return Sweep(gram, bounds, marked)
 
 
-def unit_self_pairs(units: Units, total: int, n_coders: int, n_categories: int) -> Floats:
+def unit_self_pairs(units: Units, pairable: int, n_categories: int) -> Floats:
     r"""The self-pairings expected coincidences leave out, per value (0 = void).
 
     A unit is indivisible: its :math:`l^2` pairs of positions with itself are not chance
     pairs. Gaps are no units: only each position's pairing with itself, :math:`l`, is left
-    out, which sums to the total void length :math:`mT - \sum l`.
+    out, which sums to the void length of the pairable continua, ``pairable`` (:math:`mT`,
+    or :math:`\sum_d m_d L_d` with a roster) less the units' lengths. ``units`` are those of
+    the pairable continua.
     """
     length = units.length.astype(np.float64)
     out = np.zeros(n_categories + 1, dtype=np.float64)
     out[1:] = np.bincount(units.category, weights=length * length, minlength=n_categories)
-    out[0] = float(n_coders) * total - length.sum()
+    out[0] = float(pairable) - length.sum()
     return out
 
 
-def intersection_self_pairs(units: Units, sweep: Sweep, n_coders: int, n_categories: int) -> Floats:
+def intersection_self_pairs(
+    units: Units, sweep: Sweep, offsets: Ints, roster: Bools, n_categories: int
+) -> Floats:
     r"""Self-pairings of the intersections of units, per category (for cu-alpha).
 
-    Unit :math:`g` of coder :math:`i` enters the margins of the intersection coincidences
-    with :math:`y_{ig} = \frac{1}{m-1} \sum_{j \ne i} x_{igj}`, where
-    :math:`x_{igj} = \sum_h [v_{jh} \ne \varnothing] |s_{ig} \cap s_{jh}|` is the length of
-    :math:`g` that coder :math:`j` also marked; being indivisible, it cannot pair with itself:
+    Unit :math:`g` of coder :math:`i` in continuum :math:`d` enters the margins of the
+    intersection coincidences with :math:`y_{ig} = \frac{1}{m_d-1} \sum_{j \ne i} x_{igj}`,
+    where :math:`x_{igj} = \sum_h [v_{jh} \ne \varnothing] |s_{ig} \cap s_{jh}|` is the
+    length of :math:`g` that coder :math:`j` also marked; being indivisible, it cannot pair
+    with itself:
 
     .. math::
 
@@ -280,12 +311,12 @@ def intersection_self_pairs(units: Units, sweep: Sweep, n_coders: int, n_categor
     width times (coders marking the piece - 1) over the pieces of :math:`g`: a difference of
     two prefix sums.
     """
-    m = n_coders
     widths = np.diff(sweep.bounds).astype(np.float64)
     prefix = np.concatenate([[0.0], np.cumsum(widths * np.maximum(sweep.marked - 1.0, 0.0))])
     first = np.searchsorted(sweep.bounds, units.start)
     stop = np.searchsorted(sweep.bounds, units.end)
-    y = (prefix[stop] - prefix[first]) / (m - 1)
+    doc = np.searchsorted(offsets, units.start, side="right") - 1
+    y = (prefix[stop] - prefix[first]) * pair_weights(roster)[doc]
     return np.bincount(units.category, weights=y * y, minlength=n_categories).astype(np.float64)
 
 
