@@ -93,3 +93,12 @@ def test_unitizers_table_problems(tmp_path: Path) -> None:
         "row 4: coder 'ann' is listed for document 'd1' again (first in row 2); list each "
         "coder once per document",
     ]
+
+
+def test_unitizers_named_like_missing_markers_are_names(tmp_path: Path) -> None:
+    path = tmp_path / "who.csv"
+    unitizers = {"NA": ("NaN", "bob"), "d2": ()}
+    sc.write_unitizers(unitizers, path)
+    assert sc.read_unitizers(path) == unitizers
+    with pytest.raises(DataError, match="the coders of document 'd' must be a list, got 'ann'"):
+        sc.write_unitizers({"d": "ann"}, path)  # type: ignore[dict-item]

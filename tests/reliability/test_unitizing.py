@@ -705,6 +705,14 @@ def test_a_continuum_with_one_coder_has_nothing_to_pair() -> None:
         )  # fmt: skip
     assert math.isnan(alone.alpha)
     assert alone.unpaired_continua == 3
+    # every unit is counted, paired or not, at the top and per category
+    assert result.per_category()["units"].sum() == result.units
+    ann = [r for r in rows if r[1] == "ann"]
+    one = quiet(
+        unitizing_alpha, spans_of(ann), continua={**CONTINUA, "d3": 10},
+        coders={"d1": ["ann"], "d2": ["ann"], "d3": ["ann"]},
+    )  # fmt: skip
+    assert one.unpaired_continua == 3
 
 
 def test_label_studio_import_gives_who_unitized_each_task() -> None:
@@ -742,11 +750,12 @@ def test_doccano_import_gives_who_unitized_each_example() -> None:
         (
             {"d1": ["ann", "bob"]},
             "coders=: document(s) 'd2' have no entry; list who unitized each document (an "
-            "empty list if nobody did)",
+            "empty list if nobody did; in the CLI's --coders table, a row with an empty coder)",
         ),
         (
             {"d1": ["ann", "bob"], "d2": ["ann", "bob"], "d9": ["ann"]},
-            "coders=: document(s) 'd9' are not among the continua; add them to continua=",
+            "coders=: document(s) 'd9' are not among the continua; add them to continua= (in "
+            "the CLI, give --corpus)",
         ),
         (
             {"d1": ["ann", "bob"], "d2": ["ann"]},
@@ -758,6 +767,15 @@ def test_doccano_import_gives_who_unitized_each_example() -> None:
             "coders['d1'] lists a coder twice: ['ann', 'bob', 'ann']",
         ),
         ("ann", "coders= takes a list of coders (or a mapping of each document to its coders)"),
+        (
+            {"d1": ["ann", "bob"], "d2": "ab"},
+            "coders['d2'] must be a list of coders, got 'ab'",
+        ),
+        ({"d1": ["ann", "bob"], "d2": None}, "coders['d2'] must be a list of coders, got None"),
+        (
+            {"d1": ["ann", "bob"], "d2": ["ann", "bob"], 1: [], "1": []},
+            "coders= names a document twice (keys equal as text, such as 1 and '1')",
+        ),
     ],
 )
 def test_coders_per_continuum_problems(coders: Any, message: str) -> None:

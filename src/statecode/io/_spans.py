@@ -111,6 +111,9 @@ def write_unitizers(unitizers: Mapping[str, Sequence[str]], path: PathLike) -> N
     """
     rows: list[tuple[str, str | None]] = []
     for document, coders in unitizers.items():
+        if isinstance(coders, str):
+            msg = f"the coders of document {document!r} must be a list, got {coders!r}"
+            raise DataError(msg)
         rows.extend((document, c) for c in coders)
         if not coders:
             rows.append((document, None))
@@ -118,13 +121,12 @@ def write_unitizers(unitizers: Mapping[str, Sequence[str]], path: PathLike) -> N
     write_table(frame, Path(path))
 
 
-def read_unitizers(
-    path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING
-) -> dict[str, tuple[str, ...]]:
+def read_unitizers(path: PathLike) -> dict[str, tuple[str, ...]]:
     """Read who unitized each document (for ``unitizing_alpha(coders=)``).
 
     A table with the columns ``document`` and ``coder``, one row per document and coder; a
-    row with an empty coder lists a document nobody unitized.
+    row with an empty coder lists a document nobody unitized. Only an empty cell is empty:
+    a coder or document named ``NA`` is a name.
 
     Raises
     ------
@@ -132,7 +134,7 @@ def read_unitizers(
         A missing column, a row without document, or a coder listed twice for a document,
         each with its row.
     """
-    frame, first = read_table(path, missing=missing)
+    frame, first = read_table(path, missing=("",))
     source = str(path)
     if not frame.columns:
         return {}  # an empty JSON Lines file

@@ -141,21 +141,27 @@ class UnitizingResult:
     total_length : int
         :math:`T = \sum_d L_d`, in code points.
     pairable_length : float
-        :math:`l_{\cdot\cdot}`: :math:`mT` for ``u`` and ``u2004``; for ``cu`` and ``Cu`` the
-        length in intersections of different coders' units, :math:`l^*_{\cdot\cdot}`.
+        :math:`l_{\cdot\cdot}`: :math:`mT` for ``u`` and ``u2004`` (with coders per document,
+        :math:`\sum_d m_d L_d` over the continua two or more coders unitized); for ``cu`` and
+        ``Cu`` the length in intersections of different coders' units,
+        :math:`l^*_{\cdot\cdot}`.
     coverage : float
-        :math:`l^*_{\cdot\cdot} / (mT)`: the share of all pairable length that lies in
-        intersections of units, i.e. what ``cu`` and ``Cu`` are based on.
+        :math:`l^*_{\cdot\cdot} / l_{\cdot\cdot}` (of ``u``): the share of all pairable
+        length that lies in intersections of units, i.e. what ``cu`` and ``Cu`` are based on.
     units : int
-        Units (spans) of all coders that were compared.
+        Units (spans) of all coders, including those in unpaired continua; so are the
+        ``units`` of :meth:`per_category`.
     units_per_coder : mapping
         Units of each coder.
     void_length : int
-        Length left void, summed over coders: :math:`mT - \sum_{i,g} l_{ig}` over units.
+        Length left void, summed over coders: each coder's continua (all of them, or those
+        ``coders`` gives the coder) less the coder's units; :math:`mT - \sum_{i,g} l_{ig}`
+        when everybody unitized everything.
     void_per_coder : mapping
         Void length of each coder.
     gaps : int
-        Gaps (maximal void stretches within a continuum) of all coders.
+        Gaps (maximal void stretches within a continuum) of all coders, in the continua
+        each unitized.
     categories : tuple of str
         The categories compared, in order (codes; variables for ``Cu``).
     variable : str or None
@@ -778,6 +784,9 @@ def _coders(
 
 
 def _listed(values: Sequence[str], where: str) -> tuple[str, ...]:
+    if isinstance(values, str) or not isinstance(values, Sequence | set | frozenset):
+        msg = f"{where} must be a list of coders, got {values!r}"
+        raise DataError(msg)
     listed = [str(c) for c in values]
     if len(set(listed)) != len(listed):
         msg = f"{where} lists a coder twice: {listed}"
@@ -790,6 +799,9 @@ def _roster(
 ) -> tuple[tuple[str, ...], NDArray[np.bool_]]:
     """The roster from a mapping of each document to the coders who unitized it."""
     given = {str(d): _listed(cs, f"coders[{d!r}]") for d, cs in coders.items()}
+    if len(given) != len(coders):
+        msg = "coders= names a document twice (keys equal as text, such as 1 and '1')"
+        raise DataError(msg)
     problems: list[Problem] = []
     missing = [d for d in documents if d not in given]
     if missing:
@@ -798,7 +810,8 @@ def _roster(
             Problem(
                 "coders=",
                 f"document(s) {listed} have no entry; list who unitized each document (an "
-                "empty list if nobody did)",
+                "empty list if nobody did; in the CLI's --coders table, a row with an empty "
+                "coder)",
             )
         )
     extra = [d for d in given if d not in set(documents)]
@@ -806,7 +819,9 @@ def _roster(
         listed = ", ".join(repr(d) for d in extra[:10]) + (" ..." if len(extra) > 10 else "")
         problems.append(
             Problem(
-                "coders=", f"document(s) {listed} are not among the continua; add them to continua="
+                "coders=",
+                f"document(s) {listed} are not among the continua; add them to continua= (in "
+                "the CLI, give --corpus)",
             )
         )
     _raise(problems)
@@ -1068,7 +1083,7 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
         "gaps": int(gaps.sum()),
         "categories": data.categories,
         "variable": data.variable,
-        "unpaired_continua": int(np.count_nonzero(per_continuum < 2)) if m >= 2 else 0,
+        "unpaired_continua": int(np.count_nonzero(per_continuum < 2)),
     }
     reason = _early_reason(m, total, pairable, units, data.variable)
     if reason is not None:
@@ -1076,7 +1091,7 @@ def _compute(data: _Prepared, variant: UnitizingVariant) -> UnitizingResult:
         cover = 0.0 if pairable > 0 else math.nan
         return _undefined(common, reason, mT=float(pairable), cover=cover)
     shared = _shared(data, units, pairable)
-    unit_counts = np.bincount(units.category, minlength=n_cat).astype(np.int64)
+    unit_counts = np.bincount(data.units.category, minlength=n_cat).astype(np.int64)
     if variant is UnitizingVariant.U2004:
         sums = k.positional_disagreement(units, m, n_cat) / (m * (m - 1) * float(total) ** 2)
         numerator, denominator = k.positional_expected(units, offsets, m, n_cat)
