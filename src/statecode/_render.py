@@ -36,6 +36,7 @@ __all__ = [
     "frame_to_markdown",
     "frame_to_text",
     "frames_to_json",
+    "markdown_table",
     "report_to_csv",
     "report_to_html",
     "report_to_json",
@@ -144,6 +145,13 @@ def codebook_to_text(codebook: Codebook, *, width: int = 100) -> str:
 
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table of text cells (escaped here), without a trailing newline."""
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
 
 
 def codebook_to_markdown(codebook: Codebook) -> str:  # noqa: PLR0912 (one branch per optional field)
@@ -283,9 +291,8 @@ def alpha_to_text(results: Sequence[AlphaResult]) -> str:
 def alpha_to_markdown(results: Sequence[AlphaResult]) -> str:
     """A Markdown table with the same columns as the text table, and the notes."""
     headers, rows = _alpha_table(results)
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
-    return "\n".join(out) + "\n\n" + "\n".join(f"- {line}" for line in _footer(results)) + "\n"
+    notes = "\n".join(f"- {line}" for line in _footer(results))
+    return markdown_table(headers, rows) + "\n\n" + notes + "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,9 +343,7 @@ def report_to_text(table: pl.DataFrame) -> str:
 def report_to_markdown(table: pl.DataFrame) -> str:
     """The report as a Markdown table, intervals in brackets, notes as a list."""
     headers, rows, notes = _report_cells(table)
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
-    out += ["", _REPORT_FOOTER, *[f"- {n}" for n in notes]]
+    out = [markdown_table(headers, rows), "", _REPORT_FOOTER, *[f"- {n}" for n in notes]]
     return "\n".join(out) + "\n"
 
 
@@ -444,10 +449,8 @@ def agreement_to_text(results: Sequence[AgreementResult]) -> str:
 def agreement_to_markdown(results: Sequence[AgreementResult]) -> str:
     """The table of :func:`agreement_to_text` in Markdown, notes as a list."""
     headers, rows = _agreement_table(results)
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
     notes = [f"- {_md_escape(n)}" for n in _agreement_notes(results)]
-    return "\n".join(out) + "\n\n" + "\n".join(notes) + "\n"
+    return markdown_table(headers, rows) + "\n\n" + "\n".join(notes) + "\n"
 
 
 def agreement_to_csv(results: Sequence[AgreementResult]) -> str:
@@ -483,11 +486,7 @@ def frame_to_text(frame: pl.DataFrame) -> str:
 
 def frame_to_markdown(frame: pl.DataFrame) -> str:
     """Any table as a Markdown table (numbers to 3 decimals, lists joined)."""
-    out = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    out += [
-        "| " + " | ".join(_md_escape(_cell(v)) for v in row) + " |" for row in frame.iter_rows()
-    ]
-    return "\n".join(out)
+    return markdown_table(frame.columns, [[_cell(v) for v in row] for row in frame.iter_rows()])
 
 
 def comparison_sections(tables: Sequence[tuple[str, pl.DataFrame]], *, markdown: bool) -> str:

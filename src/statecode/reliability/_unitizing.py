@@ -794,6 +794,10 @@ def _listed(values: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(listed)
 
 
+def _first_names(names: Sequence[str], most: int = 10) -> str:
+    return ", ".join(repr(n) for n in names[:most]) + (" ..." if len(names) > most else "")
+
+
 def _roster(
     df: pl.DataFrame, coders: Mapping[str, Sequence[str]], documents: tuple[str, ...]
 ) -> tuple[tuple[str, ...], NDArray[np.bool_]]:
@@ -805,7 +809,7 @@ def _roster(
     problems: list[Problem] = []
     missing = [d for d in documents if d not in given]
     if missing:
-        listed = ", ".join(repr(d) for d in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        listed = _first_names(missing)
         problems.append(
             Problem(
                 "coders=",
@@ -816,7 +820,7 @@ def _roster(
         )
     extra = [d for d in given if d not in set(documents)]
     if extra:
-        listed = ", ".join(repr(d) for d in extra[:10]) + (" ..." if len(extra) > 10 else "")
+        listed = _first_names(extra)
         problems.append(
             Problem(
                 "coders=",
