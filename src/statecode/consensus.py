@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from statecode._typing import PathLike
+from statecode._typing import PathLike, parse_option
 from statecode.codebook import Variable
 from statecode.exceptions import DataError, Problem
 from statecode.table import CodingTable, _check_value, _to_polars
@@ -136,17 +136,6 @@ def _parse_rule(rule: ConsensusRule | str, coders: Sequence[str]) -> tuple[Conse
         msg = f"rule={rule!r}: no coder {reference!r} in the codings (coders: {listed}){maybe}"
         raise DataError(msg)
     return parsed, reference
-
-
-def _parse_ties(ties: TieHandling | str) -> TieHandling:
-    if isinstance(ties, TieHandling):
-        return ties
-    try:
-        return TieHandling(str(ties).lower())
-    except ValueError:
-        choices = ", ".join(repr(m.value) for m in TieHandling)
-        msg = f"ties={ties!r} is not valid; use one of {choices}"
-        raise ValueError(msg) from None
 
 
 class _Voting:
@@ -287,7 +276,7 @@ def consensus(
     """
     coders = table.coders
     parsed, reference = _parse_rule(rule, coders)
-    on_tie = _parse_ties(ties)
+    on_tie = parse_option(TieHandling, ties, "ties")
     clashes = [c for c in coders if c in _FLAG_COLUMNS]
     if clashes:
         msg = (

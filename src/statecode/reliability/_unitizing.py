@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from statecode._typing import parse_option
 from statecode.exceptions import DataError, DegenerateDataWarning, Problem
 from statecode.model import Corpus, Span
 from statecode.reliability import _unitizing_kernels as k
@@ -67,15 +68,6 @@ def _parse_variant(value: UnitizingVariant | str) -> UnitizingVariant:
     choices = ", ".join(repr(m.value) for m in UnitizingVariant)
     msg = f"variant={value!r} is not valid; use one of {choices} (case matters: 'cu' and 'Cu')"
     raise ValueError(msg)
-
-
-def _parse_overlaps(value: OverlapRule | str) -> OverlapRule:
-    try:
-        return OverlapRule(str(value).lower())
-    except ValueError:
-        choices = ", ".join(repr(m.value) for m in OverlapRule)
-        msg = f"overlaps={value!r} is not valid; use one of {choices}"
-        raise ValueError(msg) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -514,7 +506,7 @@ def unitizing_alpha(
     1.0
     """
     chosen = _parse_variant(variant)
-    rule = _parse_overlaps(overlaps)
+    rule = parse_option(OverlapRule, overlaps, "overlaps")
     data = _prepare(spans, chosen, variable, categories, continua, coders, rule)
     return _compute(data, chosen)
 
