@@ -630,6 +630,18 @@ def _share(count: int, n: int) -> float | None:
     return count / n if n else None
 
 
+# leading columns of the comparison tables: a cell (event, variable, category), and a cell of
+# one account with its count of statements, of all statements, and their share
+_CELL = {"event": pl.String, "variable": pl.String, "category": pl.String}
+_ACCOUNT_CELL = {
+    **_CELL,
+    "account": pl.String,
+    "count": pl.Int64,
+    "statements": pl.Int64,
+    "share": pl.Float64,
+}
+
+
 @attrs.frozen
 class _Grid:
     """Builds the tables from the tally, in the fixed order of events, variables, codes."""
@@ -660,13 +672,7 @@ class _Grid:
         return pl.DataFrame(
             rows,
             schema={
-                "event": pl.String,
-                "variable": pl.String,
-                "category": pl.String,
-                "account": pl.String,
-                "count": pl.Int64,
-                "statements": pl.Int64,
-                "share": pl.Float64,
+                **_ACCOUNT_CELL,
                 "empty": pl.Boolean,
             },
             orient="row",
@@ -690,9 +696,7 @@ class _Grid:
         return pl.DataFrame(
             rows,
             schema={
-                "event": pl.String,
-                "variable": pl.String,
-                "category": pl.String,
+                **_CELL,
                 "raised_by": pl.List(pl.String),
                 "not_raised_by": pl.List(pl.String),
                 "accounts": pl.Int64,
@@ -792,13 +796,7 @@ class _Grid:
         return pl.DataFrame(
             [(*r, q) for r, q in zip(rows, adjusted, strict=True)],
             schema={
-                "event": pl.String,
-                "variable": pl.String,
-                "category": pl.String,
-                "account": pl.String,
-                "count": pl.Int64,
-                "statements": pl.Int64,
-                "share": pl.Float64,
+                **_ACCOUNT_CELL,
                 "others_count": pl.Int64,
                 "others_statements": pl.Int64,
                 "others_share": pl.Float64,
