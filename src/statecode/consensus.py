@@ -23,7 +23,7 @@ import polars as pl
 from statecode._typing import PathLike, parse_option
 from statecode.codebook import Variable
 from statecode.exceptions import DataError, Problem
-from statecode.table import CodingTable, _check_value, _to_polars
+from statecode.table import LONG_SCHEMA, CodingTable, _check_value, _to_polars
 
 __all__ = [
     "CONSENSUS_CODER",
@@ -416,13 +416,7 @@ def _consensus_table(rows: Iterable[tuple[str, str, str]], table: CodingTable) -
             "value": values,
             "row": [None] * len(units),
         },
-        schema={
-            "unit": pl.String,
-            "coder": pl.String,
-            "variable": pl.String,
-            "value": pl.String,
-            "row": pl.Int64,
-        },
+        schema=LONG_SCHEMA,
     )
     return CodingTable(
         data, codebook=table.codebook, source=table.source, separator=table.separator

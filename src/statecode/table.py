@@ -28,6 +28,14 @@ from statecode.model import Coding
 __all__ = ["CodingTable", "ReliabilityData"]
 
 ID_COLUMNS = ("unit", "coder")
+#: Columns and types of a coding table's long data (``CodingTable.data``).
+LONG_SCHEMA = {
+    "unit": pl.String,
+    "coder": pl.String,
+    "variable": pl.String,
+    "value": pl.String,
+    "row": pl.Int64,
+}
 # integer-valued data spanning at most this many values are coded by offset, not by sorting
 _DIRECT_RANGE = 1 << 24
 

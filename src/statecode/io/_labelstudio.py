@@ -24,7 +24,7 @@ from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
 from statecode.io._offsets import Utf16Offsets
 from statecode.model import Corpus, Document, Span
-from statecode.table import CodingTable
+from statecode.table import LONG_SCHEMA, CodingTable
 
 __all__ = ["LabelStudioImport", "OffsetUnit", "read_labelstudio"]
 
@@ -56,15 +56,8 @@ def _rosters(
 
 
 def _empty_table(codebook: Codebook | None, source: str | None, separator: str) -> CodingTable:
-    schema = {
-        "unit": pl.String,
-        "coder": pl.String,
-        "variable": pl.String,
-        "value": pl.String,
-        "row": pl.Int64,
-    }
     return CodingTable(
-        pl.DataFrame(schema=schema), codebook=codebook, source=source, separator=separator
+        pl.DataFrame(schema=LONG_SCHEMA), codebook=codebook, source=source, separator=separator
     )
 
 
