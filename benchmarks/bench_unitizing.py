@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.reliability.unitizing_naive import naive_family, naive_u2004
 
 import statecode as sc
-from statecode.reliability._unitizing import unitizing_alpha
+from statecode import unitizing_alpha
 
 SEED = 20261125
 CODERS = 10

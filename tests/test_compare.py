@@ -28,7 +28,8 @@ from statecode import (
     Statement,
     Variable,
 )
-from statecode.compare import Comparison, _holm, compare_accounts, plot_accounts
+from statecode import Comparison, compare_accounts, plot_accounts
+from statecode.compare._tests import holm
 from statecode.consensus import consensus
 from tests.conftest import ROOT
 
@@ -303,15 +304,15 @@ def _naive_holm(p: list[float]) -> list[float]:
 
 def test_holm_by_hand() -> None:
     # sorted: 0.005 (x4 = 0.02), 0.01 (x3 = 0.03), 0.03 (x2 = 0.06), 0.04 (x1 = 0.04 -> 0.06)
-    assert _holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
-    assert _holm([0.5, 0.9]) == [1.0, 1.0]
-    assert _holm([]) == []
-    assert _holm([0.02, 0.02]) == [0.04, 0.04]
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm([0.5, 0.9]) == [1.0, 1.0]
+    assert holm([]) == []
+    assert holm([0.02, 0.02]) == [0.04, 0.04]
 
 
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
 def test_holm_matches_the_definition(p: list[float]) -> None:
-    adjusted = _holm(p)
+    adjusted = holm(p)
     assert adjusted == pytest.approx(_naive_holm(p), abs=1e-15)
     assert all(q >= v for q, v in zip(adjusted, p, strict=True))
 
@@ -748,7 +749,7 @@ def test_counts_add_up(rows: list[tuple[Any, ...]]) -> None:
 
 @pytest.fixture(scope="module")
 def example() -> Comparison:
-    from statecode.io._corpus import read_corpus  # noqa: PLC0415
+    from statecode import read_corpus  # noqa: PLC0415
 
     corpus = read_corpus(EXAMPLE / "documents.csv", EXAMPLE / "statements.csv")
     table = sc.read_codings(EXAMPLE / "codings.csv", codebook=sc.read_codebook("readouts"))

@@ -12,26 +12,27 @@ Examples
 <Level.NOMINAL: 'nominal'>
 """
 
-from statecode._render import codebook_to_markdown, codebook_to_text
-from statecode._typing import OffsetUnit
-from statecode.codebook import Category, Codebook, Level, Variable
-from statecode.compare import Comparison, compare_accounts, plot_accounts
+from statecode.codebook import Category, Codebook, Variable, shipped_codebooks
+from statecode.compare import Comparison, compare_accounts
 from statecode.consensus import ConsensusResult, apply_adjudication, consensus
 from statecode.exceptions import (
     CodebookError,
     DataError,
     DegenerateDataWarning,
     InputFileError,
+    MissingExtraError,
+    OptionError,
     Problem,
     StatecodeError,
     StatecodeWarning,
 )
 from statecode.io import (
     DoccanoImport,
+    ImportResult,
     LabelStudioImport,
     QdpxProject,
-    SpanRule,
     codebook_to_toml,
+    import_codings,
     read_codebook,
     read_codings,
     read_corpus,
@@ -39,10 +40,11 @@ from statecode.io import (
     read_labelstudio,
     read_qdc,
     read_qdpx,
+    read_span_source,
     read_spans,
+    read_table,
     read_unitizers,
-    shipped_codebooks,
-    spans_to_codings,
+    spans_to_frame,
     utf16_to_codepoints,
     write_codebook,
     write_codings,
@@ -50,18 +52,20 @@ from statecode.io import (
     write_qdc,
     write_qdpx,
     write_spans,
+    write_table,
     write_unitizers,
 )
 from statecode.model import Coder, Coding, Corpus, Document, Span, Statement
+from statecode.options import Level, OffsetUnit, OverlapRule, SpanRule, UnitizingVariant
 from statecode.reliability import (
     AgreementResult,
     AlphaResult,
     BootstrapResult,
-    OverlapRule,
     ReliabilityReport,
     UnitizingResult,
-    UnitizingVariant,
+    agreement_coefficients,
     brennan_prediger,
+    coder_diagnostics,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
@@ -69,6 +73,7 @@ from statecode.reliability import (
     holsti,
     jaccard_distance,
     krippendorff_alpha,
+    krippendorff_alphas,
     leave_one_coder_out,
     masi_distance,
     pairwise_agreement,
@@ -78,7 +83,9 @@ from statecode.reliability import (
     unit_disagreement,
     unitizing_alpha,
 )
+from statecode.render import codebook_to_markdown, codebook_to_text, plot_accounts
 from statecode.segment import segment
+from statecode.spans import spans_to_codings
 from statecode.table import CodingTable, ReliabilityData
 
 __version__ = "0.1.0.dev0"
@@ -100,10 +107,13 @@ __all__ = [
     "DegenerateDataWarning",
     "DoccanoImport",
     "Document",
+    "ImportResult",
     "InputFileError",
     "LabelStudioImport",
     "Level",
+    "MissingExtraError",
     "OffsetUnit",
+    "OptionError",
     "OverlapRule",
     "Problem",
     "QdpxProject",
@@ -118,11 +128,13 @@ __all__ = [
     "UnitizingVariant",
     "Variable",
     "__version__",
+    "agreement_coefficients",
     "apply_adjudication",
     "brennan_prediger",
     "codebook_to_markdown",
     "codebook_to_text",
     "codebook_to_toml",
+    "coder_diagnostics",
     "cohen_kappa",
     "compare_accounts",
     "consensus",
@@ -130,8 +142,10 @@ __all__ = [
     "gwet_ac1",
     "gwet_ac2",
     "holsti",
+    "import_codings",
     "jaccard_distance",
     "krippendorff_alpha",
+    "krippendorff_alphas",
     "leave_one_coder_out",
     "masi_distance",
     "pairwise_agreement",
@@ -144,13 +158,16 @@ __all__ = [
     "read_labelstudio",
     "read_qdc",
     "read_qdpx",
+    "read_span_source",
     "read_spans",
+    "read_table",
     "read_unitizers",
     "reliability_report",
     "scott_pi",
     "segment",
     "shipped_codebooks",
     "spans_to_codings",
+    "spans_to_frame",
     "unit_disagreement",
     "unitizing_alpha",
     "utf16_to_codepoints",
@@ -160,5 +177,6 @@ __all__ = [
     "write_qdc",
     "write_qdpx",
     "write_spans",
+    "write_table",
     "write_unitizers",
 ]

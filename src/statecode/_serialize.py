@@ -1,9 +1,12 @@
 """Serialization of the model: the only module that imports cattrs.
 
 One configured :class:`cattrs.Converter` (see :func:`make_converter`) turns plain data (parsed
-TOML or JSON) into model objects and back. Structuring a codebook collects every problem in the
-whole document, each with its path, before raising one :class:`CodebookError`: a user fixes a
-codebook in one round, not one error at a time.
+TOML or JSON) into model objects and back. :func:`structure_fields` structures the fields of
+one object and collects every problem with its path instead of raising, so that
+:meth:`Codebook.from_dict <statecode.Codebook.from_dict>` can report a whole document at once:
+a user fixes a codebook in one round, not one error at a time.
+
+This module knows attrs classes in general, not the model's classes: the model imports it.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
-from statecode.codebook import Category, Codebook, Level, Variable, _duplicate_problems
-from statecode.exceptions import CodebookError, Problem
+from statecode.exceptions import Problem
+from statecode.options import Level, choices_text, close_hint, find_member
 
-__all__ = ["codebook_from_dict", "codebook_to_dict", "converter", "make_converter"]
+__all__ = [
+    "array_field",
+    "converter",
+    "join_path",
+    "make_converter",
+    "structure_fields",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
@@ -77,15 +87,14 @@ def _str_tuple(value: object, _: type) -> tuple[str, ...]:
 def _level(value: object, _: type) -> Level:
     if isinstance(value, Level):
         return value
-    choices = ", ".join(repr(m.value) for m in Level)
+    choices = choices_text(Level)
     if isinstance(value, str):
-        try:
-            return Level(value.lower())
-        except ValueError:
-            hint = difflib.get_close_matches(value.lower(), [m.value for m in Level], n=1)
-            maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
-            msg = f"{value!r} is not a level of measurement{maybe}; use one of {choices}"
-            raise _FieldError(msg) from None
+        level = find_member(Level, value)
+        if level is not None:
+            return level
+        maybe = close_hint(Level, value)
+        msg = f"{value!r} is not a level of measurement{maybe}; use one of {choices}"
+        raise _FieldError(msg)
     msg = f"expected a level ({choices}), got {_describe(value)}"
     raise _FieldError(msg)
 
@@ -104,11 +113,12 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _str_tuple)
     conv.register_structure_hook(Level, _level)
     conv.register_unstructure_hook(Level, lambda level: level.value)
-    for cls in (Category, Variable, Codebook):
+
+    def omit_defaults(cls: type) -> Any:
         attrs.resolve_types(cls)  # field types are strings under postponed annotations
-        conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
-        )
+        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+
+    conv.register_unstructure_hook_factory(attrs.has, omit_defaults)
     return conv
 
 
@@ -120,11 +130,12 @@ converter = make_converter()
 # structuring with every problem collected
 
 
-def _join(path: str, key: str) -> str:
+def join_path(path: str, key: str) -> str:
+    """``path.key``, or ``key`` at the top of a document."""
     return f"{path}.{key}" if path else key
 
 
-def _fields(
+def structure_fields(
     raw: object,
     cls: type[T],
     path: str,
@@ -143,6 +154,7 @@ def _fields(
             Problem(path or "(top)", f"expected a table ({what}), got {_describe(raw)}")
         )
         return {}, False
+    attrs.resolve_types(cls)  # type: ignore[type-var]  # field types are strings until resolved
     fields = {f.name: f for f in attrs.fields(cls)}  # type: ignore[arg-type]
     for key in raw:
         if key not in fields:
@@ -150,7 +162,7 @@ def _fields(
             maybe = f"; did you mean {hint[0]!r}?" if hint else ""
             allowed = ", ".join(fields)
             problems.append(
-                Problem(_join(path, str(key)), f"unknown key{maybe} (allowed: {allowed})")
+                Problem(join_path(path, str(key)), f"unknown key{maybe} (allowed: {allowed})")
             )
     out: dict[str, Any] = {}
     ok = True
@@ -158,7 +170,7 @@ def _fields(
         if name not in raw:
             if field.default is attrs.NOTHING:
                 ok = False
-                problems.append(Problem(_join(path, name), "missing required key"))
+                problems.append(Problem(join_path(path, name), "missing required key"))
             continue
         if name in nested:
             out[name] = raw[name]
@@ -166,96 +178,23 @@ def _fields(
         try:
             out[name] = converter.structure(raw[name], field.type)
         except _FieldError as exc:
-            problems.append(Problem(_join(path, name), str(exc)))
+            problems.append(Problem(join_path(path, name), str(exc)))
             if field.default is attrs.NOTHING:
                 ok = False
     return out, ok
 
 
-def _array(raw: Mapping[str, Any], key: str, path: str, problems: list[Problem]) -> list[Any]:
+def array_field(raw: Mapping[str, Any], key: str, path: str, problems: list[Problem]) -> list[Any]:
     value = raw.get(key, [])
     if not isinstance(value, list):
         problems.append(
-            Problem(_join(path, key), f"expected an array of tables, got {_describe(value)}")
+            Problem(join_path(path, key), f"expected an array of tables, got {_describe(value)}")
         )
         return []
     return value
 
 
-_PLACEHOLDER = "<invalid category>"
-
-
-def _structure_variable(raw: object, path: str, problems: list[Problem]) -> Variable | None:
-    kwargs, ok = _fields(raw, Variable, path, problems, nested=("categories",))
-    categories: list[Category] = []
-    cats_raw = _array(raw, "categories", path, problems) if isinstance(raw, Mapping) else []
-    for j, craw in enumerate(cats_raw):
-        ckw, cat_ok = _fields(craw, Category, f"{path}.categories[{j}]", problems)
-        if not cat_ok:
-            # a placeholder keeps the indices of later categories; what is wrong with it was
-            # reported above, and problems that only the placeholder causes are dropped below
-            ckw["code"] = f"{_PLACEHOLDER} {j}"
-        categories.append(Category(**ckw))
-    if not ok:
-        return None
-    kwargs["categories"] = tuple(categories)
-    try:
-        return Variable(**kwargs)
-    except CodebookError as exc:
-        problems.extend(
-            Problem(_join(path, p.where), p.message)
-            for p in exc.problems
-            if _PLACEHOLDER not in p.message
-        )
-        return None
-
-
-def codebook_from_dict(raw: object, *, source: str | None = None) -> Codebook:
-    """Build a :class:`Codebook` from plain data (parsed TOML or JSON).
-
-    Parameters
-    ----------
-    raw : mapping
-        The parsed document: top-level keys ``name``, ``version``, ``description`` and an
-        array ``variables`` of tables, each with an array ``categories``.
-    source : str, optional
-        File name to put in front of the error message.
-
-    Raises
-    ------
-    CodebookError
-        With every problem found anywhere in the document.
-    """
-    problems: list[Problem] = []
-    kwargs, ok = _fields(raw, Codebook, "", problems, nested=("variables",))
-    variables: list[Variable | None] = []
-    names: list[str | None] = []
-    if isinstance(raw, Mapping):
-        for i, vraw in enumerate(_array(raw, "variables", "", problems)):
-            variables.append(_structure_variable(vraw, f"variables[{i}]", problems))
-            name = vraw.get("name") if isinstance(vraw, Mapping) else None
-            names.append(name if isinstance(name, str) else None)
-        problems.extend(_duplicate_problems(names, "variables", "name", "variable name"))
-    if ok and not problems:
-        try:
-            return Codebook(**{**kwargs, "variables": tuple(v for v in variables if v)})
-        except CodebookError as exc:
-            problems.extend(exc.problems)
-    raise CodebookError(_in_order(problems), source=source)
-
-
-def _in_order(problems: list[Problem]) -> list[Problem]:
-    # stable: problems were appended in document order except cross-item checks; keep unique
-    seen: set[Problem] = set()
-    out = []
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out
-
-
-def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
-    """Turn a codebook into plain data (defaults omitted), ready for TOML or JSON."""
-    data: dict[str, Any] = converter.unstructure(codebook)
+def unstructure(obj: object) -> dict[str, Any]:
+    """Turn a model object into plain data (defaults omitted), ready for TOML or JSON."""
+    data: dict[str, Any] = converter.unstructure(obj)
     return data

@@ -2,54 +2,44 @@
 
 A :class:`Codebook` is a frozen value object. Constructing one validates it completely and
 raises :class:`~statecode.exceptions.CodebookError` listing every problem with its path
-(``variables[3].categories[1].code: duplicate code 'nato' ...``). Reading and writing files is
-not the codebook's business: see :func:`statecode.read_codebook`.
+(``variables[3].categories[1].code: duplicate code 'nato' ...``). The codebook's own file
+format is TOML (``docs/codebook-format.md``): :meth:`Codebook.from_dict` structures a parsed
+document and :meth:`Codebook.from_toml` reads one, by path or by the name of a codebook shipped
+with statecode. Other formats (REFI-QDA ``.qdc``) and writing are the io room's business: see
+:func:`statecode.read_codebook` and :func:`statecode.write_codebook`.
 """
 
 from __future__ import annotations
 
-import enum
-import math
+import importlib.resources
 import os
-import re
-from collections.abc import Iterator, Sequence
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 import attrs
 
-from statecode.exceptions import CodebookError, Problem
+from statecode._codebook_rules import RESERVED_NAMES, duplicate_problems, variable_problems
+from statecode._serialize import array_field, join_path, structure_fields
+from statecode.exceptions import CodebookError, InputFileError, Problem
+from statecode.options import Level, choices_text, find_member
 
-__all__ = ["RESERVED_NAMES", "Category", "Codebook", "Level", "Variable"]
-
-#: Column names used for ids in coding tables; a variable may not be called like them.
-RESERVED_NAMES = frozenset({"unit", "coder", "variable", "value"})
-
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FORBIDDEN_IN_CODE = (";", "\n", "\r", "\t")
-
-
-class Level(enum.StrEnum):
-    """Level of measurement of a variable (Stevens 1946; Krippendorff 2019, ch. 12).
-
-    The level decides which difference function reliability coefficients use: nominal codes
-    are equal or not, ordinal codes have an order, interval values have meaningful
-    differences, ratio values a meaningful zero.
-    """
-
-    NOMINAL = "nominal"
-    ORDINAL = "ordinal"
-    INTERVAL = "interval"
-    RATIO = "ratio"
+__all__ = [
+    "RESERVED_NAMES",
+    "Category",
+    "Codebook",
+    "Level",
+    "Variable",
+    "shipped_codebooks",
+]
 
 
 def _to_level(value: Level | str) -> Level:
-    if isinstance(value, Level):
-        return value
-    try:
-        return Level(value)
-    except ValueError:
-        choices = ", ".join(repr(m.value) for m in Level)
-        msg = f"{value!r} is not a level of measurement; use one of {choices}"
-        raise CodebookError([Problem("level", msg)]) from None
+    level = find_member(Level, value)
+    if level is None:
+        msg = f"{value!r} is not a level of measurement; use one of {choices_text(Level)}"
+        raise CodebookError([Problem("level", msg)])
+    return level
 
 
 def _to_str_tuple(value: Sequence[str] | str) -> tuple[str, ...]:
@@ -135,7 +125,7 @@ class Variable:
     unit: str = "statement"
 
     def __attrs_post_init__(self) -> None:
-        problems = _variable_problems(self)
+        problems = variable_problems(self)
         if problems:
             raise CodebookError(problems)
 
@@ -212,7 +202,7 @@ class Codebook:
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
-        problems = _duplicate_problems(
+        problems = duplicate_problems(
             [v.name for v in self.variables], "variables", "name", "variable name"
         )
         if not self.name.strip():
@@ -243,216 +233,174 @@ class Codebook:
         return tuple(v.name for v in self.variables)
 
     @classmethod
-    def from_toml(cls, source: str | os.PathLike[str]) -> Codebook:
-        """Read a codebook file or a shipped codebook by name (see :func:`read_codebook`)."""
-        # the model does no I/O itself: reading is the io room's job
-        from statecode.io import read_codebook  # noqa: PLC0415
+    def from_dict(cls, raw: object, *, source: str | None = None) -> Codebook:
+        """Build a codebook from plain data: a parsed TOML (or JSON) document.
 
-        return read_codebook(source)
+        Parameters
+        ----------
+        raw : mapping
+            Top-level keys ``name``, ``version``, ``description`` and an array ``variables``
+            of tables, each with an array ``categories`` (``docs/codebook-format.md``).
+        source : str, optional
+            File name to put in front of the error message.
+
+        Raises
+        ------
+        CodebookError
+            With every problem found anywhere in the document, each with its path: unknown
+            keys (with the closest allowed one), wrong types, missing keys, and every rule of
+            a valid codebook.
+
+        Examples
+        --------
+        >>> cb = Codebook.from_dict({"name": "demo", "variables": [
+        ...     {"name": "tone", "level": "nominal", "categories": [{"code": "neg"}]}]})
+        >>> cb["tone"].codes
+        ('neg',)
+        """
+        problems: list[Problem] = []
+        kwargs, ok = structure_fields(raw, cls, "", problems, nested=("variables",))
+        variables: list[Variable | None] = []
+        names: list[str | None] = []
+        if isinstance(raw, Mapping):
+            for i, vraw in enumerate(array_field(raw, "variables", "", problems)):
+                variables.append(_structure_variable(vraw, f"variables[{i}]", problems))
+                name = vraw.get("name") if isinstance(vraw, Mapping) else None
+                names.append(name if isinstance(name, str) else None)
+            problems.extend(duplicate_problems(names, "variables", "name", "variable name"))
+        if ok and not problems:
+            try:
+                return cls(**{**kwargs, "variables": tuple(v for v in variables if v)})
+            except CodebookError as exc:
+                problems.extend(exc.problems)
+        raise CodebookError(_in_order(problems), source=source)
+
+    @classmethod
+    def from_toml(cls, source: str | os.PathLike[str]) -> Codebook:
+        """Read a TOML codebook file, or a codebook shipped with statecode by its name.
+
+        :func:`statecode.read_codebook` reads REFI-QDA ``.qdc`` codebooks too.
+
+        Raises
+        ------
+        InputFileError
+            If there is no such file and no shipped codebook of that name, or the file
+            cannot be read.
+        CodebookError
+            If the file is not UTF-8 TOML or not a valid codebook (every problem at once).
+
+        Examples
+        --------
+        >>> Codebook.from_toml("readouts").name
+        'readouts'
+        """
+        path = resolve_codebook(source)
+        if path.suffix.lower() != ".toml":
+            msg = (
+                f"{path}: Codebook.from_toml reads TOML codebooks (.toml); read other "
+                "formats with read_codebook"
+            )
+            raise InputFileError(msg)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            raise CodebookError([Problem("", f"not valid TOML: {exc}")], source=str(path)) from exc
+        except UnicodeDecodeError as exc:
+            problem = Problem("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            raise CodebookError([problem], source=str(path)) from exc
+        except OSError as exc:
+            msg = f"{path}: cannot read the codebook ({exc.strerror})"
+            raise InputFileError(msg) from exc
+        return cls.from_dict(raw, source=str(path))
 
 
 # --------------------------------------------------------------------------------------------
-# validation: pure functions returning every problem, so a loader can report them all at once
+# structuring a parsed document, every problem collected
+
+_PLACEHOLDER = "<invalid category>"
 
 
-def _duplicate_problems(
-    values: Sequence[str | None], prefix: str, field: str, what: str
-) -> list[Problem]:
-    first: dict[str, int] = {}
-    problems = []
-    for i, value in enumerate(values):
-        if value is None:
-            continue
-        if value in first:
-            msg = f"duplicate {what} {value!r} (first used at {prefix}[{first[value]}])"
-            problems.append(Problem(f"{prefix}[{i}].{field}", msg))
-        else:
-            first[value] = i
-    return problems
-
-
-def _code_problems(code: str) -> list[str]:
-    if not code.strip():
-        return ["a code must not be empty"]
-    if code != code.strip():
-        return [f"code {code!r} has leading or trailing spaces; write {code.strip()!r}"]
-    for bad in _FORBIDDEN_IN_CODE:
-        if bad in code:
-            return [f"code {code!r} contains {bad!r}, which separates codes in tables; remove it"]
-    return []
-
-
-def _is_number(code: str) -> bool:
+def _structure_variable(raw: object, path: str, problems: list[Problem]) -> Variable | None:
+    kwargs, ok = structure_fields(raw, Variable, path, problems, nested=("categories",))
+    categories: list[Category] = []
+    cats_raw = array_field(raw, "categories", path, problems) if isinstance(raw, Mapping) else []
+    for j, craw in enumerate(cats_raw):
+        ckw, cat_ok = structure_fields(craw, Category, f"{path}.categories[{j}]", problems)
+        if not cat_ok:
+            # a placeholder keeps the indices of later categories; what is wrong with it was
+            # reported above, and problems that only the placeholder causes are dropped below
+            ckw["code"] = f"{_PLACEHOLDER} {j}"
+        categories.append(Category(**ckw))
+    if not ok:
+        return None
+    kwargs["categories"] = tuple(categories)
     try:
-        return math.isfinite(float(code))
-    except ValueError:
-        return False
-
-
-def _variable_problems(var: Variable) -> list[Problem]:
-    problems: list[Problem] = []
-    add = problems.append
-    if not _NAME_RE.match(var.name):
-        add(
-            Problem(
-                "name",
-                f"{var.name!r} is not a valid variable name: use letters, digits and _ "
-                "(not starting with a digit), e.g. 'blame_target'",
-            )
+        return Variable(**kwargs)
+    except CodebookError as exc:
+        problems.extend(
+            Problem(join_path(path, p.where), p.message)
+            for p in exc.problems
+            if _PLACEHOLDER not in p.message
         )
-    elif var.name in RESERVED_NAMES:
-        add(Problem("name", f"{var.name!r} is reserved for an id column; rename the variable"))
-
-    codes = [c.code for c in var.categories]
-    code_set = set(codes)
-    for i, cat in enumerate(var.categories):
-        for msg in _code_problems(cat.code):
-            add(Problem(f"categories[{i}].code", msg))
-        if cat.parent is not None:
-            if cat.parent == cat.code:
-                add(Problem(f"categories[{i}].parent", f"code {cat.code!r} is its own parent"))
-            elif cat.parent not in code_set:
-                add(
-                    Problem(
-                        f"categories[{i}].parent",
-                        f"parent {cat.parent!r} is not a code of variable {var.name!r}; "
-                        "add that category or fix the parent",
-                    )
-                )
-        if cat.exclusive and not var.multi_label:
-            add(
-                Problem(
-                    f"categories[{i}].exclusive",
-                    "exclusive only applies to multi-label variables; remove it",
-                )
-            )
-    problems.extend(_duplicate_problems(codes, "categories", "code", "code"))
-    problems.extend(_cycle_problems(var))
-
-    if var.multi_label and var.level is not Level.NOMINAL:
-        add(
-            Problem(
-                "multi_label",
-                f"a multi-label variable holds sets of codes and must be nominal, "
-                f"not {var.level.value}; set level = 'nominal' or multi_label = false",
-            )
-        )
-    if var.multi_label and not var.categories:
-        add(Problem("categories", "a multi-label variable needs categories"))
-    if var.level is Level.NOMINAL and not var.categories:
-        add(Problem("categories", "a nominal variable needs categories; add [[categories]]"))
-
-    problems.extend(_order_problems(var, codes))
-    problems.extend(_range_problems(var, codes))
-    return problems
+        return None
 
 
-def _order_problems(var: Variable, codes: list[str]) -> list[Problem]:
-    if var.level is not Level.ORDINAL:
-        if var.order:
-            msg = (
-                f"order only applies to ordinal variables, and this one is {var.level.value}; "
-                "remove order or set level = 'ordinal'"
-            )
-            return [Problem("order", msg)]
-        return []
-    if not var.categories:
-        if var.minimum is None and var.maximum is None:
-            msg = (
-                "an ordinal variable needs an order: add categories with "
-                "order = [codes from lowest to highest], or a numeric minimum and maximum"
-            )
-            return [Problem("order", msg)]
-        return []
-    if not var.order:
-        listed = ", ".join(repr(c) for c in codes)
-        msg = (
-            "an ordinal variable needs an order: add order = [...] listing every code from "
-            f"lowest to highest (codes: {listed})"
-        )
-        return [Problem("order", msg)]
-    problems = []
-    seen: set[str] = set()
-    for i, code in enumerate(var.order):
-        if code in seen:
-            problems.append(Problem(f"order[{i}]", f"code {code!r} appears twice in order"))
-        elif code not in codes:
-            problems.append(
-                Problem(f"order[{i}]", f"{code!r} is not a code of variable {var.name!r}")
-            )
-        seen.add(code)
-    missing = [c for c in codes if c not in seen]
-    if missing:
-        listed = ", ".join(repr(c) for c in missing)
-        problems.append(Problem("order", f"order must list every code; missing: {listed}"))
-    return problems
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    # stable: problems were appended in document order except cross-item checks; keep unique
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
 
 
-def _range_problems(var: Variable, codes: list[str]) -> list[Problem]:
-    problems = []
-    if var.minimum is not None and var.maximum is not None and var.minimum > var.maximum:
-        problems.append(
-            Problem("minimum", f"minimum {var.minimum} is greater than maximum {var.maximum}")
-        )
-    if (var.minimum is not None or var.maximum is not None) and var.categories:
-        problems.append(
-            Problem(
-                "minimum",
-                "a variable has either categories or a numeric range, not both; "
-                "remove minimum/maximum",
-            )
-        )
-    if var.level in (Level.INTERVAL, Level.RATIO):
-        for i, code in enumerate(codes):
-            if not _is_number(code):
-                problems.append(
-                    Problem(
-                        f"categories[{i}].code",
-                        f"code {code!r} is not a number, but {var.level.value} variables "
-                        "need numeric codes; use level = 'ordinal' or 'nominal'",
-                    )
-                )
-    if var.level is Level.RATIO and var.minimum is not None and var.minimum < 0:
-        problems.append(
-            Problem(
-                "minimum",
-                f"ratio values cannot be negative (minimum is {var.minimum}); "
-                "use level = 'interval'",
-            )
-        )
-    return problems
+# --------------------------------------------------------------------------------------------
+# the codebooks shipped with statecode
 
 
-def _cycle_problems(var: Variable) -> list[Problem]:
-    """One problem per cycle of two or more codes in the parent links, in linear time.
+def _shipped_dir() -> Path:
+    # in a wheel the codebooks live in the package; in a source checkout (editable install)
+    # they live in the repository's top-level codebooks/ folder
+    packaged = Path(str(importlib.resources.files("statecode"))) / "codebooks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "codebooks"
 
-    Each cycle is reported once, from its first member in category order, and listed in the
-    direction of the parent links. (A code that is its own parent is reported elsewhere.)
+
+def shipped_codebooks() -> dict[str, Path]:
+    """Return the codebooks shipped with statecode, by name.
+
+    Examples
+    --------
+    >>> "readouts" in shipped_codebooks()
+    True
     """
-    parent = {c.code: c.parent for c in var.categories if c.parent is not None}
-    index = {c.code: i for i, c in enumerate(var.categories)}
-    order = {code: i for i, code in enumerate(parent)}
-    done: set[str] = set()
-    cycles: list[list[str]] = []
-    for start in parent:
-        walk: dict[str, int] = {}  # codes of this walk, with their position in it
-        node: str | None = start
-        while node is not None and node in parent and node not in done and node not in walk:
-            walk[node] = len(walk)
-            node = parent[node]
-        if node is not None and node in walk:
-            cycle = list(walk)[walk[node] :]
-            if len(cycle) > 1:
-                first = min(range(len(cycle)), key=lambda i: order[cycle[i]])
-                cycles.append(cycle[first:] + cycle[:first])
-        done.update(walk)
-    problems = []
-    for cycle in sorted(cycles, key=lambda c: order[c[0]]):
-        path = " -> ".join([*cycle, cycle[0]])
-        problems.append(
-            Problem(
-                f"categories[{index[cycle[0]]}].parent",
-                f"the hierarchy has a cycle: {path}; a category cannot be its own ancestor",
-            )
-        )
-    return problems
+    directory = _shipped_dir()
+    if not directory.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(directory.glob("*.toml"))}
+
+
+def resolve_codebook(source: str | os.PathLike[str]) -> Path:
+    """The codebook file ``source`` names: a path, or the name of a shipped codebook.
+
+    Raises
+    ------
+    InputFileError
+        If it is neither.
+    """
+    path = Path(source)
+    if path.is_file():
+        return path
+    text = os.fspath(source)
+    shipped = shipped_codebooks()
+    if text in shipped:
+        return shipped[text]
+    names = ", ".join(shipped) or "(none)"
+    msg = (
+        f"{text}: no such codebook file, and no shipped codebook of that name "
+        f"(shipped: {names}); check the path"
+    )
+    raise InputFileError(msg)

@@ -10,7 +10,6 @@ against the codebook.
 from __future__ import annotations
 
 import difflib
-import enum
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,10 +19,14 @@ from typing import Any
 import attrs
 import polars as pl
 
-from statecode._typing import PathLike, parse_option
+from statecode._frames import to_polars
+from statecode._typing import PathLike
+from statecode._values import check_value
 from statecode.codebook import Variable
-from statecode.exceptions import DataError, Problem
-from statecode.table import LONG_SCHEMA, CodingTable, _check_value, _to_polars
+from statecode.exceptions import DataError, OptionError, Problem
+from statecode.io import read_table
+from statecode.options import ConsensusRule, TieHandling, find_member, parse_option
+from statecode.table import LONG_SCHEMA, CodingTable
 
 __all__ = [
     "CONSENSUS_CODER",
@@ -46,21 +49,6 @@ DISSENT = "dissent"
 _FLAG_COLUMNS = ("unit", "variable", "status", "voters", "votes", "proposed", "decision")
 _SHEET_COLUMNS = ("unit", "variable", "decision")
 _SHOWN = 20  # problems listed by name before "and N more"
-
-
-class ConsensusRule(enum.StrEnum):
-    """How the consensus value of a unit is chosen from the coders' values."""
-
-    MAJORITY = "majority"
-    UNANIMOUS = "unanimous"
-    CODER = "coder"
-
-
-class TieHandling(enum.StrEnum):
-    """What :func:`consensus` does with a unit its rule cannot decide."""
-
-    FLAG = "flag"
-    ERROR = "error"
 
 
 @attrs.frozen(eq=False)
@@ -109,26 +97,30 @@ class ConsensusResult:
         """Units and variables decided against at least one coder's value."""
         return int((self.flags["status"] == DISSENT).sum())
 
+    @property
+    def flags_sheet(self) -> pl.DataFrame:
+        """``flags`` ready to write to any table file: list cells joined with ``;``."""
+        return self.flags.with_columns(pl.col(pl.List(pl.String)).list.join(";"))
+
 
 def _parse_rule(rule: ConsensusRule | str, coders: Sequence[str]) -> tuple[ConsensusRule, str]:
     """The rule and, for ``coder:<id>``, the reference coder (checked against the table)."""
     valid = "use one of 'majority', 'unanimous', 'coder:<id>' (e.g. 'coder:coder_a')"
     text = rule.value if isinstance(rule, ConsensusRule) else str(rule)
     name, colon, reference = text.partition(":")
-    try:
-        parsed = ConsensusRule(name.strip().lower())
-    except ValueError:
+    parsed = find_member(ConsensusRule, name.strip())
+    if parsed is None:
         msg = f"rule={rule!r} is not valid; {valid}"
-        raise ValueError(msg) from None
+        raise OptionError(msg, option="rule")
     if parsed is not ConsensusRule.CODER:
         if colon:
             msg = f"rule={rule!r} is not valid; only the coder rule takes an id: {valid}"
-            raise ValueError(msg)
+            raise OptionError(msg, option="rule")
         return parsed, ""
     reference = reference.strip()
     if not reference:
         msg = f"rule={rule!r} names no coder; write 'coder:<id>' (coders: {', '.join(coders)})"
-        raise ValueError(msg)
+        raise OptionError(msg, option="rule")
     if reference not in coders:
         hint = difflib.get_close_matches(reference, coders, n=1)
         maybe = f"; did you mean {hint[0]!r}?" if hint else ""
@@ -553,12 +545,9 @@ def apply_adjudication(result: ConsensusResult, decisions: PathLike | Any) -> Co
 
 def _read_sheet(decisions: PathLike | Any) -> tuple[pl.DataFrame, int, str | None]:
     if isinstance(decisions, str | os.PathLike):
-        # reading files is the io room's job
-        from statecode.io._tabular import read_table  # noqa: PLC0415
-
         frame, first = read_table(Path(decisions))
         return frame, first, os.fspath(decisions)
-    return _to_polars(decisions), 1, None
+    return to_polars(decisions), 1, None
 
 
 def _check_decision(
@@ -568,7 +557,7 @@ def _check_decision(
     if table.codebook is None or variable not in table.codebook:
         return text
     var = table.codebook[variable]
-    canonical, message = _check_value(var, text, table.separator)
+    canonical, message = check_value(var, text, table.separator)
     if message is None:
         return canonical
     if var.categories:

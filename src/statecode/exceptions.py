@@ -18,6 +18,7 @@ __all__ = [
     "DegenerateDataWarning",
     "InputFileError",
     "MissingExtraError",
+    "OptionError",
     "Problem",
     "StatecodeError",
     "StatecodeWarning",
@@ -83,6 +84,18 @@ class StatecodeWarning(UserWarning):
 
 class DegenerateDataWarning(StatecodeWarning):
     """The data are legal but a coefficient is undefined for them (no variation, one coder)."""
+
+
+class OptionError(StatecodeError, ValueError):
+    """An option has a value outside its choices or range (``level='ordnal'``).
+
+    ``option`` names the keyword (or the command-line option) that was given, so the
+    command line can report it as a usage error in its own terms.
+    """
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 class InputFileError(StatecodeError, OSError):

@@ -8,22 +8,15 @@ into paragraphs or sentences. Every statement is a code-point span of the docume
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from collections.abc import Iterator
 
-from statecode._typing import parse_option
+from statecode.exceptions import OptionError
 from statecode.model import Document, Statement
+from statecode.options import SegmentUnit, parse_option
 
 __all__ = ["SegmentUnit", "segment"]
-
-
-class SegmentUnit(enum.StrEnum):
-    """The units :func:`segment` cuts a document into."""
-
-    SENTENCE = "sentence"
-    PARAGRAPH = "paragraph"
 
 
 # line breaks as str.splitlines() knows them; \r\n counts as one
@@ -179,13 +172,13 @@ def _check_id_format(id_format: str) -> None:
             f"id_format={id_format!r} is not valid ({type(exc).__name__}: {exc}); use the "
             "fields {document} and {index}, e.g. '{document}-{index:03d}'"
         )
-        raise ValueError(msg) from None
+        raise OptionError(msg, option="id_format") from None
     if first == second:
         msg = (
             f"id_format={id_format!r} gives every statement the same id; include {{index}}, "
             "e.g. '{document}-{index:03d}'"
         )
-        raise ValueError(msg)
+        raise OptionError(msg, option="id_format")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

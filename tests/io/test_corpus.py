@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import DataError, InputFileError, StatecodeWarning
-from statecode.io._corpus import read_corpus, write_corpus
+from statecode import read_corpus, write_corpus
 from statecode.segment import segment
 from tests.conftest import DATA, ROOT
 

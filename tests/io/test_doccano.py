@@ -10,7 +10,7 @@ import pytest
 
 import statecode as sc
 from statecode import DataError, InputFileError
-from statecode.io._doccano import DoccanoImport, read_doccano
+from statecode import DoccanoImport, read_doccano
 from tests.conftest import DATA
 
 CLASSIFICATION = DATA / "doccano" / "classification"

@@ -11,8 +11,7 @@ import pytest
 
 import statecode as sc
 from statecode import DataError, InputFileError
-from statecode.io._corpus import read_corpus, write_corpus
-from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
+from statecode import LabelStudioImport, read_corpus, read_labelstudio, write_corpus
 from tests.conftest import DATA
 
 EXPORT = DATA / "labelstudio" / "three-annotators.json"

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statecode import DataError
-from statecode.io._offsets import Utf16Offsets, utf16_to_codepoints
+from statecode import utf16_to_codepoints
+from statecode.io._annotations import Utf16Offsets
 
 
 @given(text=st.text(st.characters(exclude_categories=("Cs",))), data=st.data())

@@ -34,8 +34,7 @@ from statecode import (
     Variable,
     read_codebook,
 )
-from statecode.io._refi import (
-    DEFAULT_MAX_BYTES,
+from statecode import (
     QdpxProject,
     read_qdc,
     read_qdpx,
@@ -43,6 +42,7 @@ from statecode.io._refi import (
     write_qdc,
     write_qdpx,
 )
+from statecode.io.refi import DEFAULT_MAX_BYTES
 from tests.strategies import codebooks, short_texts, texts
 
 HERE = Path(__file__).resolve().parent

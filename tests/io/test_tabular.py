@@ -12,12 +12,8 @@ from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import DataError, InputFileError
-from statecode.io._tabular import (
-    read_table,
-    spreadsheet_escape,
-    spreadsheet_unescape,
-    write_table,
-)
+from statecode import read_table, write_table
+from statecode.io._tabular import spreadsheet_escape, spreadsheet_unescape
 from tests.conftest import ROOT
 
 FORMATS = [".csv", ".tsv", ".parquet", ".jsonl", ".xlsx"]

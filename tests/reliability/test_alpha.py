@@ -21,7 +21,8 @@ from nltk.metrics.distance import masi_distance as nltk_masi
 
 import statecode as sc
 from statecode import DataError, DegenerateDataWarning
-from statecode.reliability import _kernels, results
+from statecode.reliability import _kernels
+from statecode.reliability.results import _alpha as results
 from tests.conftest import DATA
 from tests.reliability import naive
 from tests.strategies import pairable_values, reliability_matrices, varied

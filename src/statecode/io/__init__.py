@@ -1,39 +1,43 @@
-"""Reading and writing statecode's data: codebooks, codings, corpora."""
+"""Reading and writing statecode's data: codebooks, codings, spans, corpora, other tools' files.
 
-from statecode.io._codebook import (
-    codebook_to_toml,
-    read_codebook,
-    shipped_codebooks,
-    write_codebook,
-)
+One module per format; REFI-QDA, the biggest, is a subpackage. Readers return the model
+(:class:`~statecode.Codebook`, :class:`~statecode.CodingTable`, :class:`~statecode.Span`,
+:class:`~statecode.Corpus`); no reader computes a statistic.
+"""
+
+from statecode.io._annotations import utf16_to_codepoints
+from statecode.io._atomic import write_text_atomic as write_text
+from statecode.io._codebook import codebook_to_toml, read_codebook, write_codebook
 from statecode.io._corpus import read_corpus, write_corpus
 from statecode.io._doccano import DoccanoImport, read_doccano
+from statecode.io._imports import ImportResult, import_codings, read_span_source
 from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
-from statecode.io._offsets import utf16_to_codepoints
-from statecode.io._refi import (
-    QdpxProject,
-    SpanRule,
-    read_qdc,
-    read_qdpx,
-    spans_to_codings,
-    write_qdc,
-    write_qdpx,
-)
 from statecode.io._spans import (
+    attach_statements,
     read_spans,
     read_unitizers,
     spans_to_frame,
     write_spans,
     write_unitizers,
 )
-from statecode.io._tabular import read_codings, read_table, write_codings
+from statecode.io._tabular import (
+    DEFAULT_MISSING,
+    read_codings,
+    read_table,
+    write_codings,
+    write_table,
+)
+from statecode.io.refi import QdpxProject, read_qdc, read_qdpx, write_qdc, write_qdpx
 
 __all__ = [
+    "DEFAULT_MISSING",
     "DoccanoImport",
+    "ImportResult",
     "LabelStudioImport",
     "QdpxProject",
-    "SpanRule",
+    "attach_statements",
     "codebook_to_toml",
+    "import_codings",
     "read_codebook",
     "read_codings",
     "read_corpus",
@@ -41,11 +45,10 @@ __all__ = [
     "read_labelstudio",
     "read_qdc",
     "read_qdpx",
+    "read_span_source",
     "read_spans",
     "read_table",
     "read_unitizers",
-    "shipped_codebooks",
-    "spans_to_codings",
     "spans_to_frame",
     "utf16_to_codepoints",
     "write_codebook",
@@ -54,5 +57,7 @@ __all__ = [
     "write_qdc",
     "write_qdpx",
     "write_spans",
+    "write_table",
+    "write_text",
     "write_unitizers",
 ]

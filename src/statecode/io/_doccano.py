@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -11,35 +10,28 @@ from typing import Any
 
 import attrs
 
-from statecode._typing import OffsetUnit, PathLike, parse_option
+from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
-from statecode.io._labelstudio import (
-    _build_table,
-    _converter,
-    _frozen_rosters,
-    _id_text,
-    _is_whole,
-    _kind,
-    _not_a_variable,
-    _rosters,
-    _unknown_code,
+from statecode.io._annotations import (
+    CODER,
+    ROW,
+    UNIT,
+    build_table,
+    frozen_rosters,
+    id_text,
+    is_whole,
+    json_kind,
+    not_a_variable,
+    offset_converter,
+    rosters,
+    unknown_code,
 )
 from statecode.model import Corpus, Document, Span
+from statecode.options import CoderFrom, OffsetUnit, parse_option
 from statecode.table import CodingTable
 
 __all__ = ["CoderFrom", "DoccanoImport", "read_doccano"]
-
-_UNIT, _CODER, _ROW = "\x00unit", "\x00coder", "\x00row"
-
-
-class CoderFrom(enum.StrEnum):
-    """Where :func:`read_doccano` finds each line's coder."""
-
-    #: The file name without its extension (doccano names each user's file after the user).
-    FILENAME = "filename"
-    #: The line's ``coder`` key.
-    KEY = "key"
 
 
 @attrs.frozen
@@ -69,7 +61,7 @@ class DoccanoImport:
     spans: tuple[Span, ...]
     corpus: Corpus
     sources: tuple[str, ...]
-    unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_rosters)
+    unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=frozen_rosters)
 
 
 def read_doccano(
@@ -150,7 +142,7 @@ def read_doccano(
     who = parse_option(CoderFrom, coder_from, "coder_from")
     unit_type = parse_option(OffsetUnit, offsets, "offsets")
     if codebook is not None and variable not in codebook:
-        msg = f"variable={variable!r} is {_not_a_variable(variable, codebook)}; pass variable="
+        msg = f"variable={variable!r} is {not_a_variable(variable, codebook)}; pass variable="
         raise DataError(msg)
     reader = _DoccanoReader(
         files,
@@ -165,7 +157,7 @@ def read_doccano(
     reader.check_alignment()
     problems = reader.problems
     source = str(files[0]) if len(files) == 1 else None
-    codings = _build_table(
+    codings = build_table(
         reader.rows,
         [variable] if reader.rows else [],
         reader.locations,
@@ -182,7 +174,7 @@ def read_doccano(
         spans=tuple(reader.spans),
         corpus=Corpus(documents=tuple(reader.documents.values())),
         sources=tuple(str(f) for f in files),
-        unitizers=_rosters(reader.documents, reader.coded),
+        unitizers=rosters(reader.documents, reader.coded),
     )
 
 
@@ -273,7 +265,7 @@ class _DoccanoReader:
             )
             return
         if not isinstance(example, dict):
-            self.problem(where, f"expected a JSON object, got {_kind(example)}")
+            self.problem(where, f"expected a JSON object, got {json_kind(example)}")
             return
         unit = self.read_id(index, number, example, seen)
         text = example.get("text")
@@ -310,7 +302,7 @@ class _DoccanoReader:
     def read_id(
         self, index: int, number: int, example: dict[str, Any], seen: dict[str, int]
     ) -> str | None:
-        unit = _id_text(example.get("id"))
+        unit = id_text(example.get("id"))
         if unit is None:
             self.problem(
                 self.where(index, number, "id"),
@@ -330,7 +322,7 @@ class _DoccanoReader:
     def read_coder(self, index: int, number: int, example: dict[str, Any]) -> str | None:
         if self.coder_from is CoderFrom.FILENAME:
             return self.files[index].stem
-        coder = _id_text(example.get("coder"))
+        coder = id_text(example.get("coder"))
         if coder is None:
             self.problem(
                 self.where(index, number, "coder"),
@@ -400,9 +392,9 @@ class _DoccanoReader:
         self.lines_read += 1
         self.rows.append(
             {
-                _UNIT: unit,
-                _CODER: coder,
-                _ROW: self.lines_read,
+                UNIT: unit,
+                CODER: coder,
+                ROW: self.lines_read,
                 # in a fixed order, so equal sets give equal cells
                 self.variable: self.separator.join(sorted(labels)),
             }
@@ -410,14 +402,14 @@ class _DoccanoReader:
         self.locations[self.lines_read] = where
 
     def read_span(self, where: str, unit: str, coder: str, text: str, item: list[Any]) -> None:
-        if len(item) != 3 or not (_is_whole(item[0]) and _is_whole(item[1])):
+        if len(item) != 3 or not (is_whole(item[0]) and is_whole(item[1])):
             self.problem(where, f'span {item!r} is not [start, end, "LABEL"]; fix the line')
             return
         start, end, code = item
         if not isinstance(code, str) or not code.strip():
             self.problem(where, f"span {item!r} has no label; fix the line")
             return
-        convert, length = _converter(text, self.offsets)
+        convert, length = offset_converter(text, self.offsets)
         unit_name = "UTF-16 code units" if self.offsets is OffsetUnit.UTF16 else "code points"
         if not 0 <= start < end <= length:
             self.problem(
@@ -435,7 +427,7 @@ class _DoccanoReader:
             )
             return
         if self.codebook is not None:
-            message = _unknown_code(self.variable, code, self.codebook)
+            message = unknown_code(self.variable, code, self.codebook)
             if message is not None:
                 self.problem(where, message)
                 return

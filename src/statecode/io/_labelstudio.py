@@ -1,138 +1,38 @@
-"""Label Studio's JSON export: statement codes (``choices``) and span codes (``labels``).
-
-Also the pieces the annotation-tool readers share: offsets counted in UTF-16 code units (as
-JavaScript counts them) turned into code points, and coding tables built and validated by
-:class:`~statecode.CodingTable` with problems reported where the user can find them.
-"""
+"""Label Studio's JSON export: statement codes (``choices``) and span codes (``labels``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, TypeGuard
+from typing import Any
 
 import attrs
-import polars as pl
 
-from statecode._typing import OffsetUnit, PathLike, parse_option
+from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
-from statecode.io._offsets import Utf16Offsets
+from statecode.io._annotations import (
+    CODER,
+    ROW,
+    UNIT,
+    build_table,
+    frozen_counts,
+    frozen_rosters,
+    id_text,
+    is_whole,
+    json_kind,
+    not_a_variable,
+    offset_converter,
+    rosters,
+    unknown_code,
+)
 from statecode.model import Corpus, Document, Span
-from statecode.table import LONG_SCHEMA, CodingTable
+from statecode.options import OffsetUnit, parse_option
+from statecode.table import CodingTable
 
 __all__ = ["LabelStudioImport", "OffsetUnit", "read_labelstudio"]
-
-
-def _converter(text: str, unit: OffsetUnit) -> tuple[Callable[[int], int | None], int]:
-    """An offset converter for ``text`` and the text's length in the given unit."""
-    if unit is OffsetUnit.CODE_POINTS or text.isascii():
-        return (lambda offset: offset), len(text)
-    offsets = Utf16Offsets(text)
-    return offsets.to_code_points, offsets.length
-
-
-def _frozen_counts(value: Mapping[str, int] | None) -> Mapping[str, int]:
-    return MappingProxyType(dict(value or {}))
-
-
-def _frozen_rosters(value: Mapping[str, Sequence[str]]) -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType({k: tuple(v) for k, v in value.items()})
-
-
-def _rosters(
-    documents: Iterable[str], annotated: Iterable[tuple[str, str]]
-) -> dict[str, tuple[str, ...]]:
-    """Each document's coders, from (document, coder) pairs in the order they were read."""
-    out: dict[str, list[str]] = {d: [] for d in documents}
-    for document, coder in annotated:
-        out[document].append(coder)
-    return {d: tuple(cs) for d, cs in out.items()}
-
-
-def _empty_table(codebook: Codebook | None, source: str | None, separator: str) -> CodingTable:
-    return CodingTable(
-        pl.DataFrame(schema=LONG_SCHEMA), codebook=codebook, source=source, separator=separator
-    )
-
-
-# internal column names: a variable may be called anything a control tag may be called
-_UNIT, _CODER, _ROW = "\x00unit", "\x00coder", "\x00row"
-_WHERE = re.compile(r"row (\d+), column (.+)")
-
-
-def _build_table(
-    rows: list[dict[str, Any]],
-    variables: list[str],
-    locations: Mapping[int, str],
-    label: str,
-    *,
-    codebook: Codebook | None,
-    source: str | None,
-    separator: str,
-    problems: list[Problem],
-) -> CodingTable:
-    """Build and validate a coding table from one row per unit and coder.
-
-    ``rows`` hold the unit, coder and row number under the internal names and one text cell
-    per variable; ``locations`` say where each row number is in the export, and ``label``
-    how to name the variable there (``"from_name {}"``; empty: not at all). Problems found by
-    :class:`CodingTable` are reported at those locations.
-    """
-    if not rows or not variables:
-        return _empty_table(codebook, source, separator)
-    schema = {_UNIT: pl.String, _CODER: pl.String, _ROW: pl.Int64} | dict.fromkeys(
-        variables, pl.String
-    )
-    frame = pl.DataFrame(rows, schema=schema)
-    try:
-        return CodingTable.from_frame(
-            frame,
-            unit=_UNIT,
-            coder=_CODER,
-            variables=variables,
-            codebook=codebook,
-            separator=separator,
-            source=source,
-            row_column=_ROW,
-        )
-    except DataError as exc:
-        for problem in exc.problems:
-            match = _WHERE.fullmatch(problem.where)
-            if match is None:
-                problems.append(problem)
-                continue
-            where = locations[int(match.group(1))]
-            if label:
-                where = f"{where}, {label.format(match.group(2))}"
-            problems.append(Problem(where, problem.message))
-        return _empty_table(codebook, source, separator)
-
-
-def _unknown_code(variable: str, code: str, codebook: Codebook) -> str | None:
-    """Why ``code`` is not a code of ``variable`` (None if it is one)."""
-    var = codebook[variable]
-    if not var.categories:
-        return (
-            f"{variable!r} takes numbers, so a span cannot be coded with it; use a "
-            "categorical variable"
-        )
-    if code in var.codes:
-        return None
-    hint = difflib.get_close_matches(code, var.codes, n=1, cutoff=0.5)
-    maybe = f"; did you mean {hint[0]!r}?" if hint else ""
-    return f"unknown code {code!r} for {variable!r}{maybe}"
-
-
-def _not_a_variable(name: str, codebook: Codebook) -> str:
-    hint = difflib.get_close_matches(name, codebook.names, n=1)
-    maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
-    return f"not a variable of codebook {codebook.name!r}{maybe}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,9 +74,9 @@ class LabelStudioImport:
     spans: tuple[Span, ...]
     corpus: Corpus
     cancelled: int
-    skipped: Mapping[str, int] = attrs.field(converter=_frozen_counts)
+    skipped: Mapping[str, int] = attrs.field(converter=frozen_counts)
     source: str
-    unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_rosters)
+    unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=frozen_rosters)
 
 
 _CODE_TYPES = ("choices", "labels", "number", "rating")
@@ -276,7 +176,7 @@ def read_labelstudio(
     for index, task in enumerate(tasks, start=1):
         reader.read_task(index, task)
     problems = reader.problems
-    codings = _build_table(
+    codings = build_table(
         reader.rows,
         list(reader.variables),
         reader.locations,
@@ -295,7 +195,7 @@ def read_labelstudio(
         cancelled=reader.cancelled,
         skipped=reader.skipped,
         source=str(file),
-        unitizers=_rosters(reader.documents, reader.annotated),
+        unitizers=rosters(reader.documents, reader.annotated),
     )
 
 
@@ -318,21 +218,11 @@ def _load_json(file: Path) -> list[Any]:
         raise DataError(msg, source=str(file)) from None
     if not isinstance(data, list):
         msg = (
-            f"expected a list of tasks (Label Studio's JSON export), got {_kind(data)}; "
+            f"expected a list of tasks (Label Studio's JSON export), got {json_kind(data)}; "
             "export the project with the JSON format"
         )
         raise DataError(msg, source=str(file))
     return data
-
-
-def _kind(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    for kind, name in names.items():
-        if isinstance(value, kind):
-            return name
-    if value is None:
-        return "null"
-    return "a number" if isinstance(value, int | float) else type(value).__name__
 
 
 def _number_text(value: object) -> str | None:
@@ -366,19 +256,6 @@ def _iso_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def _is_whole(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _id_text(value: object) -> str | None:
-    """An id as text: a non-blank string or an integer; None otherwise."""
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 class _LabelStudioReader:
@@ -415,7 +292,7 @@ class _LabelStudioReader:
 
     def read_task(self, index: int, task: object) -> None:
         if not isinstance(task, dict):
-            self.problem(f"task {index}", f"expected a task object, got {_kind(task)}")
+            self.problem(f"task {index}", f"expected a task object, got {json_kind(task)}")
             return
         task_id = task.get("id")
         where = f"task {index} (id {task_id})" if task_id is not None else f"task {index}"
@@ -423,7 +300,7 @@ class _LabelStudioReader:
         if not isinstance(data, dict):
             self.problem(
                 f"{where}, key 'data'",
-                f"expected an object with the task's data, got {_kind(data)}; export the "
+                f"expected an object with the task's data, got {json_kind(data)}; export the "
                 "project with the JSON format",
             )
             return
@@ -433,7 +310,7 @@ class _LabelStudioReader:
             fields = ", ".join(repr(k) for k in data) or "(none)"
             self.problem(
                 f"{where}, data[{self.text_field!r}]",
-                f"expected the task's text, got {_kind(text)} (data fields: {fields}); name "
+                f"expected the task's text, got {json_kind(text)} (data fields: {fields}); name "
                 "the text field with text_field=",
             )
             return
@@ -441,7 +318,7 @@ class _LabelStudioReader:
         if not isinstance(annotations, list):
             self.problem(
                 f"{where}, key 'annotations'",
-                f"expected a list of annotations, got {_kind(annotations)}; export the "
+                f"expected a list of annotations, got {json_kind(annotations)}; export the "
                 "project with the JSON format (not JSON-MIN or CSV)",
             )
             return
@@ -452,7 +329,7 @@ class _LabelStudioReader:
 
     def unit_of(self, where: str, task_id: object, data: Mapping[str, Any]) -> str | None:
         if self.unit_field is None:
-            unit = _id_text(task_id)
+            unit = id_text(task_id)
             if unit is None:
                 self.problem(
                     f"{where}, key 'id'",
@@ -460,7 +337,7 @@ class _LabelStudioReader:
                     "the unit from a data field",
                 )
             return unit
-        unit = _id_text(data.get(self.unit_field))
+        unit = id_text(data.get(self.unit_field))
         if unit is None:
             fields = ", ".join(repr(k) for k in data) or "(none)"
             self.problem(
@@ -491,9 +368,9 @@ class _LabelStudioReader:
         by = annotation.get("completed_by")
         if isinstance(by, dict):
             email = by.get("email")
-            coder = email if isinstance(email, str) and email.strip() else _id_text(by.get("id"))
+            coder = email if isinstance(email, str) and email.strip() else id_text(by.get("id"))
         else:
-            coder = _id_text(by)
+            coder = id_text(by)
         if coder is None:
             self.problem(
                 f"{where}, key 'completed_by'",
@@ -504,7 +381,7 @@ class _LabelStudioReader:
 
     def read_annotation(self, where: str, unit: str, text: str, annotation: object) -> None:
         if not isinstance(annotation, dict):
-            self.problem(where, f"expected an annotation object, got {_kind(annotation)}")
+            self.problem(where, f"expected an annotation object, got {json_kind(annotation)}")
             return
         if annotation.get("id") is not None:
             where = f"{where} (id {annotation['id']})"
@@ -515,7 +392,7 @@ class _LabelStudioReader:
         results = annotation.get("result")
         if not isinstance(results, list):
             self.problem(
-                f"{where}, key 'result'", f"expected a list of results, got {_kind(results)}"
+                f"{where}, key 'result'", f"expected a list of results, got {json_kind(results)}"
             )
             return
         if coder is None:
@@ -530,7 +407,7 @@ class _LabelStudioReader:
             return
         self.annotated[unit, coder] = where
         self.annotations += 1
-        row: dict[str, Any] = {_UNIT: unit, _CODER: coder, _ROW: self.annotations}
+        row: dict[str, Any] = {UNIT: unit, CODER: coder, ROW: self.annotations}
         for number, result in enumerate(results, start=1):
             self.read_result(f"{where}, result {number}", unit, coder, text, result, row)
         if len(row) > 3:
@@ -571,7 +448,7 @@ class _LabelStudioReader:
     ) -> tuple[str, str, str, Mapping[str, Any]] | None:
         """The location, type, control tag name and value of a result with codes."""
         if not isinstance(result, dict):
-            self.problem(where, f"expected a result object, got {_kind(result)}")
+            self.problem(where, f"expected a result object, got {json_kind(result)}")
             return None
         kind = result.get("type")
         if not isinstance(kind, str) or kind not in _CODE_TYPES:
@@ -588,13 +465,13 @@ class _LabelStudioReader:
         if self.codebook is not None and name not in self.codebook:
             self.problem(
                 where,
-                f"{_not_a_variable(name, self.codebook)}; name the control tag in the "
+                f"{not_a_variable(name, self.codebook)}; name the control tag in the "
                 "labelling configuration after the variable",
             )
             return None
         value = result.get("value")
         if not isinstance(value, dict):
-            self.problem(f"{where}, key 'value'", f"expected an object, got {_kind(value)}")
+            self.problem(f"{where}, key 'value'", f"expected an object, got {json_kind(value)}")
             return None
         return where, kind, name, value
 
@@ -652,7 +529,7 @@ class _LabelStudioReader:
             return
         for code in codes:
             if self.codebook is not None:
-                message = _unknown_code(name, code, self.codebook)
+                message = unknown_code(name, code, self.codebook)
                 if message is not None:
                     self.problem(where, message)
                     continue
@@ -671,14 +548,14 @@ class _LabelStudioReader:
         self, where: str, text: str, value: Mapping[str, Any]
     ) -> tuple[int, int] | None:
         start, end = value.get("start"), value.get("end")
-        if not (_is_whole(start) and _is_whole(end)):
+        if not (is_whole(start) and is_whole(end)):
             self.problem(
                 f"{where}, value",
                 f"expected whole-number start and end offsets, got start={start!r}, "
                 f"end={end!r} (a span of a text needs character offsets)",
             )
             return None
-        convert, length = _converter(text, self.offsets)
+        convert, length = offset_converter(text, self.offsets)
         unit_name = "UTF-16 code units" if self.offsets is OffsetUnit.UTF16 else "code points"
         if not 0 <= start < end <= length:
             self.problem(

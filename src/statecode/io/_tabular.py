@@ -309,6 +309,7 @@ def read_codings(
     separator: str = ";",
     variable_name: str = "value",
     skip_invalid: bool = False,
+    by: str | None = None,
 ) -> CodingTable:
     """Read coded data from a table file into a validated :class:`CodingTable`.
 
@@ -335,6 +336,9 @@ def read_codings(
     skip_invalid : bool
         Leave out invalid rows and values instead of failing; the table's ``skipped`` lists
         each, so nothing is dropped silently.
+    by : str, optional
+        A column grouping the units (e.g. the document of each statement): kept as the
+        table's ``groups`` for :func:`~statecode.reliability_report`, not read as a variable.
 
     Raises
     ------
@@ -364,6 +368,7 @@ def read_codings(
         first_row=first,
         row_column=row_column,
         skip_invalid=skip_invalid,
+        by=by,
     )
 
 

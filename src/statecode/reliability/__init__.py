@@ -1,30 +1,42 @@
-"""Reliability coefficients and their results."""
+"""Reliability coefficients and their results.
 
+The public functions take user data (arrays, data frames, coding tables), turn it into
+:class:`~statecode.ReliabilityData` once, call the numpy-only kernels (``_kernels``,
+``_agreement_kernels``, ``_unitizing_kernels``, ``_bootstrap``, ``_distance``) and return the
+frozen result objects of :mod:`statecode.reliability.results`.
+"""
+
+from statecode.options import OverlapRule, UnitizingVariant
 from statecode.reliability._agreement import (
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
     gwet_ac2,
-    holsti,
-    percent_agreement,
     scott_pi,
 )
 from statecode.reliability._alpha import krippendorff_alpha
+from statecode.reliability._batch import (
+    agreement_coefficients,
+    coder_diagnostics,
+    krippendorff_alphas,
+)
 from statecode.reliability._diagnostics import (
     leave_one_coder_out,
     pairwise_agreement,
     unit_disagreement,
 )
 from statecode.reliability._distance import jaccard_distance, masi_distance
-from statecode.reliability._report import ReliabilityReport, reliability_report
-from statecode.reliability._unitizing import (
-    OverlapRule,
+from statecode.reliability._percent import holsti, percent_agreement
+from statecode.reliability._report import reliability_report
+from statecode.reliability._unitizing import unitizing_alpha
+from statecode.reliability.results import (
+    AgreementResult,
+    AlphaResult,
+    BootstrapResult,
+    ReliabilityReport,
     UnitizingResult,
-    UnitizingVariant,
-    unitizing_alpha,
 )
-from statecode.reliability.results import AgreementResult, AlphaResult, BootstrapResult
 
 __all__ = [
     "AgreementResult",
@@ -34,7 +46,9 @@ __all__ = [
     "ReliabilityReport",
     "UnitizingResult",
     "UnitizingVariant",
+    "agreement_coefficients",
     "brennan_prediger",
+    "coder_diagnostics",
     "cohen_kappa",
     "fleiss_kappa",
     "gwet_ac1",
@@ -42,6 +56,7 @@ __all__ = [
     "holsti",
     "jaccard_distance",
     "krippendorff_alpha",
+    "krippendorff_alphas",
     "leave_one_coder_out",
     "masi_distance",
     "pairwise_agreement",

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from statecode._typing import AlphaLevel, BootstrapMethod, SetDistance, parse_option
-from statecode.codebook import Level
+from statecode._values import value_text
 from statecode.exceptions import DataError, DegenerateDataWarning
+from statecode.options import AlphaLevel, BootstrapMethod, Level, SetDistance, parse_option
 from statecode.reliability import _bootstrap, _distance
 from statecode.reliability._input import codebook_variable, reliability_data
 from statecode.reliability._kernels import (
@@ -23,7 +23,7 @@ from statecode.reliability._kernels import (
     nominal_parts,
     ordinal_parts,
 )
-from statecode.reliability.results import AlphaResult, BootstrapResult, _Coded, _label
+from statecode.reliability.results import AlphaResult, BootstrapResult, CodedData
 from statecode.table import ReliabilityData
 
 __all__ = ["krippendorff_alpha"]
@@ -216,7 +216,7 @@ def krippendorff_alpha(
         reason=reason,
         bootstrap=boot,
         variable=variable,
-        coded=_Coded(rel, metric.code_distance),
+        coded=CodedData(rel, metric.code_distance),
     )
 
 
@@ -442,7 +442,7 @@ def _degenerate_reason(rel: ReliabilityData, parts: AlphaParts) -> str | None:
             f"fewer than two pairable values ({parts.n}); no unit was coded by two or more coders"
         )
     if parts.expected <= 1e-12 * parts.n * parts.n:
-        shown = _label(rel.first_value())
+        shown = value_text(rel.first_value())
         return f"no variation: every pairable value is the same ({shown}), so D_e = 0"
     return None
 

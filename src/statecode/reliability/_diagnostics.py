@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from statecode._typing import CoefficientName, parse_option
+from statecode._values import finite, value_text
 from statecode.exceptions import DegenerateDataWarning
+from statecode.options import CoefficientName, parse_option
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
-from statecode.reliability.results import _finite, _label
 from statecode.table import ReliabilityData
 
 __all__ = ["leave_one_coder_out", "pairwise_agreement", "unit_disagreement"]
@@ -77,8 +77,8 @@ def leave_one_coder_out(data: Any, **options: Any) -> pl.DataFrame:
         rows.append(
             {
                 "coder": name,
-                "alpha_without": _finite(result.alpha),
-                "change": _finite(result.alpha - everyone.alpha),
+                "alpha_without": finite(result.alpha),
+                "change": finite(result.alpha - everyone.alpha),
                 "values": int(valid[i].sum()),
                 "pairable_values": result.pairable_values,
             }
@@ -133,7 +133,7 @@ def pairwise_agreement(
     matrix: list[list[float | None]] = [[None] * len(names) for _ in names]
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
-            value = _finite(score(rel.select_coders([i, j])))
+            value = finite(score(rel.select_coders([i, j])))
             matrix[i][j] = matrix[j][i] = value
     columns: dict[str, Any] = {"coder": names}
     for j, name in enumerate(names):
@@ -183,7 +183,7 @@ def unit_disagreement(data: Any, **options: Any) -> pl.DataFrame:
     total = per_unit.sum()
     keep = np.flatnonzero(per_unit > 0)
     order = keep[np.argsort(-per_unit[keep], kind="stable")]
-    labels = [_label(v) for v in rel.labels]
+    labels = [value_text(v) for v in rel.labels]
     columns: dict[str, Any] = {
         "unit": [rel.units[u] for u in order],
         "disagreement": per_unit[order],

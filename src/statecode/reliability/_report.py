@@ -9,12 +9,13 @@ from typing import Any
 import attrs
 import polars as pl
 
-from statecode._typing import CoefficientName, parse_option
+from statecode._values import finite
 from statecode.codebook import Codebook, Level, Variable
 from statecode.exceptions import DataError, DegenerateDataWarning
+from statecode.options import CoefficientName, parse_option
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
-from statecode.reliability.results import AgreementResult, AlphaResult, _finite
+from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable
 
 __all__ = ["DEFAULT_COEFFICIENTS", "ReliabilityReport", "reliability_report"]
@@ -43,28 +44,6 @@ _NEEDS_SINGLE_CODES = frozenset(COLUMNS) - {
 _AC2_WEIGHTS = {Level.ORDINAL: "ordinal", Level.INTERVAL: "quadratic", Level.RATIO: "ratio"}
 
 
-@attrs.frozen(eq=False)
-class ReliabilityReport:
-    """The report table and the results behind it.
-
-    Attributes
-    ----------
-    table : polars.DataFrame
-        One row per variable (and group): tidycomm's columns ``Variable``, ``n_Units``,
-        ``n_Coders``, ``n_Categories``, ``Level``, then one column per coefficient
-        (``Agreement``, ``Holstis_CR``, ``Krippendorffs_Alpha``, ...) with ``_CI_low`` and
-        ``_CI_high`` columns where an interval exists, ``Verdict`` (from alpha) and ``Notes``.
-    alphas : tuple of AlphaResult
-        Alpha of every row (for figures and detail), in row order.
-    details : tuple of dict
-        Per row, every coefficient's full result by short name.
-    """
-
-    table: pl.DataFrame
-    alphas: tuple[AlphaResult, ...]
-    details: tuple[Mapping[str, AgreementResult | AlphaResult], ...]
-
-
 def _parse_coefficients(
     coefficients: Iterable[CoefficientName | str] | str,
 ) -> tuple[CoefficientName, ...]:
@@ -91,7 +70,7 @@ def reliability_report(
     method: str = "units",
     confidence: float = 0.95,
     by: Mapping[str, str] | None = None,
-    by_name: str = "Group",
+    by_name: str | None = None,
 ) -> ReliabilityReport:
     """Score every variable with every chosen coefficient.
 
@@ -112,9 +91,10 @@ def reliability_report(
         Bootstrap of alpha (see :func:`~statecode.krippendorff_alpha`); ``confidence`` also
         sets the level of the analytic intervals of the kappa-type coefficients.
     by : mapping of unit to group, optional
-        Report each group of units separately (e.g. each account of an event).
-    by_name : str
-        Name of the group column.
+        Report each group of units separately (e.g. each account of an event). By default
+        the table's ``groups``, when it was read with ``by=``.
+    by_name : str, optional
+        Name of the group column (default: the table's ``group_by``, else ``Group``).
 
     Returns
     -------
@@ -137,6 +117,9 @@ def reliability_report(
     Communication Research (R package), ``test_icr``.
     """
     chosen = _parse_coefficients(coefficients)
+    if by is None and table.groups is not None:
+        by = table.groups
+    by_name = by_name or table.group_by or "Group"
     codebook = codebook if codebook is not None else table.codebook
     names = list(variables) if variables is not None else list(table.variables)
     groups = _groups(table, by)
@@ -163,7 +146,7 @@ def reliability_report(
             details.append(detail)
     schema = _schema(chosen, bootstrap=bool(bootstrap), group=by_name if by else None)
     frame = pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema)
-    return ReliabilityReport(frame, tuple(alphas), tuple(details))
+    return ReliabilityReport(frame, tuple(alphas), tuple(details), group=by_name if by else None)
 
 
 _NO_INTERVAL = frozenset({CoefficientName.PERCENT, CoefficientName.HOLSTI})
@@ -251,10 +234,10 @@ def _row(
         column = COLUMNS[coefficient]
         if coefficient is CoefficientName.ALPHA:
             detail["alpha"] = alpha
-            row[column] = _finite(alpha.alpha)
+            row[column] = finite(alpha.alpha)
             if alpha.ci is not None:
-                row[f"{column}_CI_low"] = _finite(alpha.ci[0])
-                row[f"{column}_CI_high"] = _finite(alpha.ci[1])
+                row[f"{column}_CI_low"] = finite(alpha.ci[0])
+                row[f"{column}_CI_high"] = finite(alpha.ci[1])
             continue
         if multi and coefficient in _NEEDS_SINGLE_CODES:
             row[column] = None
@@ -266,10 +249,10 @@ def _row(
             notes.append(f"{column}: {why}")
             continue
         detail[coefficient.value] = result
-        row[column] = _finite(result.value)
+        row[column] = finite(result.value)
         if result.ci is not None:
-            row[f"{column}_CI_low"] = _finite(result.ci[0])
-            row[f"{column}_CI_high"] = _finite(result.ci[1])
+            row[f"{column}_CI_low"] = finite(result.ci[0])
+            row[f"{column}_CI_high"] = finite(result.ci[1])
         if result.reason:
             notes.append(f"{column}: {result.reason}")
     if alpha.reason:

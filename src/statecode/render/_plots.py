@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from statecode.exceptions import MissingExtraError
+from statecode.exceptions import InputFileError, MissingExtraError
 from statecode.reliability.results import RELIABLE, TENTATIVE, AlphaResult
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "coincidence_figure",
     "figure_svg",
     "require_matplotlib",
+    "save_figure",
     "save_report_figures",
 ]
 
@@ -106,11 +107,28 @@ def save_report_figures(
     for stem, fig in figures.items():
         for suffix in ("png", "svg"):
             path = directory / f"{stem}.{suffix}"
-            # no timestamps in the files: the same data give the same figures
-            metadata = {"Date": None} if suffix == "svg" else {"Software": None}
-            fig.savefig(path, format=suffix, dpi=150, metadata=metadata)
+            save_figure(fig, path, dpi=150)
             written.append(path)
     return written
+
+
+def save_figure(fig: Any, target: Path, *, dpi: int = 300) -> None:
+    """Save a figure as PNG or SVG by the file's suffix, without time stamps.
+
+    The same data give the same bytes.
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be written.
+    """
+    suffix = target.suffix.lower().lstrip(".")
+    metadata = {"Date": None} if suffix == "svg" else {"Software": None}
+    try:
+        fig.savefig(target, format=suffix, dpi=dpi, metadata=metadata)
+    except OSError as exc:
+        msg = f"{target}: cannot write the figure ({exc.strerror or exc}); check the folder"
+        raise InputFileError(msg) from exc
 
 
 def _slug(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Result objects of the reliability coefficients: frozen, complete, never rounded."""
+"""The results of Krippendorff's alpha: the figures, the bootstrap, the tables behind them."""
 
 from __future__ import annotations
 
@@ -12,36 +12,13 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from statecode._values import finite, value_text
 from statecode.exceptions import DataError
+from statecode.reliability._kernels import coincidence_matrix, pairable_units, value_counts
+from statecode.reliability.results._verdict import verdict_of
 from statecode.table import ReliabilityData
 
-__all__ = ["AlphaResult", "BootstrapResult"]
-
-#: Krippendorff's (2019, p. 356) thresholds: rely on variables with alpha >= .800, draw only
-#: tentative conclusions from those between .667 and .800.
-RELIABLE = 0.800
-TENTATIVE = 0.667
-
-
-def verdict_of(value: float) -> str:
-    """Krippendorff's reading of a coefficient.
-
-    ``reliable`` from .800, ``tentative`` from .667 to .800, ``unreliable`` below, and
-    ``undefined`` for NaN (Krippendorff 2019, p. 356).
-
-    Examples
-    --------
-    >>> verdict_of(0.81), verdict_of(0.7), verdict_of(0.5), verdict_of(float("nan"))
-    ('reliable', 'tentative', 'unreliable', 'undefined')
-    """
-    if math.isnan(value):
-        return "undefined"
-    if value >= RELIABLE:
-        return "reliable"
-    if value >= TENTATIVE:
-        return "tentative"
-    return "unreliable"
-
+__all__ = ["AlphaResult", "BootstrapResult", "CodedData"]
 
 # a coincidence matrix beyond this many values is no longer something to look at
 _MAX_COINCIDENCE_VALUES = 5000
@@ -120,7 +97,7 @@ class BootstrapResult:
 
 
 @attrs.frozen(eq=False)
-class _Coded:
+class CodedData:
     """The data behind a result, kept to derive tables on request."""
 
     data: ReliabilityData = attrs.field(repr=False)
@@ -180,7 +157,7 @@ class AlphaResult:
     bootstrap: BootstrapResult | None = None
     variable: str | None = None
     distance: str | None = None
-    _coded: _Coded | None = attrs.field(default=None, repr=False, alias="coded")
+    _coded: CodedData | None = attrs.field(default=None, repr=False, alias="coded")
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -207,13 +184,13 @@ class AlphaResult:
         """``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable``, ``undefined``."""
         return verdict_of(self.alpha)
 
-    def _coded_data(self) -> _Coded:
+    def _coded_data(self) -> CodedData:
         if self._coded is None:
             msg = "this result carries no coded data to derive tables from"
             raise DataError(msg)
         return self._coded
 
-    def _tabulable(self) -> _Coded:
+    def _tabulable(self) -> CodedData:
         coded = self._coded_data()
         if coded.data.n_values > _MAX_COINCIDENCE_VALUES:
             msg = (
@@ -228,12 +205,6 @@ class AlphaResult:
     def _matrices(
         self,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        from statecode.reliability._kernels import (  # noqa: PLC0415
-            coincidence_matrix,
-            pairable_units,
-            value_counts,
-        )
-
         coded = self._tabulable()
         size = len(coded.labels)
         observed = coincidence_matrix(coded.codes, size)
@@ -246,7 +217,7 @@ class AlphaResult:
         return observed, expected, delta, n_c
 
     def _labelled(self, matrix: NDArray[np.float64]) -> pl.DataFrame:
-        names = [_label(v) for v in self._tabulable().labels]
+        names = [value_text(v) for v in self._tabulable().labels]
         columns: dict[str, Any] = {"value": names}
         columns.update({name: matrix[:, i] for i, name in enumerate(names)})
         return pl.DataFrame(columns, strict=False)
@@ -271,7 +242,7 @@ class AlphaResult:
         most often, and ``confusions``, how often (:math:`o_{ck}`).
         """
         observed, _, delta, n_c = self._matrices
-        labels = [_label(v) for v in self._tabulable().labels]
+        labels = [value_text(v) for v in self._tabulable().labels]
         n = n_c.sum()
         agree = np.diag(observed)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -303,9 +274,9 @@ class AlphaResult:
             "variable": self.variable,
             "level": self.level,
             "distance": self.distance,
-            "alpha": _finite(self.alpha),
-            "observed_disagreement": _finite(self.observed_disagreement),
-            "expected_disagreement": _finite(self.expected_disagreement),
+            "alpha": finite(self.alpha),
+            "observed_disagreement": finite(self.observed_disagreement),
+            "expected_disagreement": finite(self.expected_disagreement),
             "units": self.units,
             "pairable_units": self.pairable_units,
             "coders": self.coders,
@@ -317,120 +288,19 @@ class AlphaResult:
         if boot is not None:
             out.update(
                 {
-                    "ci_low": _finite(boot.ci[0]),
-                    "ci_high": _finite(boot.ci[1]),
+                    "ci_low": finite(boot.ci[0]),
+                    "ci_high": finite(boot.ci[1]),
                     "ci_level": boot.ci[2],
-                    "se": _finite(boot.se),
+                    "se": finite(boot.se),
                     "bootstrap": boot.size,
                     "method": boot.method,
                     "seed": boot.seed,
-                    "q": {_key(a): _finite(p) for a, p in boot.q.items()},
+                    "q": {_key(a): finite(p) for a, p in boot.q.items()},
                     "undefined_replicates": boot.undefined,
                 }
             )
         return out
 
 
-def _finite(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
-
-
 def _key(alpha_min: float) -> str:
     return f"{alpha_min:g}"
-
-
-def _label(value: Any) -> str:
-    if isinstance(value, frozenset):
-        return ";".join(sorted(value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-@attrs.frozen(eq=False)
-class AgreementResult:
-    """An agreement coefficient with the figures behind it.
-
-    Attributes
-    ----------
-    coefficient : str
-        Which coefficient: ``percent_agreement``, ``holsti``, ``cohen_kappa``, ``scott_pi``,
-        ``fleiss_kappa``, ``conger_kappa``, ``brennan_prediger``, ``gwet_ac1``, ``gwet_ac2``.
-    value : float
-        The coefficient; NaN when undefined (see ``reason``).
-    observed_agreement, chance_agreement : float
-        :math:`p_a` and :math:`p_e` (NaN where the coefficient has no chance term).
-    units : int
-        Units the coefficient used.
-    units_dropped : int
-        Units left out, as the coefficient's literature prescribes (see ``missing``).
-    coders : int
-        Coders in the data.
-    categories : tuple
-        The category domain, in order.
-    weights : str
-        Agreement weights: ``identity`` (unweighted), ``linear``, ``quadratic``, ``ordinal``,
-        ``ratio`` or ``custom``.
-    se : float or None
-        Standard error, where the literature gives one.
-    ci : tuple of (low, high, level) or None
-        Confidence interval, where the literature gives one.
-    method : str
-        How the value, the standard error and the interval were computed.
-    missing : str
-        How missing values were handled.
-    per_category : dict or None
-        Per-category coefficients (Fleiss' kappa).
-    reason : str or None
-        Why the value is undefined, when it is.
-    variable : str or None
-        The variable, when known.
-    """
-
-    coefficient: str
-    value: float
-    observed_agreement: float
-    chance_agreement: float
-    units: int
-    units_dropped: int
-    coders: int
-    categories: tuple[Any, ...]
-    weights: str
-    se: float | None
-    ci: tuple[float, float, float] | None
-    method: str
-    missing: str
-    per_category: Mapping[Any, float] | None = None
-    reason: str | None = None
-    variable: str | None = None
-
-    @property
-    def verdict(self) -> str:
-        """The same thresholds as for alpha: .800 reliable, .667 tentative."""
-        return verdict_of(self.value)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain data (NaN as None)."""
-        out: dict[str, Any] = {
-            "variable": self.variable,
-            "coefficient": self.coefficient,
-            "value": _finite(self.value),
-            "observed_agreement": _finite(self.observed_agreement),
-            "chance_agreement": _finite(self.chance_agreement),
-            "units": self.units,
-            "units_dropped": self.units_dropped,
-            "coders": self.coders,
-            "categories": len(self.categories),
-            "weights": self.weights,
-            "se": None if self.se is None else _finite(self.se),
-            "ci_low": None if self.ci is None else _finite(self.ci[0]),
-            "ci_high": None if self.ci is None else _finite(self.ci[1]),
-            "ci_level": None if self.ci is None else self.ci[2],
-            "method": self.method,
-            "missing": self.missing,
-        }
-        if self.per_category is not None:
-            out["per_category"] = {_label(k): _finite(v) for k, v in self.per_category.items()}
-        if self.reason is not None:
-            out["reason"] = self.reason
-        return out

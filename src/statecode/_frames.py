@@ -1,0 +1,48 @@
+"""Data frames from users: polars as they are, pandas converted without pyarrow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from statecode.exceptions import DataError
+
+__all__ = ["to_polars"]
+
+
+def to_polars(frame: Any) -> pl.DataFrame:
+    """A polars DataFrame of a polars, lazy polars or pandas frame.
+
+    Raises
+    ------
+    DataError
+        For anything else.
+    """
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    if isinstance(frame, pl.LazyFrame):
+        return frame.collect()
+    module = type(frame).__module__
+    if module.startswith("pandas"):
+        # column by column, so no pyarrow is needed: numbers stay numpy arrays, everything
+        # else becomes Python objects with pandas' missing markers as None
+        columns: dict[str, Any] = {}
+        for name in frame.columns:
+            column = frame[name]
+            if column.dtype.kind in "biuf":
+                columns[str(name)] = column.to_numpy()
+            else:
+                columns[str(name)] = [None if _pandas_missing(v) else v for v in column.tolist()]
+        return pl.DataFrame(columns, strict=False)
+    msg = f"expected a polars or pandas DataFrame, got {type(frame).__name__}"
+    raise DataError(msg)
+
+
+def _pandas_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # noqa: PLR0124 (NaN, pandas.NA, NaT are unequal to themselves)
+    except TypeError:  # pandas.NA refuses bool()
+        return True

@@ -1,0 +1,87 @@
+"""What a value is, in one place: its text, its order, and the codebook's verdict on it.
+
+Coding tables, consensus, comparison and the result tables all show and sort values; they
+do it through these functions, so a set of codes or the number ``2.0`` reads the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any
+
+from statecode.codebook import Variable
+
+__all__ = ["check_value", "finite", "number_label", "sort_key", "value_text"]
+
+
+def value_text(value: Any, separator: str = ";") -> str:
+    """A value as coding tables write it: sets of codes sorted and joined, ``2.0`` as ``2``."""
+    if isinstance(value, frozenset):
+        return separator.join(sorted(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def finite(value: float) -> float | None:
+    """A figure for JSON and tables: NaN (undefined) as None."""
+    return None if math.isnan(value) else float(value)
+
+
+def sort_key(value: Any) -> tuple[int, Any]:
+    """Sort numbers first (numerically), then text, then sets of codes (by their codes)."""
+    if isinstance(value, frozenset):
+        return (2, tuple(sorted(map(str, value))))
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value))
+
+
+def number_label(value: float) -> int | float:
+    """A float as the number it is: ``2.0`` as ``2``, ``2.5`` as ``2.5``."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def check_value(  # noqa: PLR0911 (one return per rule a value can break)
+    var: Variable, text: str, separator: str
+) -> tuple[str, str | None]:
+    """Check a cell against its codebook variable: its canonical text and a message or None.
+
+    Multi-label cells come back with their codes in codebook order.
+    """
+    if not var.categories:
+        try:
+            number = float(text)
+        except ValueError:
+            return text, f"{text!r} is not a number; {var.name!r} takes numbers"
+        if not math.isfinite(number):
+            return text, f"{text!r} is not a finite number"
+        if var.minimum is not None and number < var.minimum:
+            return text, f"{text} is below the minimum {var.minimum:g} of {var.name!r}"
+        if var.maximum is not None and number > var.maximum:
+            return text, f"{text} is above the maximum {var.maximum:g} of {var.name!r}"
+        return text, None
+    parts = [p.strip() for p in text.split(separator)] if var.multi_label else [text]
+    if not var.multi_label and separator in text:
+        return text, (
+            f"{text!r} holds several codes, but {var.name!r} takes one code per unit; keep one"
+        )
+    codes = var.codes
+    for part in parts:
+        if part not in codes:
+            hint = difflib.get_close_matches(part, codes, n=1, cutoff=0.5)
+            maybe = f"; did you mean {hint[0]!r}?" if hint else ""
+            return text, f"unknown code {part!r} for {var.name!r}{maybe}"
+    if var.multi_label:
+        if len(set(parts)) != len(parts):
+            return text, f"{text!r} repeats a code; list each code once"
+        exclusive = [p for p in parts if var.category(p).exclusive]
+        if exclusive and len(parts) > 1:
+            return text, (
+                f"code {exclusive[0]!r} of {var.name!r} cannot be combined with other codes"
+            )
+        order = {c: i for i, c in enumerate(codes)}
+        return separator.join(sorted(parts, key=order.__getitem__)), None
+    return text, None

@@ -1,0 +1,140 @@
+"""``statecode import`` and ``statecode export``: other tools' files in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from statecode import (
+    Corpus,
+    import_codings,
+    read_codebook,
+    read_codings,
+    read_corpus,
+    read_spans,
+    write_codings,
+    write_corpus,
+    write_qdc,
+    write_qdpx,
+    write_spans,
+    write_unitizers,
+)
+from statecode.cli._app import app
+from statecode.cli._common import (
+    CodebookOpt,
+    CorpusOutOpt,
+    MissingOpt,
+    SeparatorOpt,
+    codebook_or_none,
+    user_errors,
+)
+from statecode.io import DEFAULT_MISSING
+from statecode.options import ExportFormat, ImportFormat, SpanRule
+
+__all__ = ["export", "import_"]
+
+
+def _write_corpus_out(corpus: Corpus | None, folder: Path | None) -> None:
+    if folder is None or corpus is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    write_corpus(corpus, folder / "documents.csv", folder / "statements.csv")
+
+
+@app.command("import", short_help="Import codings from QDA and annotation tools.")
+@user_errors
+def import_(
+    source_format: Annotated[ImportFormat, typer.Argument(help="Format of SRC.")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="The file(s): doccano takes one file per user.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Codings (or span) table to write.")
+    ],
+    codebook: CodebookOpt = None,
+    spans: Annotated[
+        Path | None, typer.Option(help="Also write the span codings as a span table here.")
+    ] = None,
+    corpus_out: CorpusOutOpt = None,
+    statements: Annotated[
+        Path | None,
+        typer.Option(help="qdpx: statements table; span codings become statement codings."),
+    ] = None,
+    rule: Annotated[
+        SpanRule, typer.Option(help="qdpx: when a span codes a statement.")
+    ] = SpanRule.OVERLAP,
+    threshold: Annotated[
+        float, typer.Option(help="qdpx: share of the statement a span must cover.")
+    ] = 0.5,
+    variable: Annotated[str, typer.Option(help="doccano: the variable of the labels.")] = "label",
+    unitizers: Annotated[
+        Path | None,
+        typer.Option(
+            help="labelstudio, doccano: also write who annotated each document (document, "
+            "coder), for statecode unitizing --coders."
+        ),
+    ] = None,
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+) -> None:
+    """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
+    if unitizers is not None and source_format not in (
+        ImportFormat.LABELSTUDIO,
+        ImportFormat.DOCCANO,
+    ):
+        msg = "--unitizers is for labelstudio and doccano exports, which record who annotated what"
+        raise typer.BadParameter(msg)
+    imported = import_codings(
+        source_format,
+        sources,
+        codebook=codebook_or_none(codebook),
+        statements=statements,
+        rule=rule,
+        threshold=threshold,
+        variable=variable,
+        missing=DEFAULT_MISSING if missing is None else missing,
+        separator=separator,
+    )
+    _write_corpus_out(imported.corpus, corpus_out)
+    if spans is not None and imported.corpus is not None:
+        write_spans(imported.spans, spans)
+    if unitizers is not None and imported.unitizers is not None:
+        write_unitizers(imported.unitizers, unitizers)
+    if imported.codings is None:
+        write_spans(imported.spans, output)
+    else:
+        write_codings(imported.codings, output)
+
+
+@app.command("export", short_help="Export a codebook or codings to other tools.")
+@user_errors
+def export(
+    target_format: Annotated[ExportFormat, typer.Argument(help="What to write.")],
+    source: Annotated[Path, typer.Argument(help="Codebook (qdc), span table (qdpx), codings.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    codebook: CodebookOpt = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="qdpx: documents table or folder with documents.csv.")
+    ] = None,
+    missing: MissingOpt = None,
+    separator: SeparatorOpt = ";",
+) -> None:
+    """Write a REFI-QDA codebook (.qdc) or project (.qdpx), or codings in another table format."""
+    if target_format is ExportFormat.QDC:
+        write_qdc(read_codebook(str(source)), output)
+        return
+    if target_format is ExportFormat.QDPX:
+        if corpus is None or codebook is None:
+            msg = "qdpx needs the texts (--corpus) and the codebook (--codebook)"
+            raise typer.BadParameter(msg)
+        write_qdpx(read_corpus(corpus), read_spans(source), read_codebook(codebook), output)
+        return
+    table = read_codings(
+        source,
+        codebook=codebook_or_none(codebook),
+        missing=DEFAULT_MISSING if missing is None else missing,
+        separator=separator,
+    )
+    write_codings(table, output)

@@ -1,0 +1,147 @@
+"""Zip archives opened for reading within limits: no member outside, no bomb, no extraction.
+
+Members are read in memory, never extracted, in chunks; reading stops once the archive
+unpacks beyond ``max_bytes`` or a member grows past 100 times its compressed size (and past
+1 MiB). Members with absolute paths or ``..`` are refused (zip slip).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+from statecode.exceptions import DataError, InputFileError, Problem
+
+__all__ = ["DEFAULT_MAX_BYTES", "Archive", "open_archive", "zip_bytes"]
+
+#: Default limit on the bytes an archive may unpack to (1 GiB).
+DEFAULT_MAX_BYTES = 1 << 30
+# a member may expand this many times over its compressed size once past the floor
+_MAX_RATIO = 100
+_RATIO_FLOOR = 1 << 20
+_CHUNK = 1 << 20
+
+
+def _climbs_out(name: str) -> bool:
+    parts = re.split(r"[\\/]", name)
+    return (
+        name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) is not None or (".." in parts)
+    )
+
+
+class Archive:
+    """A ``.qdpx`` archive opened for reading: member names checked, reads counted."""
+
+    def __init__(self, zf: zipfile.ZipFile, source: str, max_bytes: int) -> None:
+        self._zip = zf
+        self.source = source
+        self._max = max_bytes
+        self._left = max_bytes
+        problems = [
+            Problem(
+                f"member {info.filename!r}",
+                "its path is absolute or climbs out of the archive with '..' (a zip-slip "
+                "archive); refusing the whole file: re-export the project from the QDA program",
+            )
+            for info in zf.infolist()
+            if _climbs_out(info.filename)
+        ]
+        if problems:
+            raise DataError(problems, source=source)
+        self._members: dict[str, zipfile.ZipInfo] = {}
+        for info in zf.infolist():
+            self._members.setdefault(info.filename.lower(), info)
+
+    def find(self, *names: str) -> zipfile.ZipInfo | None:
+        """The first member with one of these names (letter case ignored)."""
+        for name in names:
+            info = self._members.get(name.lower())
+            if info is not None and not info.is_dir():
+                return info
+        return None
+
+    def project(self) -> zipfile.ZipInfo:
+        """The ``project.qde`` member (or the only ``.qde`` at the top level)."""
+        info = self.find("project.qde")
+        others = [
+            i for i in self._members.values() if re.fullmatch(r"[^/\\]+\.qde", i.filename, re.I)
+        ]
+        if info is None and len(others) == 1:
+            info = others[0]
+        if info is None:
+            listed = ", ".join(repr(i.filename) for i in list(self._members.values())[:10])
+            msg = (
+                f"no project.qde in the archive (members: {listed or 'none'}); "
+                "is this a REFI-QDA project (.qdpx)?"
+            )
+            raise DataError([Problem("", msg)], source=self.source)
+        return info
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """The member's bytes, read in chunks; stop as soon as a limit is passed."""
+        limit = min(self._left, max(_RATIO_FLOOR, info.compress_size * _MAX_RATIO))
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self._zip.open(info) as fh:
+                while chunk := fh.read(_CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        self._refuse(info, size)
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+            msg = f"cannot unpack the member ({exc}); re-export the project"
+            raise DataError(
+                [Problem(f"member {info.filename!r}", msg)], source=self.source
+            ) from None
+        self._left -= size
+        return b"".join(chunks)
+
+    def _refuse(self, info: zipfile.ZipInfo, size: int) -> NoReturn:
+        if size > self._left:
+            msg = (
+                f"the archive unpacks to more than max_bytes={self._max} bytes (a zip bomb?); "
+                "refusing it. If the project really is this large, raise max_bytes"
+            )
+        else:
+            msg = (
+                f"expands more than {_MAX_RATIO} times over its {info.compress_size} compressed "
+                "bytes (a zip bomb?); refusing it"
+            )
+        raise DataError([Problem(f"member {info.filename!r}", msg)], source=self.source)
+
+
+@contextlib.contextmanager
+def open_archive(file: Path, max_bytes: int) -> Iterator[Archive]:
+    try:
+        zf = zipfile.ZipFile(file)
+    except FileNotFoundError:
+        msg = f"{file}: no such file; check the path"
+        raise InputFileError(msg) from None
+    except zipfile.BadZipFile:
+        msg = "not a zip archive, so not a .qdpx project; export the project again as REFI-QDA"
+        raise DataError([Problem("", msg)], source=str(file)) from None
+    except OSError as exc:
+        msg = f"{file}: cannot read the file ({exc.strerror})"
+        raise InputFileError(msg) from exc
+    with zf:
+        yield Archive(zf, str(file), max_bytes)
+
+
+def zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members:
+            # fixed time stamp and system: the same project gives the same bytes
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            zf.writestr(info, data)
+    return buffer.getvalue()

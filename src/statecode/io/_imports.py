@@ -1,0 +1,166 @@
+"""Other tools' files in one call: pick the reader by format, attach statements, get codings.
+
+:func:`import_codings` is what ``statecode import FORMAT SRC`` runs, and
+:func:`read_span_source` what ``statecode unitizing SRC`` reads: a script gets the same
+result from the same call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from statecode._typing import PathLike
+from statecode.codebook import Codebook
+from statecode.exceptions import OptionError
+from statecode.io._annotations import frozen_rosters
+from statecode.io._doccano import read_doccano
+from statecode.io._labelstudio import read_labelstudio
+from statecode.io._spans import attach_statements, read_spans
+from statecode.io._tabular import DEFAULT_MISSING, read_codings
+from statecode.io.refi import read_qdpx
+from statecode.model import Corpus, Span
+from statecode.options import ImportFormat, SpanRule, parse_option
+from statecode.spans import spans_to_codings
+from statecode.table import CodingTable
+
+__all__ = ["ImportResult", "import_codings", "read_span_source"]
+
+
+def _optional_rosters(
+    value: Mapping[str, Sequence[str]] | None,
+) -> Mapping[str, tuple[str, ...]] | None:
+    return None if value is None else frozen_rosters(value)
+
+
+@attrs.frozen
+class ImportResult:
+    """What an import read.
+
+    Attributes
+    ----------
+    codings : CodingTable or None
+        Codings of units: statement codes of Label Studio and doccano, a table's codings,
+        or a QDA project's span codings mapped onto ``statements``. None for a QDA project
+        read without statements: it holds spans only.
+    spans : tuple of Span
+        Span codings (empty for a table).
+    corpus : Corpus or None
+        The texts (None for a table).
+    unitizers : mapping of document to coders, or None
+        Who annotated each document (Label Studio, doccano), for
+        :func:`~statecode.unitizing_alpha`'s ``coders=``.
+    codebook : Codebook or None
+        The codebook the codes were read with (a QDA project's own when none was given).
+    """
+
+    codings: CodingTable | None
+    spans: tuple[Span, ...] = ()
+    corpus: Corpus | None = None
+    unitizers: Mapping[str, tuple[str, ...]] | None = attrs.field(
+        default=None, converter=_optional_rosters
+    )
+    codebook: Codebook | None = None
+
+
+def import_codings(
+    source_format: ImportFormat | str,
+    sources: PathLike | Sequence[PathLike],
+    *,
+    codebook: Codebook | None = None,
+    statements: PathLike | None = None,
+    rule: SpanRule | str = SpanRule.OVERLAP,
+    threshold: float = 0.5,
+    variable: str = "label",
+    missing: Sequence[str] = DEFAULT_MISSING,
+    separator: str = ";",
+) -> ImportResult:
+    """Read another tool's export (or a coding table) into codings, spans and texts.
+
+    Parameters
+    ----------
+    source_format : {'qdpx', 'labelstudio', 'doccano', 'table'}
+        The format of ``sources``.
+    sources : path, or sequence of paths
+        The file; doccano takes one file per user.
+    codebook : Codebook, optional
+        Check the codes against it (for ``qdpx``: map the project's codes onto it).
+    statements : path, optional
+        ``qdpx``: a statements table (``statement_id``, ``document_id``, ``start``,
+        ``end``); the project's span codings then become codings of these statements
+        (:func:`~statecode.spans_to_codings` with ``rule`` and ``threshold``).
+    rule, threshold
+        ``qdpx``: when a span codes a statement.
+    variable : str
+        ``doccano``: the variable its labels belong to.
+    missing, separator
+        ``table``: the missing-value markers and the separator of multi-label cells
+        (``separator`` also joins Label Studio's and doccano's multi-label choices).
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    OptionError
+        For an unknown format, several files for a format that takes one, or
+        ``statements`` for a format other than ``qdpx``.
+    InputFileError, DataError, CodebookError
+        From the reader, each with the file, the place in it and the fix.
+    """
+    chosen = parse_option(ImportFormat, source_format, "source_format")
+    files = (
+        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(s) for s in sources]
+    )
+    if chosen is not ImportFormat.DOCCANO and len(files) != 1:
+        msg = f"{chosen.value} takes one file, got {len(files)}"
+        raise OptionError(msg, option="sources")
+    if statements is not None and chosen is not ImportFormat.QDPX:
+        msg = "statements= maps a QDA project's spans onto statements; it is for qdpx only"
+        raise OptionError(msg, option="statements")
+    if chosen is ImportFormat.QDPX:
+        project = read_qdpx(files[0], codebook=codebook)
+        codings = None
+        if statements is not None:
+            documents = attach_statements(project.corpus, statements)
+            codings = spans_to_codings(
+                documents,
+                project.spans,
+                rule=rule,
+                threshold=threshold,
+                codebook=project.codebook,
+            )
+        return ImportResult(codings, project.spans, project.corpus, None, project.codebook)
+    if chosen is ImportFormat.TABLE:
+        table = read_codings(files[0], codebook=codebook, missing=missing, separator=separator)
+        return ImportResult(table, codebook=codebook)
+    imported = (
+        read_labelstudio(files[0], codebook=codebook, separator=separator)
+        if chosen is ImportFormat.LABELSTUDIO
+        else read_doccano(files, variable=variable, codebook=codebook, separator=separator)
+    )
+    return ImportResult(
+        imported.codings, imported.spans, imported.corpus, imported.unitizers, codebook
+    )
+
+
+def read_span_source(path: PathLike, *, variable: str | None = None) -> ImportResult:
+    """Spans to compare with :func:`~statecode.unitizing_alpha`: a span table or a ``.qdpx``.
+
+    A ``.qdpx`` project gives its texts too (each continuum's length); a span table without a
+    ``variable`` column holds one variable, named ``variable`` (default ``code``).
+
+    Returns
+    -------
+    ImportResult
+        ``spans``, and ``corpus`` for a project; no ``codings``.
+    """
+    file = Path(path)
+    if file.suffix.lower() == ".qdpx":
+        project = read_qdpx(file)
+        return ImportResult(None, project.spans, project.corpus, None, project.codebook)
+    return ImportResult(None, read_spans(file, variable=variable or "code"))

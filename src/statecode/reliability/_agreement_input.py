@@ -1,0 +1,205 @@
+"""What the agreement coefficients share: data prepared for the kernels, and the result.
+
+Every coefficient besides alpha takes the same data as
+:func:`~statecode.krippendorff_alpha` (a coders x units array-like, a long data frame, or a
+CodingTable with ``variable=``); :class:`AgreementData` turns it into codes once, and
+:func:`agreement_result` turns the kernel's figures into an
+:class:`~statecode.AgreementResult` with the reason when it is undefined.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from statecode.exceptions import DataError, DegenerateDataWarning
+from statecode.options import Weights, parse_option
+from statecode.reliability import _agreement_kernels as ak
+from statecode.reliability._input import codebook_variable, reliability_data
+from statecode.reliability.results import AgreementResult
+
+__all__ = [
+    "AgreementData",
+    "WeightsArg",
+    "agreement_result",
+    "check_confidence",
+    "empty_parts",
+    "interval",
+    "undefined_reason",
+    "with_pair",
+]
+
+WeightsArg = Weights | str | NDArray[np.float64] | Sequence[Sequence[float]]
+
+
+class AgreementData:
+    """Reliability data prepared for the agreement kernels."""
+
+    def __init__(
+        self,
+        data: Any,
+        variable: str | None,
+        unit: str,
+        coder: str,
+        value: str,
+        domain: Sequence[Any] | None,
+        *,
+        sets: bool = False,
+    ) -> None:
+        var = codebook_variable(data, variable)
+        if var is not None and var.multi_label and not sets:
+            msg = (
+                f"{variable!r} is multi-label (sets of codes); kappa-type coefficients need one "
+                "code per unit: use krippendorff_alpha with distance='masi' or 'jaccard' "
+                "(statecode alpha --distance masi), or leave this variable out"
+            )
+            raise DataError(msg)
+        rel = reliability_data(
+            data, variable=variable, unit=unit, coder=coder, value=value, domain=domain
+        )
+        self.variable = variable
+        self.rel = rel
+        self.labels = rel.labels
+        codes = rel.codes
+        rated = (codes >= 0).any(axis=0)
+        self.dropped_empty = int((~rated).sum())
+        self.codes = codes[:, rated] if self.dropped_empty else codes
+        self.q = len(self.labels)
+        numbers = rel.numbers
+        self.scores = (
+            numbers.astype(np.float64)
+            if numbers is not None
+            else np.arange(1, self.q + 1, dtype=np.float64)
+        )
+
+    @property
+    def coders(self) -> int:
+        return int(self.codes.shape[0])
+
+    def weights(self, weights: WeightsArg) -> tuple[NDArray[np.float64], str]:
+        if isinstance(weights, str | Weights):
+            kind = parse_option(Weights, weights, "weights")
+            return ak.weight_matrix(kind.value, self.scores), kind.value
+        matrix = np.asarray(weights, dtype=np.float64)
+        if matrix.shape != (self.q, self.q):
+            msg = (
+                f"a custom weight matrix must be {self.q} x {self.q} (one row and column per "
+                f"category: {', '.join(map(str, self.labels))}), got shape {matrix.shape}"
+            )
+            raise DataError(msg)
+        return matrix, "custom"
+
+    def pair(self, coders: Sequence[str] | None, name: str) -> tuple[NDArray[np.int32], int]:
+        """The codes of two coders on the units both rated, and how many units were dropped."""
+        ids = list(self.rel.coders)
+        if coders is None:
+            if len(ids) != 2:
+                shown = ", ".join(ids[:10])
+                msg = (
+                    f"{name} compares two coders, and the data have {len(ids)} ({shown}); "
+                    "choose two with coders=(a, b), or use fleiss_kappa or krippendorff_alpha"
+                )
+                raise DataError(msg)
+            rows = [0, 1]
+        else:
+            missing = [c for c in coders if c not in ids]
+            if len(coders) != 2 or missing:
+                msg = f"coders= must name two coders of the data ({', '.join(ids[:10])})"
+                raise DataError(msg)
+            rows = [ids.index(c) for c in coders]
+        full = self.rel.codes[rows]
+        both = (full >= 0).all(axis=0)
+        return full[:, both], int((~both).sum())
+
+
+def interval(
+    value: float, se: float, confidence: float, df: int | None
+) -> tuple[float, float, float] | None:
+    if math.isnan(value) or math.isnan(se):
+        return None
+    from scipy import stats  # noqa: PLC0415 - scipy.stats costs ~0.5 s to import: only here
+
+    quantile = (
+        stats.norm.ppf(0.5 + confidence / 2)
+        if df is None
+        else stats.t.ppf(0.5 + confidence / 2, df)
+    )
+    return (float(value - quantile * se), float(min(1.0, value + quantile * se)), confidence)
+
+
+def check_confidence(confidence: float) -> None:
+    if not 0 < confidence < 1:
+        msg = f"confidence={confidence} must lie strictly between 0 and 1, e.g. 0.95"
+        raise DataError(msg)
+
+
+def undefined_reason(coders: int, units: int, chance: float) -> str | None:
+    if coders < 2:
+        return f"only {coders} coder(s); agreement needs two or more"
+    if units == 0:
+        return "no unit was rated by two or more coders"
+    if not chance < 1:
+        return "no variation: chance agreement is 1, so the coefficient is 0/0"
+    return None
+
+
+def agreement_result(
+    name: str,
+    prepared: AgreementData,
+    parts: ak.Parts,
+    *,
+    weights: str,
+    dropped: int,
+    confidence: float,
+    method: str,
+    missing: str,
+    df: int | None,
+    per_category: dict[Any, float] | None = None,
+) -> AgreementResult:
+    units_with_pairs = (
+        parts.units
+        if name in ("cohen_kappa", "scott_pi")
+        else int(((prepared.codes >= 0).sum(axis=0) >= 2).sum())
+    )
+    reason = undefined_reason(prepared.coders, units_with_pairs, parts.chance)
+    value = float("nan") if reason else parts.value
+    if reason:
+        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=3)
+    # rounding can leave a zero variance a hair below 0
+    variance = max(parts.variance, 0.0) if parts.variance > -1e-12 else float("nan")
+    se = math.sqrt(variance) if not reason else float("nan")
+    return AgreementResult(
+        coefficient=name,
+        value=value,
+        observed_agreement=parts.observed,
+        chance_agreement=parts.chance,
+        units=parts.units,
+        units_dropped=dropped,
+        coders=prepared.coders,
+        categories=prepared.labels,
+        weights=weights,
+        se=se,
+        ci=interval(value, se, confidence, df),
+        method=method,
+        missing=missing,
+        per_category=per_category,
+        reason=reason,
+        variable=prepared.variable,
+    )
+
+
+def empty_parts() -> ak.Parts:
+    nan = float("nan")
+    return ak.Parts(nan, nan, nan, nan, 0)
+
+
+def with_pair(prepared: AgreementData, pair: NDArray[np.int32]) -> AgreementData:
+    clone = object.__new__(AgreementData)
+    clone.__dict__.update(prepared.__dict__)
+    clone.codes = pair
+    return clone

@@ -1,0 +1,147 @@
+"""Agreement without chance correction: percent agreement and Holsti's coefficient."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from statecode.exceptions import DegenerateDataWarning
+from statecode.options import AgreementMethod, parse_option
+from statecode.reliability import _agreement_kernels as ak
+from statecode.reliability._agreement_input import AgreementData, undefined_reason
+from statecode.reliability.results import AgreementResult
+
+__all__ = ["holsti", "percent_agreement"]
+
+
+def percent_agreement(
+    data: Any,
+    *,
+    method: AgreementMethod | str = AgreementMethod.PAIRS,
+    variable: str | None = None,
+    unit: str = "unit",
+    coder: str = "coder",
+    value: str = "value",
+    domain: Sequence[Any] | None = None,
+) -> AgreementResult:
+    r"""Percent agreement, without correction for chance.
+
+    Parameters
+    ----------
+    method : {'pairs', 'units', 'full'}
+        ``pairs`` (default): the share of agreeing pairs among all pairs of values within
+        units, :math:`\sum_i \sum_k r_{ik}(r_{ik}-1) / \sum_i r_i (r_i - 1)`; ``units``: the
+        mean over units of each unit's share of agreeing pairs (Gwet's :math:`p_a`);
+        ``full``: the share of units on which all coders agree (tidycomm's "Agreement").
+
+    Notes
+    -----
+    Set-valued (multi-label) codes agree when the sets are equal.
+    Only units with two or more values count; the others are in ``units_dropped``. Percent
+    agreement has no standard error in the literature that is independent of a chance model,
+    so ``se`` and ``ci`` are None.
+
+    Examples
+    --------
+    >>> percent_agreement([[1, 2, 3, 1], [1, 2, 3, 2], [1, 2, 2, 2]]).value
+    0.6666666666666666
+    """
+    chosen = parse_option(AgreementMethod, method, "method")
+    prepared = AgreementData(data, variable, unit, coder, value, domain, sets=True)
+    counts = ak.category_counts(prepared.codes, prepared.q)
+    r_i = counts.sum(axis=1)
+    two = r_i >= 2
+    same = (counts * (counts - 1)).sum(axis=1)
+    pairs = r_i * (r_i - 1)
+    if chosen is AgreementMethod.PAIRS:
+        observed = float(same[two].sum() / pairs[two].sum()) if two.any() else math.nan
+    elif chosen is AgreementMethod.UNITS:
+        observed = float(np.mean(same[two] / pairs[two])) if two.any() else math.nan
+    else:
+        observed = float(np.mean(counts[two].max(axis=1) == r_i[two])) if two.any() else math.nan
+    reason = undefined_reason(prepared.coders, int(two.sum()), 0.0)
+    if reason:
+        warnings.warn(
+            f"percent_agreement is undefined: {reason}", DegenerateDataWarning, stacklevel=2
+        )
+        observed = math.nan
+    return AgreementResult(
+        coefficient="percent_agreement",
+        value=observed,
+        observed_agreement=observed,
+        chance_agreement=math.nan,
+        units=int(two.sum()),
+        units_dropped=prepared.dropped_empty + int((~two).sum()),
+        coders=prepared.coders,
+        categories=prepared.labels,
+        weights="identity",
+        se=None,
+        ci=None,
+        method=f"percent agreement ({chosen.value})",
+        missing="units with fewer than two values are left out (units_dropped)",
+        reason=reason,
+        variable=variable,
+    )
+
+
+def holsti(
+    data: Any,
+    *,
+    variable: str | None = None,
+    unit: str = "unit",
+    coder: str = "coder",
+    value: str = "value",
+    domain: Sequence[Any] | None = None,
+) -> AgreementResult:
+    r"""Holsti's coefficient of reliability: the mean over coder pairs of their agreement.
+
+    Notes
+    -----
+    For each pair of coders, :math:`CR = 2M / (N_1 + N_2)` over the units both coded (so
+    :math:`M / N`), averaged over the pairs that share at least one unit; pairs sharing no
+    unit are left out. As tidycomm's ``Holstis_CR``.
+
+    References
+    ----------
+    Holsti, O. R. (1969). Content Analysis for the Social Sciences and Humanities.
+    Addison-Wesley.
+
+    Examples
+    --------
+    >>> holsti([[1, 2, 3, 1], [1, 2, 3, 2], [1, 2, 2, 2]]).value
+    0.6666666666666666
+    """
+    prepared = AgreementData(data, variable, unit, coder, value, domain, sets=True)
+    codes = prepared.codes
+    ratios = []
+    for i in range(prepared.coders - 1):
+        for j in range(i + 1, prepared.coders):
+            both = (codes[i] >= 0) & (codes[j] >= 0)
+            if both.any():
+                ratios.append(float(np.mean(codes[i, both] == codes[j, both])))
+    reason = undefined_reason(prepared.coders, len(ratios), 0.0)
+    value_ = float(np.mean(ratios)) if ratios and not reason else math.nan
+    if reason:
+        warnings.warn(f"holsti is undefined: {reason}", DegenerateDataWarning, stacklevel=2)
+    two = (codes >= 0).sum(axis=0) >= 2
+    return AgreementResult(
+        coefficient="holsti",
+        value=value_,
+        observed_agreement=value_,
+        chance_agreement=math.nan,
+        units=int(two.sum()),
+        units_dropped=prepared.dropped_empty + int((~two).sum()),
+        coders=prepared.coders,
+        categories=prepared.labels,
+        weights="identity",
+        se=None,
+        ci=None,
+        method=f"Holsti's CR, mean over {len(ratios)} coder pairs",
+        missing="each pair of coders is compared on the units both coded",
+        reason=reason,
+        variable=variable,
+    )

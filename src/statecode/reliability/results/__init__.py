@@ -1,0 +1,26 @@
+"""Every result class of the reliability coefficients: frozen, complete, never rounded.
+
+Results carry every figure a reader needs to check them (the value, both disagreements or
+agreement terms, the counts, the coincidence matrices, the interval and how it was drawn);
+rounding happens only in :mod:`statecode.render`.
+"""
+
+from statecode.reliability.results._agreement import AgreementResult
+from statecode.reliability.results._alpha import AlphaResult, BootstrapResult, CodedData
+from statecode.reliability.results._report import ReliabilityReport
+from statecode.reliability.results._unitizing import VOID, UnitizingResult, UnitizingTables
+from statecode.reliability.results._verdict import RELIABLE, TENTATIVE, verdict_of
+
+__all__ = [
+    "RELIABLE",
+    "TENTATIVE",
+    "VOID",
+    "AgreementResult",
+    "AlphaResult",
+    "BootstrapResult",
+    "CodedData",
+    "ReliabilityReport",
+    "UnitizingResult",
+    "UnitizingTables",
+    "verdict_of",
+]

@@ -1,0 +1,102 @@
+"""The result of the agreement coefficients besides alpha."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from statecode._values import finite, value_text
+from statecode.reliability.results._verdict import verdict_of
+
+__all__ = ["AgreementResult"]
+
+
+@attrs.frozen(eq=False)
+class AgreementResult:
+    """An agreement coefficient with the figures behind it.
+
+    Attributes
+    ----------
+    coefficient : str
+        Which coefficient: ``percent_agreement``, ``holsti``, ``cohen_kappa``, ``scott_pi``,
+        ``fleiss_kappa``, ``conger_kappa``, ``brennan_prediger``, ``gwet_ac1``, ``gwet_ac2``.
+    value : float
+        The coefficient; NaN when undefined (see ``reason``).
+    observed_agreement, chance_agreement : float
+        :math:`p_a` and :math:`p_e` (NaN where the coefficient has no chance term).
+    units : int
+        Units the coefficient used.
+    units_dropped : int
+        Units left out, as the coefficient's literature prescribes (see ``missing``).
+    coders : int
+        Coders in the data.
+    categories : tuple
+        The category domain, in order.
+    weights : str
+        Agreement weights: ``identity`` (unweighted), ``linear``, ``quadratic``, ``ordinal``,
+        ``ratio`` or ``custom``.
+    se : float or None
+        Standard error, where the literature gives one.
+    ci : tuple of (low, high, level) or None
+        Confidence interval, where the literature gives one.
+    method : str
+        How the value, the standard error and the interval were computed.
+    missing : str
+        How missing values were handled.
+    per_category : dict or None
+        Per-category coefficients (Fleiss' kappa).
+    reason : str or None
+        Why the value is undefined, when it is.
+    variable : str or None
+        The variable, when known.
+    """
+
+    coefficient: str
+    value: float
+    observed_agreement: float
+    chance_agreement: float
+    units: int
+    units_dropped: int
+    coders: int
+    categories: tuple[Any, ...]
+    weights: str
+    se: float | None
+    ci: tuple[float, float, float] | None
+    method: str
+    missing: str
+    per_category: Mapping[Any, float] | None = None
+    reason: str | None = None
+    variable: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """The same thresholds as for alpha: .800 reliable, .667 tentative."""
+        return verdict_of(self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain data (NaN as None)."""
+        out: dict[str, Any] = {
+            "variable": self.variable,
+            "coefficient": self.coefficient,
+            "value": finite(self.value),
+            "observed_agreement": finite(self.observed_agreement),
+            "chance_agreement": finite(self.chance_agreement),
+            "units": self.units,
+            "units_dropped": self.units_dropped,
+            "coders": self.coders,
+            "categories": len(self.categories),
+            "weights": self.weights,
+            "se": None if self.se is None else finite(self.se),
+            "ci_low": None if self.ci is None else finite(self.ci[0]),
+            "ci_high": None if self.ci is None else finite(self.ci[1]),
+            "ci_level": None if self.ci is None else self.ci[2],
+            "method": self.method,
+            "missing": self.missing,
+        }
+        if self.per_category is not None:
+            out["per_category"] = {value_text(k): finite(v) for k, v in self.per_category.items()}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out

@@ -1,0 +1,314 @@
+"""CodingTable: the validated long table of codings, with the rows they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statecode._frames import to_polars
+from statecode._typing import Value
+from statecode._values import sort_key, value_text
+from statecode.codebook import Codebook, Level, Variable
+from statecode.exceptions import DataError, Problem
+from statecode.model import Coding
+from statecode.table._checks import (
+    choose_variables,
+    duplicate_problems,
+    id_problems,
+    numeric_domain,
+    unit_groups,
+    validate,
+)
+from statecode.table._factorize import check_domain, factorize_numbers, raise_outside
+from statecode.table._reliability import ReliabilityData, assemble
+
+__all__ = ["LONG_SCHEMA", "CodingTable"]
+
+#: Columns and types of a coding table's long data (``CodingTable.data``).
+LONG_SCHEMA = {
+    "unit": pl.String,
+    "coder": pl.String,
+    "variable": pl.String,
+    "value": pl.String,
+    "row": pl.Int64,
+}
+
+
+@attrs.frozen(eq=False)
+class CodingTable:
+    """Codings in long form, validated against a codebook when one is given.
+
+    Attributes
+    ----------
+    data : polars.DataFrame
+        Columns ``unit``, ``coder``, ``variable``, ``value`` (text: a code, a number, or codes
+        joined by ``separator``) and ``row`` (the row in the source file, as a spreadsheet
+        shows it; null for codings made in Python).
+    codebook : Codebook or None
+        The codebook the codings were checked against.
+    source : str or None
+        The file the codings came from.
+    separator : str
+        Separator of codes in multi-label values.
+    skipped : tuple of Problem
+        What was left out because it was invalid, when reading was asked to skip it.
+    groups : mapping of unit to group, or None
+        The group of every unit, when the table was read with ``by=`` (a column such as the
+        document or the account), for :func:`~statecode.reliability_report`'s ``by``.
+    group_by : str or None
+        The name of that column.
+    """
+
+    data: pl.DataFrame
+    codebook: Codebook | None = None
+    source: str | None = None
+    separator: str = ";"
+    skipped: tuple[Problem, ...] = ()
+    groups: Mapping[str, str] | None = attrs.field(default=None, repr=False)
+    group_by: str | None = None
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        *,
+        unit: str = "unit",
+        coder: str = "coder",
+        variables: Sequence[str] | None = None,
+        codebook: Codebook | None = None,
+        separator: str = ";",
+        source: str | None = None,
+        first_row: int = 2,
+        row_column: str | None = None,
+        skip_invalid: bool = False,
+        by: str | None = None,
+    ) -> CodingTable:
+        """Build a table from a frame with a unit column, a coder column and a column per variable.
+
+        Parameters
+        ----------
+        frame : polars or pandas DataFrame
+            One row per unit and coder; cells hold codes, numbers, or codes joined by
+            ``separator``; nulls are missing values.
+        unit, coder : str
+            Names of the id columns.
+        variables : sequence of str, optional
+            The variable columns to take. By default every column but the ids; with a
+            codebook, every other column must then be a codebook variable.
+        codebook : Codebook, optional
+            Check every value against it.
+        separator : str
+            Separator of codes in multi-label cells.
+        source : str, optional
+            File name, for messages.
+        first_row : int
+            Row number of the first data row as the user sees it (2 in a CSV with a header).
+        row_column : str, optional
+            A column holding each row's number in the source file instead (wide files).
+        skip_invalid : bool
+            Leave out what is invalid instead of failing: rows with an empty id, every row of
+            a duplicated unit and coder, and invalid values (the cell only). What was left
+            out is in ``skipped``, problem by problem; missing or unknown columns still fail.
+        by : str, optional
+            A column grouping the units (each unit in one group), kept as ``groups`` rather
+            than read as a variable.
+
+        Raises
+        ------
+        DataError
+            Listing every problem: missing columns, unknown columns, empty ids, duplicate
+            unit-coder rows, unknown codes (with the closest valid code), sets in single-label
+            variables, numbers that are not numbers or out of range.
+        """
+        df = to_polars(frame)
+        problems: list[Problem] = []
+        for col in (unit, coder):
+            if col not in df.columns:
+                have = ", ".join(repr(c) for c in df.columns)
+                problems.append(
+                    Problem(
+                        f"column {col!r}",
+                        f"missing (columns: {have}); name the id columns with unit=/coder= "
+                        "(--unit/--coder)",
+                    )
+                )
+        if problems:
+            raise DataError(problems, source=source)
+        groups = None
+        if by is not None:
+            groups = unit_groups(df, unit, by)
+            df = df.drop(by)
+        ids = (unit, coder) if row_column is None else (unit, coder, row_column)
+        chosen = choose_variables(df, ids, variables, codebook, problems)
+        if problems:
+            raise DataError(problems, source=source)
+        rows = (
+            pl.col(row_column).cast(pl.Int64).alias("row")
+            if row_column is not None
+            else pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias("row")
+        )
+        df = df.select(
+            rows,
+            pl.col(unit).cast(pl.String).alias("unit"),
+            pl.col(coder).cast(pl.String).alias("coder"),
+            *[pl.col(v).cast(pl.String).str.strip_chars().alias(v) for v in chosen],
+        )
+        names = {"unit": unit, "coder": coder}
+        blank, bad_rows = id_problems(df, names)
+        duplicates, dup_rows = duplicate_problems(df, names)
+        problems = blank + duplicates
+        if problems and not skip_invalid:
+            raise DataError(problems, source=source)
+        skipped = list(problems)
+        if bad_rows or dup_rows:
+            df = df.filter(~pl.col("row").is_in(sorted(bad_rows | dup_rows)))
+        long = (
+            df.unpivot(
+                index=["row", "unit", "coder"],
+                on=list(chosen),
+                variable_name="variable",
+                value_name="\x00value",
+            )
+            .rename({"\x00value": "value"})
+            .with_columns(pl.col("value").replace("", None))
+            .filter(pl.col("value").is_not_null())
+            .select("unit", "coder", "variable", "value", "row")
+        )
+        if codebook is not None:
+            value_problems: list[Problem] = []
+            long, bad_cells = validate(long, codebook, separator, value_problems)
+            if value_problems and not skip_invalid:
+                raise DataError(value_problems, source=source)
+            skipped += value_problems
+            long = long.join(bad_cells, on=["row", "variable"], how="anti", maintain_order="left")
+        return cls(
+            long,
+            codebook=codebook,
+            source=source,
+            separator=separator,
+            skipped=tuple(skipped),
+            groups=groups,
+            group_by=by,
+        )
+
+    @classmethod
+    def from_codings(
+        cls, codings: Iterable[Coding], *, codebook: Codebook | None = None, separator: str = ";"
+    ) -> CodingTable:
+        """Build a table from :class:`~statecode.Coding` objects."""
+        rows: dict[str, list[Any]] = {"unit": [], "coder": [], "variable": [], "value": []}
+        for c in codings:
+            rows["unit"].append(c.unit)
+            rows["coder"].append(c.coder)
+            rows["variable"].append(c.variable)
+            rows["value"].append(value_text(c.value, separator))
+        frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
+        wide = frame.pivot(
+            on="variable",
+            index=["unit", "coder"],
+            values="value",
+            aggregate_function=None,
+            maintain_order=True,
+        )
+        return cls.from_frame(wide, codebook=codebook, separator=separator, first_row=1)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The variables present, in order of first appearance."""
+        return tuple(self.data["variable"].unique(maintain_order=True).to_list())
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The units, in order of first appearance."""
+        return tuple(self.data["unit"].unique(maintain_order=True).to_list())
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        """The coders, in order of first appearance."""
+        return tuple(self.data["coder"].unique(maintain_order=True).to_list())
+
+    def __len__(self) -> int:
+        return self.data.height
+
+    def variable(self, name: str) -> Variable | None:
+        """The codebook variable ``name`` (None without a codebook)."""
+        if name not in self.variables:
+            have = ", ".join(self.variables) or "(none)"
+            msg = f"no variable {name!r} in the codings (variables: {have})"
+            raise DataError(msg, source=self.source)
+        return self.codebook[name] if self.codebook is not None else None
+
+    def to_reliability_data(
+        self, variable: str, *, domain: Sequence[Any] | None = None, numeric: bool = False
+    ) -> ReliabilityData:
+        """The coders x units codes of one variable: the hop to the kernels.
+
+        Values are read as the codebook says (numbers, codes, or sets of codes), or as
+        numbers when ``numeric`` is set or every value is a number, else as text. With a
+        codebook, the domain of a categorical variable is all its codes in codebook order
+        (ordinal: in ``order``). Distinct values are coded once and mapped column-wise.
+        """
+        var = self.variable(variable)
+        part = self.data.filter(pl.col("variable") == variable)
+        values = part["value"]
+        if var is not None and var.multi_label:
+            codes_1d, labels = self._code_sets(values, domain)
+            return assemble(part, codes_1d, labels, None)
+        interval_codes = var is not None and var.level in (Level.INTERVAL, Level.RATIO)
+        if domain is None and var is not None and var.categories:
+            domain = [float(c) for c in var.codes] if interval_codes else list(var.codes)
+        as_numbers = values.cast(pl.Float64, strict=False)
+        numbers_wanted = numeric or interval_codes or (var is not None and not var.categories)
+        all_numbers = as_numbers.null_count() == 0 and values.len() > 0
+        if numbers_wanted or (var is None and all_numbers and numeric_domain(domain)):
+            if not all_numbers:
+                bad = part.filter(as_numbers.is_null()).row(0, named=True)
+                where = f"row {bad['row']}" if bad["row"] is not None else ""
+                msg = f"{bad['value']!r} is not a number; this variable takes numbers"
+                raise DataError([Problem(where, msg)], source=self.source)
+            codes_1d, labels, numbers = factorize_numbers(as_numbers.to_numpy(), domain)
+            return assemble(part, codes_1d, labels, numbers)
+        labels = (
+            tuple(domain)
+            if domain is not None
+            else tuple(sorted(values.unique().to_list(), key=sort_key))
+        )
+        check_domain(labels)
+        index = {str(v): i for i, v in enumerate(labels)}
+        unknown = set(values.unique().to_list()) - set(index)
+        if unknown:
+            raise_outside(unknown, labels)
+        codes_1d = values.replace_strict(index, return_dtype=pl.Int32).to_numpy()
+        return assemble(part, codes_1d, labels, None)
+
+    def _code_sets(
+        self, values: pl.Series, domain: Sequence[Any] | None
+    ) -> tuple[NDArray[np.int32], tuple[Any, ...]]:
+        sets = {t: frozenset(t.split(self.separator)) for t in values.unique().to_list()}
+        if domain is not None:
+            labels = tuple(frozenset(d) for d in domain)
+            check_domain(labels)
+        else:
+            labels = tuple(sorted(set(sets.values()), key=sort_key))
+        index = {s: i for i, s in enumerate(labels)}
+        unknown = {s for s in sets.values() if s not in index}
+        if unknown:
+            raise_outside(unknown, labels)
+        mapping = {t: index[s] for t, s in sets.items()}
+        return values.replace_strict(mapping, return_dtype=pl.Int32).to_numpy(), labels
+
+    def codings(self) -> Iterable[Coding]:
+        """The codings as :class:`~statecode.Coding` objects (values typed by the codebook)."""
+        for unit, coder, variable, value, _ in self.data.iter_rows():
+            var = self.codebook[variable] if self.codebook is not None else None
+            typed: Value = value
+            if var is not None and var.multi_label:
+                typed = frozenset(value.split(self.separator))
+            elif var is not None and not var.categories:
+                typed = float(value)
+            yield Coding(unit, coder, variable, typed)
