@@ -20,6 +20,7 @@ from statecode import (
     Category,
     Codebook,
     CodingTable,
+    Comparison,
     Corpus,
     DataError,
     DegenerateDataWarning,
@@ -27,10 +28,11 @@ from statecode import (
     InputFileError,
     Statement,
     Variable,
+    compare_accounts,
+    consensus,
+    plot_accounts,
 )
-from statecode import Comparison, compare_accounts, plot_accounts
 from statecode.compare._tests import holm
-from statecode.consensus import consensus
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "readouts"

@@ -12,14 +12,17 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import statecode as sc
-from statecode import Category, Codebook, CodingTable, DataError, Variable
-from statecode.consensus import (
+from statecode import (
+    Category,
+    Codebook,
+    CodingTable,
     ConsensusResult,
-    ConsensusRule,
-    TieHandling,
+    DataError,
+    Variable,
     apply_adjudication,
     consensus,
 )
+from statecode.options import ConsensusRule, TieHandling
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "readouts" / "codings.csv"

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import statecode as sc
-from statecode.segment import SegmentUnit, segment
+from statecode import segment
+from statecode.options import SegmentUnit
 
 
 def _sentences(text: str) -> list[str]:

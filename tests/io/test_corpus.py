@@ -15,9 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import statecode as sc
-from statecode import DataError, InputFileError, StatecodeWarning
-from statecode import read_corpus, write_corpus
-from statecode.segment import segment
+from statecode import (
+    DataError,
+    InputFileError,
+    StatecodeWarning,
+    read_corpus,
+    segment,
+    write_corpus,
+)
 from tests.conftest import DATA, ROOT
 
 EXAMPLE = ROOT / "examples" / "readouts"

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 import statecode as sc
-from statecode import DataError, InputFileError
-from statecode import DoccanoImport, read_doccano
+from statecode import DataError, DoccanoImport, InputFileError, read_doccano
 from tests.conftest import DATA
 
 CLASSIFICATION = DATA / "doccano" / "classification"

@@ -10,8 +10,14 @@ from typing import Any
 import pytest
 
 import statecode as sc
-from statecode import DataError, InputFileError
-from statecode import LabelStudioImport, read_corpus, read_labelstudio, write_corpus
+from statecode import (
+    DataError,
+    InputFileError,
+    LabelStudioImport,
+    read_corpus,
+    read_labelstudio,
+    write_corpus,
+)
 from tests.conftest import DATA
 
 EXPORT = DATA / "labelstudio" / "three-annotators.json"

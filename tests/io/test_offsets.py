@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statecode import DataError
-from statecode import utf16_to_codepoints
+from statecode import DataError, utf16_to_codepoints
 from statecode.io._annotations import Utf16Offsets
 
 

@@ -30,12 +30,10 @@ from statecode import (
     DataError,
     Document,
     InputFileError,
+    QdpxProject,
     Span,
     Variable,
     read_codebook,
-)
-from statecode import (
-    QdpxProject,
     read_qdc,
     read_qdpx,
     spans_to_codings,

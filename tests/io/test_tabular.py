@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import statecode as sc
-from statecode import DataError, InputFileError
-from statecode import read_table, write_table
+from statecode import DataError, InputFileError, read_table, write_table
 from statecode.io._tabular import spreadsheet_escape, spreadsheet_unescape
 from tests.conftest import ROOT
 

@@ -19,9 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import statecode as sc
-from statecode import DataError, DegenerateDataWarning
+from statecode import (
+    DataError,
+    DegenerateDataWarning,
+    OverlapRule,
+    UnitizingResult,
+    UnitizingVariant,
+    unitizing_alpha,
+)
 from statecode.reliability import _unitizing_kernels as kernels
-from statecode import OverlapRule, UnitizingResult, UnitizingVariant, unitizing_alpha
 from tests.reliability.unitizing_naive import GAP, naive_family, naive_u2004, partition
 
 Tuple5 = tuple[str, str, int, int, str]

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from statecode import codebook_to_markdown, codebook_to_text, read_codebook, shipped_codebooks
 from statecode.cli._app import codebook_app
 from statecode.cli._common import CodebookArg, OutputOpt, emit, user_errors
-from statecode.io import codebook_to_toml
 from statecode.options import CodebookFormat
 
 __all__ = ["codebook_check", "codebook_export", "codebook_list", "codebook_show"]
@@ -19,6 +17,8 @@ __all__ = ["codebook_check", "codebook_export", "codebook_list", "codebook_show"
 @user_errors
 def codebook_show(codebook: CodebookArg) -> None:
     """Print a codebook as readable tables: variables, then the codes of each."""
+    from statecode import codebook_to_text, read_codebook
+
     typer.echo(codebook_to_text(read_codebook(codebook)), nl=False)
 
 
@@ -26,6 +26,8 @@ def codebook_show(codebook: CodebookArg) -> None:
 @user_errors
 def codebook_check(codebook: CodebookArg) -> None:
     """Validate a codebook: exit 0, or print each problem on its own line and exit 1."""
+    from statecode import read_codebook
+
     cb = read_codebook(codebook)
     n_codes = sum(len(v.categories) for v in cb)
     typer.echo(f"ok: {cb.name}: {len(cb)} variables, {n_codes} codes")
@@ -41,6 +43,9 @@ def codebook_export(
     output: OutputOpt = None,
 ) -> None:
     """Export a codebook as a printable coding manual (Markdown), TOML or plain text."""
+    from statecode import codebook_to_markdown, codebook_to_text, read_codebook
+    from statecode.io import codebook_to_toml
+
     cb = read_codebook(codebook)
     renderers = {
         CodebookFormat.MARKDOWN: codebook_to_markdown,
@@ -53,5 +58,7 @@ def codebook_export(
 @codebook_app.command("list", short_help="List the shipped codebooks.")
 def codebook_list() -> None:
     """List the codebooks shipped with statecode."""
+    from statecode import shipped_codebooks
+
     for name, path in shipped_codebooks().items():
         typer.echo(f"{name}\t{path}")

@@ -1,4 +1,8 @@
-"""What every command shares: the error boundary, output, and the options declared once."""
+"""What every command shares: the error boundary, output, and the options declared once.
+
+The command modules import the library inside each command, so that ``statecode --help``
+loads Typer and the option choices only, not polars and numpy.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,20 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from statecode import (
-    CodingTable,
+from statecode.exceptions import (
     DegenerateDataWarning,
     OptionError,
     StatecodeError,
     StatecodeWarning,
-    read_codebook,
 )
-from statecode.codebook import Codebook
-from statecode.io import write_text
+
+if TYPE_CHECKING:
+    from statecode.codebook import Codebook
+    from statecode.table import CodingTable
 
 __all__ = [
     "CodebookOpt",
@@ -97,11 +101,15 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
+        from statecode.io import write_text
+
         write_text(output, text)
 
 
 def codebook_or_none(codebook: str | None) -> Codebook | None:
     """The codebook an option names, if any."""
+    from statecode.io import read_codebook
+
     return read_codebook(codebook) if codebook is not None else None
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from statecode import compare_accounts, plot_accounts, read_corpus
 from statecode.cli._app import app
 from statecode.cli._common import (
     CodebookOpt,
@@ -21,15 +20,7 @@ from statecode.cli._common import (
     emit,
     user_errors,
 )
-from statecode.io import DEFAULT_MISSING, read_codings, write_table
 from statecode.options import CompareTable, ReportFormat
-from statecode.render import (
-    comparison_page,
-    comparison_sections,
-    frame_to_csv,
-    frames_to_json,
-    require_matplotlib,
-)
 
 __all__ = ["compare"]
 
@@ -73,6 +64,16 @@ def compare(
     ] = None,
 ) -> None:
     """What each account raises, stresses and omits: presence, divergence, similarity, emphasis."""
+    from statecode import compare_accounts, plot_accounts, read_corpus
+    from statecode.io import DEFAULT_MISSING, read_codings, write_table
+    from statecode.render import (
+        comparison_page,
+        comparison_sections,
+        frame_to_csv,
+        frames_to_json,
+        require_matplotlib,
+    )
+
     if output_format is ReportFormat.HTML or plot is not None:
         require_matplotlib()
     documents = read_corpus(corpus, statements)

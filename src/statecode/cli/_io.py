@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from statecode import (
-    Corpus,
-    import_codings,
-    read_codebook,
-    read_codings,
-    read_corpus,
-    read_spans,
-    write_codings,
-    write_corpus,
-    write_qdc,
-    write_qdpx,
-    write_spans,
-    write_unitizers,
-)
 from statecode.cli._app import app
 from statecode.cli._common import (
     CodebookOpt,
@@ -30,13 +16,17 @@ from statecode.cli._common import (
     codebook_or_none,
     user_errors,
 )
-from statecode.io import DEFAULT_MISSING
 from statecode.options import ExportFormat, ImportFormat, SpanRule
+
+if TYPE_CHECKING:
+    from statecode import Corpus
 
 __all__ = ["export", "import_"]
 
 
 def _write_corpus_out(corpus: Corpus | None, folder: Path | None) -> None:
+    from statecode import write_corpus
+
     if folder is None or corpus is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
@@ -80,6 +70,9 @@ def import_(
     separator: SeparatorOpt = ";",
 ) -> None:
     """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
+    from statecode import import_codings, write_codings, write_spans, write_unitizers
+    from statecode.io import DEFAULT_MISSING
+
     if unitizers is not None and source_format not in (
         ImportFormat.LABELSTUDIO,
         ImportFormat.DOCCANO,
@@ -122,6 +115,17 @@ def export(
     separator: SeparatorOpt = ";",
 ) -> None:
     """Write a REFI-QDA codebook (.qdc) or project (.qdpx), or codings in another table format."""
+    from statecode import (
+        read_codebook,
+        read_codings,
+        read_corpus,
+        read_spans,
+        write_codings,
+        write_qdc,
+        write_qdpx,
+    )
+    from statecode.io import DEFAULT_MISSING
+
     if target_format is ExportFormat.QDC:
         write_qdc(read_codebook(str(source)), output)
         return

@@ -5,24 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from statecode import (
-    AgreementResult,
-    CodingTable,
-    UnitizingResult,
-    agreement_coefficients,
-    coder_diagnostics,
-    krippendorff_alphas,
-    read_codings,
-    read_corpus,
-    read_span_source,
-    read_unitizers,
-    reliability_report,
-    unitizing_alpha,
-)
 from statecode.cli._app import app
 from statecode.cli._common import (
     CodebookOpt,
@@ -41,8 +27,6 @@ from statecode.cli._common import (
     report_skipped,
     user_errors,
 )
-from statecode.io import DEFAULT_MISSING
-from statecode.model import Corpus
 from statecode.options import (
     AlphaLevel,
     BootstrapMethod,
@@ -52,26 +36,9 @@ from statecode.options import (
     SetDistance,
     Weights,
 )
-from statecode.render import (
-    agreement_to_csv,
-    agreement_to_markdown,
-    agreement_to_text,
-    alpha_to_csv,
-    alpha_to_json,
-    alpha_to_markdown,
-    alpha_to_text,
-    frame_to_text,
-    report_page,
-    report_to_csv,
-    report_to_json,
-    report_to_markdown,
-    report_to_text,
-    require_matplotlib,
-    save_report_figures,
-    unitizing_to_csv,
-    unitizing_to_markdown,
-    unitizing_to_text,
-)
+
+if TYPE_CHECKING:
+    from statecode import CodingTable
 
 __all__ = ["agreement", "alpha", "coders", "report", "unitizing", "validate"]
 
@@ -89,6 +56,9 @@ def _codings(
     by: str | None = None,
     skip_invalid: bool = False,
 ) -> CodingTable:
+    from statecode import read_codings
+    from statecode.io import DEFAULT_MISSING
+
     table = read_codings(
         data,
         codebook=codebook_or_none(codebook),
@@ -149,6 +119,9 @@ def alpha(
     ] = False,
 ) -> None:
     """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
+    from statecode import krippendorff_alphas
+    from statecode.render import alpha_to_csv, alpha_to_json, alpha_to_markdown, alpha_to_text
+
     table = _codings(
         data,
         codebook=codebook,
@@ -217,6 +190,17 @@ def report(
     skip_invalid: SkipOpt = False,
 ) -> None:
     """Score every variable with the chosen coefficients, with intervals and a verdict."""
+    from statecode import reliability_report
+    from statecode.render import (
+        report_page,
+        report_to_csv,
+        report_to_json,
+        report_to_markdown,
+        report_to_text,
+        require_matplotlib,
+        save_report_figures,
+    )
+
     table = _codings(
         data,
         codebook=codebook,
@@ -271,6 +255,9 @@ def agreement(
     output: OutputOpt = None,
 ) -> None:
     """Print one coefficient per variable with its interval, standard error and counts."""
+    from statecode import AgreementResult, agreement_coefficients
+    from statecode.render import agreement_to_csv, agreement_to_markdown, agreement_to_text
+
     table = _codings(
         data,
         codebook=codebook,
@@ -307,6 +294,9 @@ def coders(
     output: OutputOpt = None,
 ) -> None:
     """Per variable: a coder x coder agreement matrix and alpha without each coder."""
+    from statecode import coder_diagnostics
+    from statecode.render import frame_to_text
+
     table = _codings(
         data,
         codebook=codebook,
@@ -386,6 +376,16 @@ def unitizing(
     output: OutputOpt = None,
 ) -> None:
     """Krippendorff's unitizing alpha: agreement on the stretches coders mark, and their codes."""
+    from statecode import (
+        UnitizingResult,
+        read_corpus,
+        read_span_source,
+        read_unitizers,
+        unitizing_alpha,
+    )
+    from statecode.model import Corpus
+    from statecode.render import unitizing_to_csv, unitizing_to_markdown, unitizing_to_text
+
     spans = read_span_source(source, variable=variable)
     continua: Corpus | None = read_corpus(corpus) if corpus is not None else spans.corpus
     if continua is None:

@@ -10,6 +10,8 @@ from typing import Any
 import attrs
 import polars as pl
 
+from statecode._consensus import ConsensusResult, apply_adjudication
+from statecode._consensus import consensus as consensus_of
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.compare._input import (
@@ -22,8 +24,6 @@ from statecode.compare._input import (
     ignored_codes,
 )
 from statecode.compare._tables import Grid, Tally
-from statecode.consensus import ConsensusResult, apply_adjudication
-from statecode.consensus import consensus as consensus_of
 from statecode.exceptions import DegenerateDataWarning, OptionError, StatecodeWarning
 from statecode.model import Corpus
 from statecode.options import Adjustment, ConsensusRule, parse_option
