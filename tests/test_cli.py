@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -10,6 +12,17 @@ import statecode as sc
 from statecode.cli import app
 
 runner = CliRunner()
+
+
+def test_python_m_statecode_runs_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "statecode", "codebook", "list"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("readouts\t")
 
 
 def test_help_lists_every_command_with_a_line() -> None:

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from statecode.cli import app
@@ -76,6 +77,7 @@ def test_compare_csv_needs_one_table() -> None:
     assert "CSV holds one table: choose it with --table" in result.stderr
 
 
+@pytest.mark.slow
 def test_compare_html_and_plot(tmp_path: Path) -> None:
     page = tmp_path / "compare.html"
     figure = tmp_path / "accounts.svg"

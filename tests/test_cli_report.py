@@ -65,6 +65,7 @@ def test_report_by_column(tmp_path: Path) -> None:
     assert "column 'nope' (--by) is not in the file" in bad.stderr
 
 
+@pytest.mark.slow
 def test_report_html_and_plots(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     plots = tmp_path / "plots"
@@ -99,6 +100,7 @@ def test_report_html_and_plots(tmp_path: Path) -> None:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_html_report_renders_in_a_headless_browser(tmp_path: Path) -> None:
     out = tmp_path / "report.html"

@@ -845,6 +845,7 @@ def test_example_emphasis_and_quotes(example: Comparison) -> None:
 # the figure
 
 
+@pytest.mark.slow
 def test_plot_accounts_draws_and_saves(example: Comparison, tmp_path: Path) -> None:
     fig = plot_accounts(example, path=tmp_path / "accounts.png")
     assert (tmp_path / "accounts.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -231,6 +231,7 @@ def test_shipped_codebook_by_name_and_path(root: Path) -> None:
     assert by_name["blame_target"].level is Level.NOMINAL
 
 
+@pytest.mark.slow
 @given(codebooks())
 def test_round_trip_load_write_load(
     tmp_path_factory: pytest.TempPathFactory, cb: sc.Codebook
@@ -243,6 +244,7 @@ def test_round_trip_load_write_load(
     assert sc.read_codebook(path) == cb
 
 
+@pytest.mark.slow
 @given(codebooks(), st.sampled_from(["\n", "\r\n"]))
 def test_round_trip_keeps_line_breaks_in_text(
     tmp_path_factory: pytest.TempPathFactory, cb: sc.Codebook, newline: str

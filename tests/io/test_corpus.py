@@ -200,6 +200,7 @@ def corpora(draw: st.DrawFn, *, excel: bool = False) -> sc.Corpus:
     return sc.Corpus(documents=tuple(docs), statements=tuple(statements))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 @given(corpus=corpora())
 def test_round_trip_is_exact(
@@ -213,6 +214,7 @@ def test_round_trip_is_exact(
     assert _metadata(back) == _metadata(corpus)
 
 
+@pytest.mark.slow
 @given(corpus=corpora(excel=True))
 def test_round_trip_through_excel_is_exact(
     tmp_path_factory: pytest.TempPathFactory, corpus: sc.Corpus

@@ -137,6 +137,7 @@ def _in_file_order(
 # .qdc: round trips, format, validity
 
 
+@pytest.mark.slow
 @given(qdc_codebooks)
 def test_qdc_round_trip_keeps_every_field(codebook: Codebook) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,6 +155,7 @@ def test_shipped_codebook_round_trips(tmp_path: Path) -> None:
     assert read_qdc(tmp_path / "x.qdc") == codebook
 
 
+@pytest.mark.slow
 @needs_schemas
 @given(qdc_codebooks)
 def test_written_qdc_is_valid_against_codebook_xsd(codebook: Codebook) -> None:
@@ -371,6 +373,7 @@ def test_read_qdc_from_another_program(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @needs_schemas
 def test_foreign_fixture_is_valid_against_codebook_xsd(tmp_path: Path) -> None:
     path = tmp_path / "atlas.qdc"
@@ -626,6 +629,7 @@ def test_write_qdc_refuses_codes_xml_cannot_carry(tmp_path: Path) -> None:
 # .qdpx: round trips and validity
 
 
+@pytest.mark.slow
 @given(projects(), st.booleans())
 def test_qdpx_round_trip(
     project: tuple[Corpus, list[Span], Codebook, list[str]], explicit_users: bool
@@ -646,6 +650,7 @@ def test_qdpx_round_trip(
     assert back.users == tuple(Coder(c) for c in order)
 
 
+@pytest.mark.slow
 @needs_schemas
 @given(projects())
 def test_written_project_is_valid_against_project_xsd(
@@ -814,6 +819,7 @@ def test_read_nvivo_shaped_export(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @needs_schemas
 def test_nvivo_fixture_is_valid_against_project_xsd() -> None:
     _schema("Project.xsd").validate(str(DATA / "nvivo-project.qde"))

@@ -34,6 +34,7 @@ def spans(draw: st.DrawFn) -> list[sc.Span]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=30)
 @given(spans())
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl", ".xlsx"])
@@ -64,6 +65,7 @@ def test_span_table_problems(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=30)
 @given(st.dictionaries(texts, st.lists(texts, unique=True, max_size=4), max_size=5))
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl", ".xlsx"])

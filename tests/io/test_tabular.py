@@ -59,6 +59,7 @@ def _key(table: sc.CodingTable) -> list[tuple[str, str, str, str]]:
     return sorted(table.data.select("unit", "coder", "variable", "value").iter_rows())
 
 
+@pytest.mark.slow
 @settings(max_examples=30)  # file I/O: thorough enough, and quick
 @given(st.data())
 @pytest.mark.parametrize("suffix", FORMATS)
@@ -123,6 +124,7 @@ def test_xlsx_keeps_text_as_text(tmp_path: Path) -> None:
     assert _key(sc.read_codings(path)) == _key(table)
 
 
+@pytest.mark.slow
 def test_example_round_trips_through_every_format(tmp_path: Path) -> None:
     cb = sc.read_codebook("readouts")
     table = sc.read_codings(ROOT / "examples/readouts/codings.csv", codebook=cb)

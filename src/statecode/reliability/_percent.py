@@ -63,28 +63,13 @@ def percent_agreement(
         observed = float(np.mean(same[two] / pairs[two])) if two.any() else math.nan
     else:
         observed = float(np.mean(counts[two].max(axis=1) == r_i[two])) if two.any() else math.nan
-    reason = undefined_reason(prepared.coders, int(two.sum()), 0.0)
-    if reason:
-        warnings.warn(
-            f"percent_agreement is undefined: {reason}", DegenerateDataWarning, stacklevel=2
-        )
-        observed = math.nan
-    return AgreementResult(
-        coefficient="percent_agreement",
-        value=observed,
-        observed_agreement=observed,
-        chance_agreement=math.nan,
-        units=int(two.sum()),
-        units_dropped=prepared.dropped_empty + int((~two).sum()),
-        coders=prepared.coders,
-        categories=prepared.labels,
-        weights="identity",
-        se=None,
-        ci=None,
+    return _uncorrected(
+        "percent_agreement",
+        prepared,
+        observed,
+        pairs_of=int(two.sum()),
         method=f"percent agreement ({chosen.value})",
         missing="units with fewer than two values are left out (units_dropped)",
-        reason=reason,
-        variable=variable,
     )
 
 
@@ -123,15 +108,39 @@ def holsti(
             both = (codes[i] >= 0) & (codes[j] >= 0)
             if both.any():
                 ratios.append(float(np.mean(codes[i, both] == codes[j, both])))
-    reason = undefined_reason(prepared.coders, len(ratios), 0.0)
-    value_ = float(np.mean(ratios)) if ratios and not reason else math.nan
+    return _uncorrected(
+        "holsti",
+        prepared,
+        float(np.mean(ratios)) if ratios else math.nan,
+        pairs_of=len(ratios),
+        method=f"Holsti's CR, mean over {len(ratios)} coder pairs",
+        missing="each pair of coders is compared on the units both coded",
+    )
+
+
+def _uncorrected(
+    name: str,
+    prepared: AgreementData,
+    value: float,
+    *,
+    pairs_of: int,
+    method: str,
+    missing: str,
+) -> AgreementResult:
+    """The result of a coefficient without chance term; NaN with a reason when undefined.
+
+    ``pairs_of`` counts what the coefficient compared (units with two values, or coder
+    pairs sharing a unit): none makes it undefined.
+    """
+    reason = undefined_reason(prepared.coders, pairs_of, 0.0)
     if reason:
-        warnings.warn(f"holsti is undefined: {reason}", DegenerateDataWarning, stacklevel=2)
-    two = (codes >= 0).sum(axis=0) >= 2
+        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=3)
+        value = math.nan
+    two = (prepared.codes >= 0).sum(axis=0) >= 2
     return AgreementResult(
-        coefficient="holsti",
-        value=value_,
-        observed_agreement=value_,
+        coefficient=name,
+        value=value,
+        observed_agreement=value,
         chance_agreement=math.nan,
         units=int(two.sum()),
         units_dropped=prepared.dropped_empty + int((~two).sum()),
@@ -140,8 +149,8 @@ def holsti(
         weights="identity",
         se=None,
         ci=None,
-        method=f"Holsti's CR, mean over {len(ratios)} coder pairs",
-        missing="each pair of coders is compared on the units both coded",
+        method=method,
+        missing=missing,
         reason=reason,
-        variable=variable,
+        variable=prepared.variable,
     )
