@@ -91,10 +91,7 @@ VALUE_CASES = [
     ),
     pytest.param(
         "s1,a,none,none,0,party\ns1,a,none,none,0,party\n",
-        [
-            "rows 2, 3: coder 'a' gave unit 's1' more than one value; keep one row per unit "
-            "and coder"
-        ],
+        ["rows 2, 3: the same row (unit 's1', coder 'a') appears 2 times; delete the repeats"],
         id="duplicate-row",
     ),
     pytest.param(
@@ -118,11 +115,11 @@ def test_value_problems_exact(
 def test_unknown_and_missing_columns(tmp_path: Path, codebook: sc.Codebook) -> None:
     assert _problems(tmp_path, "s1,a,none\n", codebook, header="unit,coder,blame_targt\n") == [
         "column 'blame_targt': not a variable of codebook 'readouts' (did you mean "
-        "'blame_target'?); rename it, or choose the variables to read (variables=, --variable)"
+        "'blame_target'?); rename it, or choose the variables to read (variables=)"
     ]
     assert _problems(tmp_path, "s1,none\n", codebook, header="unit,precondition\n") == [
         "column 'coder': missing (columns: 'unit', 'precondition'); name the id columns with "
-        "unit=/coder= (--unit/--coder)"
+        "unit=/coder="
     ]
 
 

@@ -1,4 +1,9 @@
-"""Data frames from users: polars as they are, pandas converted without pyarrow."""
+"""Data frames from users: polars as they are, pandas converted without pyarrow.
+
+A column name a user gives is a name, never a pattern: polars reads ``pl.col("*")``,
+``pl.col("^a$")`` and ``df.drop("*")`` as wildcards and regular expressions, so user columns
+are taken out of a frame only by :func:`take`, under internal names.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import polars as pl
 
 from statecode.exceptions import DataError
 
-__all__ = ["to_polars"]
+__all__ = ["take", "to_polars"]
 
 
 def to_polars(frame: Any) -> pl.DataFrame:
@@ -46,3 +51,18 @@ def _pandas_missing(value: Any) -> bool:
         return bool(value != value)  # noqa: PLR0124 (NaN, pandas.NA, NaT are unequal to themselves)
     except TypeError:  # pandas.NA refuses bool()
         return True
+
+
+def take(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """A frame of the user's columns ``columns.values()`` under the names ``columns.keys()``.
+
+    Every name is looked up literally (``"*"`` is the column named ``*``), so what polars
+    would expand as a pattern cannot reach an expression.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"unit": ["1"], "^unit$": ["x"], "*": ["y"]})
+    >>> take(df, {"a": "^unit$", "b": "*"}).rows()
+    [('x', 'y')]
+    """
+    return pl.DataFrame([frame.get_column(name).alias(new) for new, name in columns.items()])

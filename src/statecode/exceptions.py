@@ -18,6 +18,8 @@ __all__ = [
     "DegenerateDataWarning",
     "InputFileError",
     "MissingExtraError",
+    "MissingLookalikeWarning",
+    "NearDuplicateValuesWarning",
     "OptionError",
     "Problem",
     "StatecodeError",
@@ -84,6 +86,17 @@ class StatecodeWarning(UserWarning):
 
 class DegenerateDataWarning(StatecodeWarning):
     """The data are legal but a coefficient is undefined for them (no variation, one coder)."""
+
+
+class NearDuplicateValuesWarning(StatecodeWarning):
+    """Values of one variable differ only in letter case, white space or Unicode form.
+
+    They count as different values (disagreement); ``normalize=`` makes them one.
+    """
+
+
+class MissingLookalikeWarning(StatecodeWarning):
+    """Cells such as ``N/A`` or ``null`` look like missing values but are read as values."""
 
 
 class OptionError(StatecodeError, ValueError):

@@ -28,6 +28,7 @@ __all__ = [
     "FleissVariant",
     "ImportFormat",
     "Level",
+    "Normalization",
     "OffsetUnit",
     "OutputFormat",
     "OverlapRule",
@@ -93,6 +94,15 @@ class SpanRule(enum.StrEnum):
 
 # --------------------------------------------------------------------------------------------
 # reading files
+
+
+class Normalization(enum.StrEnum):
+    """How values that differ only in form are made one (``normalize=``)."""
+
+    #: Unicode canonical composition (NFC): ``café`` typed as one or two code points.
+    NFC = "nfc"
+    #: NFC, then case folding: ``Oppose`` and ``oppose`` are one value.
+    CASEFOLD = "casefold"
 
 
 class CoderFrom(enum.StrEnum):

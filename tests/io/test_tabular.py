@@ -60,6 +60,9 @@ def _key(table: sc.CodingTable) -> list[tuple[str, str, str, str]]:
 
 
 @pytest.mark.slow
+# what is read back is the question here, not what the values look like
+@pytest.mark.filterwarnings("ignore::statecode.MissingLookalikeWarning")
+@pytest.mark.filterwarnings("ignore::statecode.NearDuplicateValuesWarning")
 @settings(max_examples=30)  # file I/O: thorough enough, and quick
 @given(st.data())
 @pytest.mark.parametrize("suffix", FORMATS)

@@ -13,6 +13,7 @@ from statecode.cli._common import (
     CoderOpt,
     DataArg,
     MissingOpt,
+    NormalizeOpt,
     OutputOpt,
     SeparatorOpt,
     UnitOpt,
@@ -55,6 +56,7 @@ def compare(
     coder: CoderOpt = "coder",
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    normalize: NormalizeOpt = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="Output format.")
     ] = ReportFormat.TABLE,
@@ -84,6 +86,7 @@ def compare(
         coder=coder,
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
+        normalize=normalize,
     )
     comparison = compare_accounts(
         documents,

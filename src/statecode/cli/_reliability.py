@@ -15,6 +15,7 @@ from statecode.cli._common import (
     CoderOpt,
     DataArg,
     MissingOpt,
+    NormalizeOpt,
     OutputOpt,
     SeparatorOpt,
     SkipOpt,
@@ -31,6 +32,7 @@ from statecode.options import (
     AlphaLevel,
     BootstrapMethod,
     CoefficientName,
+    Normalization,
     OutputFormat,
     ReportFormat,
     SetDistance,
@@ -55,6 +57,7 @@ def _codings(
     wide: bool = False,
     by: str | None = None,
     skip_invalid: bool = False,
+    normalize: Normalization | None = None,
 ) -> CodingTable:
     from statecode import read_codings
     from statecode.io import DEFAULT_MISSING
@@ -71,6 +74,7 @@ def _codings(
         variable_name=(variable or ["value"])[0],
         skip_invalid=skip_invalid,
         by=by,
+        normalize=normalize,
     )
     report_skipped(table)
     return table
@@ -109,6 +113,7 @@ def alpha(
     ] = 0.95,
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    normalize: NormalizeOpt = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.TABLE,
@@ -132,6 +137,7 @@ def alpha(
         separator=separator,
         wide=wide,
         skip_invalid=skip_invalid,
+        normalize=normalize,
     )
     with progress_bar(bootstrap * len(table.variables), "bootstrap") as tick:
         results = krippendorff_alphas(
@@ -180,6 +186,7 @@ def report(
     coder: CoderOpt = "coder",
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    normalize: NormalizeOpt = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="Output format.")
     ] = ReportFormat.TABLE,
@@ -211,6 +218,7 @@ def report(
         separator=separator,
         skip_invalid=skip_invalid,
         by=by,
+        normalize=normalize,
     )
     if output_format is ReportFormat.HTML or plots is not None:
         require_matplotlib()  # fail before the work, with what to install
@@ -248,6 +256,7 @@ def agreement(
     coder: CoderOpt = "coder",
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    normalize: NormalizeOpt = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", help="table, json, csv (one row per variable) or markdown."),
@@ -266,6 +275,7 @@ def agreement(
         coder=coder,
         missing=missing,
         separator=separator,
+        normalize=normalize,
     )
     options = {} if weights is None else {"weights": weights}
     results = agreement_coefficients(table, coefficient, **options)
@@ -291,6 +301,7 @@ def coders(
     coder: CoderOpt = "coder",
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    normalize: NormalizeOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Per variable: a coder x coder agreement matrix and alpha without each coder."""
@@ -305,6 +316,7 @@ def coders(
         coder=coder,
         missing=missing,
         separator=separator,
+        normalize=normalize,
     )
     parts = []
     for name, (matrix, loo) in coder_diagnostics(table, coefficient=coefficient).items():
@@ -325,6 +337,7 @@ def validate(
     coder: CoderOpt = "coder",
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    normalize: NormalizeOpt = None,
     wide: WideOpt = False,
 ) -> None:
     """Check every value against the codebook: exit 0, or every problem on stderr and exit 1."""
@@ -337,6 +350,7 @@ def validate(
         missing=missing,
         separator=separator,
         wide=wide,
+        normalize=normalize,
     )
     typer.echo(
         f"ok: {data}: {len(table)} codings of {len(table.units)} units by "

@@ -18,11 +18,13 @@ from typing import Any
 
 import polars as pl
 
+from statecode._frames import take
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, MissingExtraError, Problem
 from statecode.io._atomic import write_bytes_atomic
-from statecode.table import CodingTable
+from statecode.options import Normalization
+from statecode.table import CodingTable, warn_missing_lookalikes
 
 __all__ = [
     "DEFAULT_MISSING",
@@ -310,6 +312,7 @@ def read_codings(
     variable_name: str = "value",
     skip_invalid: bool = False,
     by: str | None = None,
+    normalize: Normalization | str | None = None,
 ) -> CodingTable:
     """Read coded data from a table file into a validated :class:`CodingTable`.
 
@@ -339,6 +342,17 @@ def read_codings(
     by : str, optional
         A column grouping the units (e.g. the document of each statement): kept as the
         table's ``groups`` for :func:`~statecode.reliability_report`, not read as a variable.
+    normalize : {'nfc', 'casefold'}, optional
+        Make values that differ only in Unicode form (``nfc``) or also in letter case
+        (``casefold``) one value (see :meth:`CodingTable.from_frame`).
+
+    Warns
+    -----
+    NearDuplicateValuesWarning
+        Without a codebook, for values that differ only in case, white space or Unicode form.
+    MissingLookalikeWarning
+        Without a codebook and with the default missing markers, for cells such as ``N/A``
+        or ``NULL`` that other programs write for a missing value but that are read as values.
 
     Raises
     ------
@@ -357,7 +371,7 @@ def read_codings(
     elif layout != "long":
         msg = f"layout={layout!r} is not valid; use 'long' or 'wide'"
         raise DataError(msg)
-    return CodingTable.from_frame(
+    table = CodingTable.from_frame(
         frame,
         unit=unit,
         coder=coder,
@@ -369,7 +383,12 @@ def read_codings(
         row_column=row_column,
         skip_invalid=skip_invalid,
         by=by,
+        normalize=normalize,
     )
+    if codebook is None and tuple(missing) == DEFAULT_MISSING:
+        # with markers of the user's own, what is missing is the user's decision
+        warn_missing_lookalikes(table.data, source)
+    return table
 
 
 _ROW = "\x00row"
@@ -378,11 +397,24 @@ _ROW = "\x00row"
 def _wide_to_long(
     frame: pl.DataFrame, *, unit: str, coder: str, name: str, first: int
 ) -> pl.DataFrame:
-    frame = frame.with_row_index(_ROW, offset=first)
-    if unit not in frame.columns:
-        frame = frame.with_columns(pl.col(_ROW).cast(pl.String).alias(unit))
-    coders = [c for c in frame.columns if c not in (unit, _ROW)]
+    """A row per unit and a column per coder as a row per unit and coder: one unpivot.
+
+    Coder columns are taken by name under internal ones, so a coder called ``*`` stays one.
+    """
+    coders = [c for c in frame.columns if c != unit]
     if not coders:
         msg = "a wide table needs one column per coder besides the unit column"
         raise DataError(msg)
-    return frame.unpivot(index=[_ROW, unit], on=coders, variable_name=coder, value_name=name)
+    inner = {f"\x00{i}": c for i, c in enumerate(coders)}
+    rows = pl.int_range(first, first + frame.height, dtype=pl.Int64, eager=True).alias(_ROW)
+    units = frame.get_column(unit) if unit in frame.columns else rows.cast(pl.String)
+    work = take(frame, inner).with_columns(rows, units.alias("\x00unit"))
+    long = work.unpivot(
+        index=[_ROW, "\x00unit"], on=list(inner), variable_name="\x00coder", value_name="\x00v"
+    )
+    return long.select(
+        _ROW,
+        pl.col("\x00unit").alias(unit),
+        pl.col("\x00coder").replace_strict(inner, return_dtype=pl.String).alias(coder),
+        pl.col("\x00v").alias(name),
+    )

@@ -7,8 +7,15 @@ codes (``-1`` = missing) into a value domain. Every route from user data to the 
 (array-likes, long data frames, coding tables) goes through this package.
 """
 
+from statecode.table._checks import warn_missing_lookalikes
 from statecode.table._coding import LONG_SCHEMA, CodingTable
 from statecode.table._factorize import factorize
 from statecode.table._reliability import ReliabilityData
 
-__all__ = ["LONG_SCHEMA", "CodingTable", "ReliabilityData", "factorize"]
+__all__ = [
+    "LONG_SCHEMA",
+    "CodingTable",
+    "ReliabilityData",
+    "factorize",
+    "warn_missing_lookalikes",
+]

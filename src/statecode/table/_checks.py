@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
-from statecode._values import check_value
+from statecode._frames import take
+from statecode._values import check_value, looks_missing, near_duplicates
 from statecode.codebook import Codebook, Variable
-from statecode.exceptions import DataError, Problem
+from statecode.exceptions import (
+    DataError,
+    MissingLookalikeWarning,
+    NearDuplicateValuesWarning,
+    Problem,
+)
+from statecode.options import Normalization, parse_option
 
 __all__ = [
     "check_ids",
     "choose_variables",
     "duplicate_problems",
     "id_problems",
+    "missing_id_problems",
+    "normalized",
     "numeric_domain",
     "unit_groups",
     "validate",
+    "warn_missing_lookalikes",
+    "warn_near_duplicates",
 ]
 
 
@@ -36,31 +49,42 @@ def id_problems(df: pl.DataFrame, names: Mapping[str, str]) -> tuple[list[Proble
 
 
 def duplicate_problems(
-    df: pl.DataFrame, names: Mapping[str, str]
+    df: pl.DataFrame, names: Mapping[str, str], values: Sequence[str] = ()
 ) -> tuple[list[Problem], set[int]]:
-    """Rows giving one unit a second value from the same coder: the problems and the rows."""
+    """Rows giving one unit a second value from the same coder: the problems and the rows.
+
+    Rows that repeat each other cell for cell (``values`` names the value columns) are
+    called what they are: the same row twice.
+    """
+    same = pl.struct(*values).n_unique() == 1 if values else pl.lit(value=True, dtype=pl.Boolean)
     dup = (
         df.group_by("unit", "coder", maintain_order=True)
-        .agg(pl.col("row"))
+        .agg(pl.col("row"), same.alias("same"))
         .filter(pl.col("row").list.len() > 1)
     )
     problems, rows = [], set()
-    for u, c, group in dup.iter_rows():
-        problems.append(
-            Problem(
-                f"rows {', '.join(map(str, group))}",
-                f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
-                f"{names['unit']} and {names['coder']}",
+    for u, c, group, identical in dup.iter_rows():
+        where = f"rows {', '.join(map(str, group))}"
+        if identical:
+            msg = (
+                f"the same row (unit {u!r}, coder {c!r}) appears {len(group)} times; delete "
+                "the repeats"
             )
-        )
+        else:
+            msg = (
+                f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
+                f"{names['unit']} and {names['coder']}"
+            )
+        problems.append(Problem(where, msg))
         rows.update(group)
     return problems, rows
 
 
-def check_ids(df: pl.DataFrame, names: Mapping[str, str]) -> None:
+def check_ids(df: pl.DataFrame, names: Mapping[str, str], values: Sequence[str] = ()) -> None:
+    """Raise for empty ids, then for a unit given two values by one coder."""
     problems, _ = id_problems(df, names)
     if not problems:
-        problems, _ = duplicate_problems(df, names)
+        problems, _ = duplicate_problems(df, names, values)
     if problems:
         raise DataError(problems)
 
@@ -73,16 +97,16 @@ def numeric_domain(domain: Sequence[Any] | None) -> bool:
 
 
 def choose_variables(
-    df: pl.DataFrame,
-    ids: Sequence[str],
+    columns: Sequence[str],
+    others: Sequence[str],
     variables: Sequence[str] | None,
     codebook: Codebook | None,
     problems: list[Problem],
 ) -> tuple[str, ...]:
-    others = [c for c in df.columns if c not in ids]
+    """The variable columns to read: those named, else every column but the ids."""
     if variables is not None:
         for v in variables:
-            if v not in df.columns:
+            if v not in columns:
                 have = ", ".join(repr(c) for c in others) or "(none)"
                 problems.append(Problem(f"column {v!r}", f"missing (variable columns: {have})"))
             elif codebook is not None and v not in codebook:
@@ -102,7 +126,7 @@ def choose_variables(
                 Problem(
                     f"column {c!r}",
                     f"not a variable of codebook {codebook.name!r}{maybe}; rename it, or "
-                    "choose the variables to read (variables=, --variable)",
+                    "choose the variables to read (variables=)",
                 )
             )
     chosen = tuple(c for c in others if c in codebook)
@@ -176,12 +200,109 @@ def check_numbers(part: pl.DataFrame, var: Variable) -> pl.DataFrame:
 def unit_groups(df: pl.DataFrame, unit: str, by: str) -> dict[str, str]:
     """The group of every unit from the column ``by``; each unit must have one group."""
     if by not in df.columns:
-        msg = f"column {by!r} (--by) is not in the file (columns: {', '.join(df.columns)})"
+        msg = f"column {by!r} (by=) is not in the file (columns: {', '.join(df.columns)})"
         raise DataError(msg)
-    pairs = df.select(pl.col(unit).cast(pl.String), pl.col(by).cast(pl.String)).unique()
-    counts = pairs.group_by(unit).len().filter(pl.col("len") > 1)
+    pairs = (
+        take(df, {"unit": unit, "group": by})
+        .select(pl.col("unit", "group").cast(pl.String))
+        .unique(maintain_order=True)
+    )
+    counts = pairs.group_by("unit", maintain_order=True).len().filter(pl.col("len") > 1)
     if counts.height:
-        shown = ", ".join(repr(u) for u in counts[unit].head(5).to_list())
-        msg = f"--by {by}: unit(s) {shown} belong to more than one group; give each unit one"
+        shown = ", ".join(repr(u) for u in counts["unit"].head(5).to_list())
+        msg = f"by={by!r}: unit(s) {shown} belong to more than one group; give each unit one"
         raise DataError(msg)
     return dict(pairs.iter_rows())
+
+
+def missing_id_problems(
+    columns: Sequence[str], unit: str, coder: str, row_column: str | None
+) -> list[Problem]:
+    """The id columns the frame lacks; a file that looks wide is told to read as wide."""
+    have = ", ".join(repr(c) for c in columns)
+    problems = [
+        Problem(
+            f"column {col!r}",
+            f"missing (columns: {have}); name the id columns with unit=/coder=",
+        )
+        for col in (unit, coder)
+        if col not in columns
+    ]
+    if row_column is None and coder not in columns and unit in columns and len(columns) > 2:
+        problems.append(
+            Problem(
+                "",
+                f"the table has a {unit!r} column and no {coder!r} column: if it holds a row "
+                "per unit and a column per coder, read it with layout='wide'",
+            )
+        )
+    return problems
+
+
+def normalized(long: pl.DataFrame, how: Normalization | str) -> pl.DataFrame:
+    """The long table with its values in NFC (and case-folded, for ``casefold``)."""
+    chosen = parse_option(Normalization, how, "normalize")
+    distinct = long["value"].unique().to_list()
+    fold = chosen is Normalization.CASEFOLD
+    mapping = {
+        v: unicodedata.normalize("NFC", v).casefold() if fold else unicodedata.normalize("NFC", v)
+        for v in distinct
+    }
+    return long.with_columns(pl.col("value").replace_strict(mapping, return_dtype=pl.String))
+
+
+# cells named one by one in a warning before the rest are counted
+_SHOWN = 5
+
+
+def warn_near_duplicates(long: pl.DataFrame, source: str | None) -> None:
+    """Warn of values of one variable that differ only in case, white space or Unicode form.
+
+    Only distinct values are looked at, so a large table costs what its domain costs.
+    """
+    head = f"{source}: " if source else ""
+    pairs = long.select("variable", "value").unique(maintain_order=True)
+    by_variable: dict[str, list[str]] = {}
+    for variable, value in pairs.iter_rows():
+        by_variable.setdefault(variable, []).append(value)
+    groups = [
+        f"{variable!r}: {' / '.join(repr(v) for v in group)}"
+        for variable, values in by_variable.items()
+        for group in near_duplicates(values)
+    ]
+    if groups:
+        shown = "; ".join(groups[:_SHOWN]) + (
+            f"; and {len(groups) - _SHOWN} more" if len(groups) > _SHOWN else ""
+        )
+        warnings.warn(
+            f"{head}values that differ only in letter case, white space or Unicode form count "
+            f"as different values: {shown}; if they mean the same, read with "
+            "normalize='nfc' (Unicode form) or normalize='casefold' (also letter case)",
+            NearDuplicateValuesWarning,
+            stacklevel=4,
+        )
+
+
+def warn_missing_lookalikes(long: pl.DataFrame, source: str | None) -> None:
+    """Warn of cells read as values that other programs write for a missing value.
+
+    For files, whose missing markers (``missing=``) decide what is missing.
+    """
+    head = f"{source}: " if source else ""
+    distinct = long["value"].unique().to_list()
+    lookalikes = sorted({v for v in distinct if looks_missing(v)})
+    if lookalikes:
+        cells = long.filter(pl.col("value").is_in(lookalikes))
+        listed = [
+            f"row {r}, column {v!r}: {x!r}" if r is not None else f"unit {u!r}, {v!r}: {x!r}"
+            for u, v, x, r in cells.select("unit", "variable", "value", "row").head(_SHOWN).rows()
+        ]
+        more = f" and {cells.height - _SHOWN} more" if cells.height > _SHOWN else ""
+        markers = ", ".join(repr(v) for v in lookalikes)
+        warnings.warn(
+            f"{head}{cells.height} cell(s) look like missing values but are read as values: "
+            f"{'; '.join(listed)}{more}; if {markers} mean missing, add them to the missing "
+            "markers (missing=)",
+            MissingLookalikeWarning,
+            stacklevel=4,
+        )

@@ -10,19 +10,23 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from statecode._frames import to_polars
+from statecode._frames import take, to_polars
 from statecode._typing import Value
-from statecode._values import sort_key, value_text
+from statecode._values import EMPTY_SET, sort_key, value_text
 from statecode.codebook import Codebook, Level, Variable
 from statecode.exceptions import DataError, Problem
 from statecode.model import Coding
+from statecode.options import Normalization
 from statecode.table._checks import (
     choose_variables,
     duplicate_problems,
     id_problems,
+    missing_id_problems,
+    normalized,
     numeric_domain,
     unit_groups,
     validate,
+    warn_near_duplicates,
 )
 from statecode.table._factorize import check_domain, factorize_numbers, raise_outside
 from statecode.table._reliability import ReliabilityData, assemble
@@ -87,6 +91,7 @@ class CodingTable:
         row_column: str | None = None,
         skip_invalid: bool = False,
         by: str | None = None,
+        normalize: Normalization | str | None = None,
     ) -> CodingTable:
         """Build a table from a frame with a unit column, a coder column and a column per variable.
 
@@ -117,6 +122,23 @@ class CodingTable:
         by : str, optional
             A column grouping the units (each unit in one group), kept as ``groups`` rather
             than read as a variable.
+        normalize : {'nfc', 'casefold'}, optional
+            Make values that differ only in their Unicode form (``nfc``: composed, so
+            ``café`` typed two ways is one value) or also in letter case (``casefold``) one
+            value. Without it such values stay apart, and without a codebook a
+            :class:`~statecode.exceptions.NearDuplicateValuesWarning` names them.
+
+        Notes
+        -----
+        Column names are names, never patterns (``*`` is the column named ``*``). White space
+        around a cell is not part of its value. An empty cell is missing; in a multi-label
+        variable ``{}`` is the empty set of codes (coded, with no code).
+
+        Warns
+        -----
+        NearDuplicateValuesWarning
+            Without a codebook, for values of one variable that differ only in letter case,
+            Unicode form or surrounding white space.
 
         Raises
         ------
@@ -126,59 +148,55 @@ class CodingTable:
             variables, numbers that are not numbers or out of range.
         """
         df = to_polars(frame)
-        problems: list[Problem] = []
-        for col in (unit, coder):
-            if col not in df.columns:
-                have = ", ".join(repr(c) for c in df.columns)
-                problems.append(
-                    Problem(
-                        f"column {col!r}",
-                        f"missing (columns: {have}); name the id columns with unit=/coder= "
-                        "(--unit/--coder)",
-                    )
-                )
+        columns = df.columns
+        problems = missing_id_problems(columns, unit, coder, row_column)
         if problems:
             raise DataError(problems, source=source)
-        groups = None
-        if by is not None:
-            groups = unit_groups(df, unit, by)
-            df = df.drop(by)
-        ids = (unit, coder) if row_column is None else (unit, coder, row_column)
-        chosen = choose_variables(df, ids, variables, codebook, problems)
+        ids = [unit, coder] + ([row_column] if row_column is not None else [])
+        groups = unit_groups(df, unit, by) if by is not None else None
+        others = [c for c in columns if c not in ids and c != by]
+        chosen = choose_variables(columns, others, variables, codebook, problems)
         if problems:
             raise DataError(problems, source=source)
+        # user column names may be anything ("*", "^a$"): taken by name under internal ones
+        inner = {f"\x00{i}": name for i, name in enumerate(chosen)}
+        work = take(df, {"unit": unit, "coder": coder, **inner}).select(
+            pl.col("unit", "coder").cast(pl.String),
+            *(pl.col(name).cast(pl.String).str.strip_chars() for name in inner),
+        )
         rows = (
-            pl.col(row_column).cast(pl.Int64).alias("row")
+            df.get_column(row_column).cast(pl.Int64)
             if row_column is not None
-            else pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias("row")
+            else pl.int_range(first_row, first_row + df.height, dtype=pl.Int64, eager=True)
         )
-        df = df.select(
-            rows,
-            pl.col(unit).cast(pl.String).alias("unit"),
-            pl.col(coder).cast(pl.String).alias("coder"),
-            *[pl.col(v).cast(pl.String).str.strip_chars().alias(v) for v in chosen],
-        )
+        work = work.with_columns(rows.alias("row"))
         names = {"unit": unit, "coder": coder}
-        blank, bad_rows = id_problems(df, names)
-        duplicates, dup_rows = duplicate_problems(df, names)
+        blank, bad_rows = id_problems(work, names)
+        duplicates, dup_rows = duplicate_problems(work, names, list(inner))
         problems = blank + duplicates
         if problems and not skip_invalid:
             raise DataError(problems, source=source)
         skipped = list(problems)
         if bad_rows or dup_rows:
-            df = df.filter(~pl.col("row").is_in(sorted(bad_rows | dup_rows)))
+            work = work.filter(~pl.col("row").is_in(sorted(bad_rows | dup_rows)))
         long = (
-            df.unpivot(
+            work.unpivot(
                 index=["row", "unit", "coder"],
-                on=list(chosen),
+                on=list(inner),
                 variable_name="variable",
                 value_name="\x00value",
             )
-            .rename({"\x00value": "value"})
-            .with_columns(pl.col("value").replace("", None))
+            .select(
+                "unit",
+                "coder",
+                pl.col("variable").replace_strict(inner, return_dtype=pl.String),
+                pl.col("\x00value").replace("", None).alias("value"),
+                "row",
+            )
             .filter(pl.col("value").is_not_null())
-            .select("unit", "coder", "variable", "value", "row")
         )
+        if normalize is not None:
+            long = normalized(long, normalize)
         if codebook is not None:
             value_problems: list[Problem] = []
             long, bad_cells = validate(long, codebook, separator, value_problems)
@@ -186,6 +204,8 @@ class CodingTable:
                 raise DataError(value_problems, source=source)
             skipped += value_problems
             long = long.join(bad_cells, on=["row", "variable"], how="anti", maintain_order="left")
+        else:
+            warn_near_duplicates(long, source)
         return cls(
             long,
             codebook=codebook,
@@ -289,7 +309,7 @@ class CodingTable:
     def _code_sets(
         self, values: pl.Series, domain: Sequence[Any] | None
     ) -> tuple[NDArray[np.int32], tuple[Any, ...]]:
-        sets = {t: frozenset(t.split(self.separator)) for t in values.unique().to_list()}
+        sets = {t: self._set_of(t) for t in values.unique().to_list()}
         if domain is not None:
             labels = tuple(frozenset(d) for d in domain)
             check_domain(labels)
@@ -302,13 +322,17 @@ class CodingTable:
         mapping = {t: index[s] for t, s in sets.items()}
         return values.replace_strict(mapping, return_dtype=pl.Int32).to_numpy(), labels
 
+    def _set_of(self, text: str) -> frozenset[str]:
+        """The codes of a multi-label cell (:data:`EMPTY_SET` is no code)."""
+        return frozenset() if text == EMPTY_SET else frozenset(text.split(self.separator))
+
     def codings(self) -> Iterable[Coding]:
         """The codings as :class:`~statecode.Coding` objects (values typed by the codebook)."""
         for unit, coder, variable, value, _ in self.data.iter_rows():
             var = self.codebook[variable] if self.codebook is not None else None
             typed: Value = value
             if var is not None and var.multi_label:
-                typed = frozenset(value.split(self.separator))
+                typed = self._set_of(value)
             elif var is not None and not var.categories:
                 typed = float(value)
             yield Coding(unit, coder, variable, typed)

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from statecode._frames import to_polars
+from statecode._frames import take, to_polars
 from statecode._values import number_label
 from statecode.exceptions import DataError
 from statecode.table._checks import check_ids
@@ -228,12 +228,12 @@ class ReliabilityData:
                 "unit=, coder=, value="
             )
             raise DataError(msg)
-        df = df.select(
-            pl.col(unit).cast(pl.String).alias("unit"),
-            pl.col(coder).cast(pl.String).alias("coder"),
-            pl.col(value).alias("value"),
-        ).with_row_index("row", offset=1)
-        check_ids(df, {"unit": unit, "coder": coder})
+        df = (
+            take(df, {"unit": unit, "coder": coder, "value": value})
+            .with_columns(pl.col("unit", "coder").cast(pl.String))
+            .with_row_index("row", offset=1)
+        )
+        check_ids(df, {"unit": unit, "coder": coder}, ["value"])
         df = df.filter(pl.col("value").is_not_null())
         values = _column_values(df["value"])
         codes_1d, labels, numbers = factorize(values, domain=domain)
