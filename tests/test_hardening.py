@@ -209,3 +209,233 @@ def test_cli_messages_name_options_not_keywords(tmp_path: Path) -> None:
     assert code == 1
     assert "column 'nope' (--by) is not in the file" in err
     assert "by=" not in err
+
+
+# --------------------------------------------------------------------------------------------
+# wrong figures
+
+
+def test_cu_without_units_pairs_no_length() -> None:
+    with pytest.warns(sc.DegenerateDataWarning):
+        result = sc.unitizing_alpha([], variant="cu", continua={"d": 10}, coders=["a", "b"])
+    assert result.pairable_length == 0.0
+    with pytest.warns(sc.DegenerateDataWarning):
+        positional = sc.unitizing_alpha([], variant="u", continua={"d": 10}, coders=["a", "b"])
+    assert positional.pairable_length == 20.0
+
+
+def test_cu_coincidences_carry_no_rounding_residue() -> None:
+    # found by the shifting property test: one coder's units only, so no intersections; the
+    # sweep's prefix sums left 4.4e-16 in the matrix, which made "no intersections" read as
+    # "no variation"
+    rows = [("d0", "c3", 5, 6, "k0"), ("d0", "c3", 7, 13, "k1"), ("d1", "c3", 1, 2, "k1")]
+    rows.append(("d1", "c3", 2, 3, "k1"))
+    spans = [sc.Span(d, c, s, e, "v", k) for d, c, s, e, k in rows]
+    with pytest.warns(sc.DegenerateDataWarning):
+        result = sc.unitizing_alpha(
+            spans,
+            coders=["c0", "c1", "c2", "c3"],
+            categories=["k0", "k1"],
+            variant="cu",
+            continua={"d0": (0, 14), "d1": (0, 3)},
+        )
+    assert result.reason is not None
+    assert result.reason.startswith("no unit of one coder intersects a unit of another")
+    assert result.coverage == 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# 2. ragged rows, 4. duplicate and empty headers, blank lines, the cell limit
+
+
+def test_a_short_row_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path / "r.csv", "unit,coder,a,b\n1,A,x,y\n1,B,x\n")
+    with pytest.raises(sc.DataError) as exc:
+        sc.read_codings(path)
+    assert str(exc.value) == (
+        f"{path}: line 3: has 3 fields and the header 4; fill in the missing cells (an empty "
+        "cell is a missing value: write the delimiters)"
+    )
+
+
+def test_a_long_row_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path / "r.csv", 'unit,coder,a\n1,A,"x, y"\n1,B,x,y\n')
+    with pytest.raises(sc.DataError, match=r"line 3: has 4 fields and the header 3; quote"):
+        sc.read_codings(path)
+
+
+def test_ragged_rows_are_found_among_quoted_line_breaks(tmp_path: Path) -> None:
+    text = 'unit,coder,note\n1,A,"two\nlines, and a comma"\n1,B\n2,A,"say ""hi"""\n'
+    path = _write(tmp_path / "r.csv", text)
+    with pytest.raises(sc.DataError) as exc:
+        sc.read_table(path)
+    assert [str(p) for p in exc.value.problems] == [
+        "line 4: has 2 fields and the header 3; fill in the missing cells (an empty cell is a "
+        "missing value: write the delimiters)"
+    ]
+    fine = _write(tmp_path / "f.csv", 'unit,coder,note\n1,A,"two\nlines, and, commas"\n')
+    frame, _ = sc.read_table(fine)
+    assert frame["note"].to_list() == ["two\nlines, and, commas"]
+
+
+def test_blank_lines_inside_are_errors_at_the_end_are_not(tmp_path: Path) -> None:
+    inside = _write(tmp_path / "b.csv", "unit,coder,v\n1,A,x\n\n1,B,y\n")
+    with pytest.raises(sc.DataError, match=r"line 3: is empty; delete it"):
+        sc.read_codings(inside)
+    end = _write(tmp_path / "e.csv", "unit,coder,v\r\n1,A,x\r\n1,B,y\r\n\r\n\r\n")
+    assert len(sc.read_codings(end)) == 2
+
+
+def test_duplicate_and_empty_headers_are_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path / "d.csv", "unit,coder,v,v\n1,A,x,y\n")
+    with pytest.raises(sc.DataError) as exc:
+        sc.read_codings(path)
+    assert str(exc.value) == (
+        f"{path}: line 1: columns 3 and 4 are both named 'v'; give each column its own name"
+    )
+    nameless = _write(tmp_path / "n.csv", ",unit,coder,v\n0,1,A,x\n")
+    with pytest.raises(sc.DataError, match=r"column 1: has no name; name it in the header"):
+        sc.read_codings(nameless)
+
+
+def test_a_cell_past_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.csv", "unit,coder,v\n1,A," + "x" * 5000 + "\n")
+    with pytest.raises(sc.DataError, match=r"line 2: the line is 5,004 bytes long, beyond the "):
+        sc.read_table(path, max_cell_bytes=4096)
+    assert sc.read_table(path)[0].height == 1
+    with pytest.raises(sc.OptionError, match=r"max_cell_bytes=0 is not valid"):
+        sc.read_table(path, max_cell_bytes=0)
+
+
+# --------------------------------------------------------------------------------------------
+# delimiters, encodings, folders
+
+
+def test_a_semicolon_file_is_read_as_one(tmp_path: Path) -> None:
+    path = _write(tmp_path / "s.csv", "unit;coder;v\n1;A;x\n1;B;y\n")
+    assert sc.read_codings(path).data.select("coder", "value").rows() == [("A", "x"), ("B", "y")]
+    both = _write(tmp_path / "b.csv", "unit,coder;v\n1,A;x\n")
+    assert sc.read_table(both, delimiter=";")[0].columns == ["unit,coder", "v"]
+
+
+def test_a_latin1_file_says_which_line_and_how_to_read_it(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes("unit,coder,v\n1,A,Gen\xe8ve\n".encode("latin-1"))
+    with pytest.raises(sc.InputFileError) as exc:
+        sc.read_codings(path)
+    assert "line 2, byte 8" in str(exc.value)
+    assert "encoding='cp1252'" in str(exc.value)
+    code, _, err = _cli("alpha", str(path))
+    assert code == 1
+    assert "--encoding cp1252" in err
+    assert "encoding=" not in err
+    assert sc.read_codings(path, encoding="cp1252").data["value"].to_list() == ["Gen\u00e8ve"]
+    with pytest.raises(sc.OptionError, match=r"encoding='utf-1' is not an encoding"):
+        sc.read_codings(path, encoding="utf-1")
+
+
+def test_a_folder_is_called_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(sc.InputFileError, match=r"is a folder, not a table file"):
+        sc.read_codings(tmp_path)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Excel: formulas without values, damaged and hostile workbooks
+
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def test_a_formula_without_its_value_is_not_a_missing_cell(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["unit", "coder", "v"])
+    sheet.append(["1", "A", "=1+1"])
+    sheet.append(["1", "B", "2"])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    with pytest.raises(sc.DataError) as exc:
+        sc.read_codings(path)
+    assert "cell C2: holds the formula '=1+1' but no value computed from it" in str(exc.value)
+
+
+def test_damaged_workbooks_are_data_errors(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(sc.DataError, match=r"not a zip archive, so not an \.xlsx workbook"):
+        sc.read_codings(path)
+    import zipfile  # noqa: PLC0415
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<not xml")
+    with pytest.raises(sc.DataError, match=r"not a workbook openpyxl can read"):
+        sc.read_codings(path)
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    import zipfile  # noqa: PLC0415
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b"\0" * (50 << 20))
+    with pytest.raises(sc.DataError, match=r"expands more than 100 times"):
+        sc.read_table(path)
+
+
+# --------------------------------------------------------------------------------------------
+# 7. ordinal text, 8. files with no codings, 10. round trips
+
+
+def test_ordinal_text_needs_its_order() -> None:
+    data = [["lo", "mid", "hi"], ["lo", "hi", "hi"]]
+    with pytest.raises(sc.DataError, match=r"ordinal values that are text \('hi', 'lo', 'mid'\)"):
+        sc.krippendorff_alpha(data, level="ordinal")
+    ordered = sc.krippendorff_alpha(data, level="ordinal", domain=["lo", "mid", "hi"])
+    assert ordered.values == ("lo", "mid", "hi")
+
+
+def test_ordinal_text_on_the_command_line_says_domain(tmp_path: Path) -> None:
+    path = _write(tmp_path / "o.csv", "unit,coder,v\n1,A,lo\n1,B,hi\n2,A,mid\n2,B,mid\n")
+    code, _, err = _cli("alpha", str(path), "--level", "ordinal")
+    assert code == 1
+    assert "--domain low,mid,high" in err
+
+
+def test_a_file_without_codings_is_an_error(tmp_path: Path) -> None:
+    header = _write(tmp_path / "h.csv", "unit,coder,v\n")
+    with pytest.raises(sc.DataError, match=r"holds a header \(columns: 'unit', 'coder', 'v'\)"):
+        sc.read_codings(header)
+    empty = _write(tmp_path / "e.csv", "unit,coder,v\n1,A,NA\n1,B,\n")
+    with pytest.raises(sc.DataError, match=r"every one of its 2 rows is missing"):
+        sc.read_codings(empty)
+
+
+@pytest.mark.parametrize("name", ["NA", "NaN", "."])
+def test_ids_that_read_back_as_missing_are_refused_at_write(tmp_path: Path, name: str) -> None:
+    table = sc.CodingTable.from_codings([sc.Coding(name, "ann", "v", "x")])
+    with pytest.raises(sc.DataError, match=rf"unit {name!r} would read back as missing"):
+        sc.write_codings(table, tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
+    coder = sc.CodingTable.from_codings([sc.Coding("u", name, "v", "x")])
+    with pytest.raises(sc.DataError, match=rf"coder {name!r} would read back as missing"):
+        sc.write_codings(coder, tmp_path / "x.csv")
+    span = sc.Span("d", "ann", 0, 1, "v", name)
+    with pytest.raises(sc.DataError, match=rf"code {name!r} would read back as missing"):
+        sc.write_spans([span], tmp_path / "s.csv")
+
+
+def test_an_empty_table_is_not_written(tmp_path: Path) -> None:
+    table = sc.CodingTable.from_frame(pl.DataFrame({"unit": ["1"], "coder": ["a"], "v": [None]}))
+    with pytest.raises(sc.DataError, match=r"the table holds no codings"):
+        sc.write_codings(table, tmp_path / "x.csv")
+
+
+def test_unitizer_tables_name_blank_coders_and_contradictions(tmp_path: Path) -> None:
+    blank = _write(tmp_path / "u.csv", "document,coder\nd1,a\nd1,  \n")
+    with pytest.raises(sc.DataError, match=r"row 3: the coder is blank \('  '\)"):
+        sc.read_unitizers(blank)
+    both = _write(tmp_path / "b.csv", "document,coder\nd1,a\nd1,\n")
+    with pytest.raises(sc.DataError, match=r"row 3: document 'd1' is listed as unitized by nobody"):
+        sc.read_unitizers(both)
+    with pytest.raises(sc.DataError, match=r"is blank"):
+        sc.write_unitizers({"d1": [" "]}, tmp_path / "w.csv")

@@ -490,9 +490,12 @@ def test_not_utf8(tmp_path: Path) -> None:
     docs = tmp_path / "docs.csv"
     docs.write_bytes(b"document_id,text\nd,caf\xe9\n")
     with pytest.raises(
-        InputFileError, match=r"docs\.csv: cannot read the table .*; save the file as UTF-8$"
+        InputFileError,
+        match=r"docs\.csv: line 2, byte 6 \(b'\\xe9'\) is not utf-8 text; save the file as UTF-8, "
+        r"or read it with encoding='cp1252'",
     ):
         read_corpus(docs)
+    assert read_corpus(docs, encoding="cp1252").documents[0].text == "caf\u00e9"
 
 
 def test_file_errors(tmp_path: Path) -> None:
@@ -604,7 +607,8 @@ def test_every_folder_problem_at_once(tmp_path: Path) -> None:
         f"{folder}, or fix the 'file' value",
         "metadata.csv, row 6, column 'file': no file '../a.txt' in the folder; give the file name "
         "only, without folders",
-        "b.txt: not UTF-8 text (byte 3); save the file as UTF-8",
+        "b.txt: line 1, byte 3: not utf-8 text; save the file as UTF-8, or read the corpus "
+        "with its encoding (encoding=)",
         "orphan.txt: has no row in metadata.csv; add a row for it, or remove the file from the "
         "folder",
         "metadata.csv, row 8, column 'document_id': duplicate document id 'a' (first used in "

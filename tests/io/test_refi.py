@@ -528,7 +528,7 @@ def test_read_qdc_missing_file(tmp_path: Path) -> None:
 def test_read_qdc_unreadable(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as exc:
         read_qdc(tmp_path)
-    assert _message(exc) == f"{tmp_path}: cannot read the file (Is a directory)"
+    assert _message(exc) == f"{tmp_path}: is a folder, not a .qdc codebook; check the path"
 
 
 def test_read_qdc_malformed(tmp_path: Path) -> None:
@@ -1277,7 +1277,7 @@ def test_read_qdpx_file_errors(
 def test_read_qdpx_unreadable(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as exc:
         read_qdpx(tmp_path)
-    assert _message(exc) == f"{tmp_path}: cannot read the file (Is a directory)"
+    assert _message(exc) == f"{tmp_path}: is a folder, not a .qdpx project; check the path"
 
 
 def test_read_qdpx_without_project_qde(tmp_path: Path) -> None:

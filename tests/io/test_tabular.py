@@ -148,8 +148,11 @@ def test_a_value_equal_to_a_missing_marker_is_refused(tmp_path: Path) -> None:
 def test_not_utf8_is_refused_not_mangled(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("unit,coder,v\n1,a,caf\xe9\n".encode("latin-1"))
-    with pytest.raises(InputFileError, match=r"cannot read the table .*save the file as UTF-8"):
+    with pytest.raises(
+        InputFileError, match=r"line 2, byte 8 .* is not utf-8 text; save the file as UTF-8"
+    ):
         sc.read_codings(path)
+    assert sc.read_codings(path, encoding="latin-1").data["value"].to_list() == ["caf\u00e9"]
 
 
 def test_xlsx_refuses_what_excel_cannot_hold(tmp_path: Path) -> None:

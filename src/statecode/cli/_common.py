@@ -42,6 +42,8 @@ __all__ = [
     "CodebookOpt",
     "CoderOpt",
     "DataArg",
+    "DelimiterOpt",
+    "EncodingOpt",
     "MissingOpt",
     "NormalizeOpt",
     "OutputOpt",
@@ -260,6 +262,13 @@ NormalizeOpt = Annotated[
         "(casefold) one value.",
         case_sensitive=False,
     ),
+]
+EncodingOpt = Annotated[
+    str, typer.Option(help="Encoding of CSV/TSV files, e.g. cp1252 or latin-1 for old exports.")
+]
+DelimiterOpt = Annotated[
+    str | None,
+    typer.Option(help="Character between CSV cells (default: , or ; or tab, from the header)."),
 ]
 WideOpt = Annotated[bool, typer.Option("--wide", help="A row per unit and a column per coder.")]
 CorpusOutOpt = Annotated[

@@ -12,6 +12,8 @@ from statecode.cli._common import (
     CodebookOpt,
     CoderOpt,
     DataArg,
+    DelimiterOpt,
+    EncodingOpt,
     MissingOpt,
     NormalizeOpt,
     OutputOpt,
@@ -57,6 +59,8 @@ def compare(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     normalize: NormalizeOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="Output format.")
     ] = ReportFormat.TABLE,
@@ -87,6 +91,8 @@ def compare(
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     comparison = compare_accounts(
         documents,

@@ -14,6 +14,8 @@ from statecode.cli._common import (
     CodebookOpt,
     CoderOpt,
     DataArg,
+    DelimiterOpt,
+    EncodingOpt,
     MissingOpt,
     NormalizeOpt,
     OutputOpt,
@@ -58,6 +60,8 @@ def _codings(
     by: str | None = None,
     skip_invalid: bool = False,
     normalize: Normalization | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> CodingTable:
     from statecode import read_codings
     from statecode.io import DEFAULT_MISSING
@@ -75,6 +79,8 @@ def _codings(
         skip_invalid=skip_invalid,
         by=by,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     report_skipped(table)
     return table
@@ -114,6 +120,8 @@ def alpha(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     normalize: NormalizeOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.TABLE,
@@ -138,6 +146,8 @@ def alpha(
         wide=wide,
         skip_invalid=skip_invalid,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     with progress_bar(bootstrap * len(table.variables), "bootstrap") as tick:
         results = krippendorff_alphas(
@@ -187,6 +197,8 @@ def report(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     normalize: NormalizeOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="Output format.")
     ] = ReportFormat.TABLE,
@@ -219,6 +231,8 @@ def report(
         skip_invalid=skip_invalid,
         by=by,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     if output_format is ReportFormat.HTML or plots is not None:
         require_matplotlib()  # fail before the work, with what to install
@@ -257,6 +271,8 @@ def agreement(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     normalize: NormalizeOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", help="table, json, csv (one row per variable) or markdown."),
@@ -276,6 +292,8 @@ def agreement(
         missing=missing,
         separator=separator,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     options = {} if weights is None else {"weights": weights}
     results = agreement_coefficients(table, coefficient, **options)
@@ -302,6 +320,8 @@ def coders(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     normalize: NormalizeOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Per variable: a coder x coder agreement matrix and alpha without each coder."""
@@ -317,6 +337,8 @@ def coders(
         missing=missing,
         separator=separator,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     parts = []
     for name, (matrix, loo) in coder_diagnostics(table, coefficient=coefficient).items():
@@ -338,6 +360,8 @@ def validate(
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
     normalize: NormalizeOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    delimiter: DelimiterOpt = None,
     wide: WideOpt = False,
 ) -> None:
     """Check every value against the codebook: exit 0, or every problem on stderr and exit 1."""
@@ -351,6 +375,8 @@ def validate(
         separator=separator,
         wide=wide,
         normalize=normalize,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     typer.echo(
         f"ok: {data}: {len(table)} codings of {len(table.units)} units by "

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
-from statecode.exceptions import DataError, InputFileError, Problem
+from statecode.exceptions import DataError, InputFileError, OptionError, Problem, StatecodeError
 
 __all__ = ["DEFAULT_MAX_BYTES", "Archive", "open_archive", "zip_bytes"]
 
@@ -36,18 +36,42 @@ def _climbs_out(name: str) -> bool:
 
 
 class Archive:
-    """A ``.qdpx`` archive opened for reading: member names checked, reads counted."""
+    """A zip archive opened for reading: member names checked, reads counted.
 
-    def __init__(self, zf: zipfile.ZipFile, source: str, max_bytes: int) -> None:
+    Parameters
+    ----------
+    zf : zipfile.ZipFile
+        The open archive.
+    source : str
+        The file, for messages.
+    max_bytes : int
+        What all reads together may unpack to.
+    remedy : str
+        What the user can do about a damaged or hostile archive (``re-export the project
+        from the QDA program``).
+    """
+
+    def __init__(
+        self,
+        zf: zipfile.ZipFile,
+        source: str,
+        max_bytes: int,
+        remedy: str = "re-export the project from the QDA program",
+        unpack_remedy: str = "re-export the project",
+        what: str = "project",
+    ) -> None:
         self._zip = zf
         self.source = source
         self._max = max_bytes
         self._left = max_bytes
+        self.remedy = remedy
+        self.unpack_remedy = unpack_remedy
+        self.what = what
         problems = [
             Problem(
                 f"member {info.filename!r}",
                 "its path is absolute or climbs out of the archive with '..' (a zip-slip "
-                "archive); refusing the whole file: re-export the project from the QDA program",
+                f"archive); refusing the whole file: {remedy}",
             )
             for info in zf.infolist()
             if _climbs_out(info.filename)
@@ -83,6 +107,21 @@ class Archive:
             raise DataError([Problem("", msg)], source=self.source)
         return info
 
+    def check_declared(self) -> None:
+        """Refuse, before anything is unpacked, an archive whose members say they are too big.
+
+        For readers that hand the archive to another library (openpyxl): what a member
+        unpacks to is bounded by the size its header declares (zipfile stops there and
+        checks the CRC), so the declared sizes are what needs checking.
+        """
+        total = 0
+        for info in self._zip.infolist():
+            total += info.file_size
+            if total > self._max:
+                self._refuse(info, total)
+            if info.file_size > max(_RATIO_FLOOR, info.compress_size * _MAX_RATIO):
+                self._refuse(info, info.file_size, ratio=True)
+
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """The member's bytes, read in chunks; stop as soon as a limit is passed."""
         limit = min(self._left, max(_RATIO_FLOOR, info.compress_size * _MAX_RATIO))
@@ -95,19 +134,30 @@ class Archive:
                     if size > limit:
                         self._refuse(info, size)
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
-            msg = f"cannot unpack the member ({exc}); re-export the project"
+        except StatecodeError:
+            raise
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            OSError,
+            ValueError,
+        ) as exc:
+            detail = " ".join(str(exc).split())[:200]
+            msg = f"cannot unpack the member ({detail}); {self.unpack_remedy}"
             raise DataError(
                 [Problem(f"member {info.filename!r}", msg)], source=self.source
             ) from None
         self._left -= size
         return b"".join(chunks)
 
-    def _refuse(self, info: zipfile.ZipInfo, size: int) -> NoReturn:
-        if size > self._left:
+    def _refuse(self, info: zipfile.ZipInfo, size: int, *, ratio: bool = False) -> NoReturn:
+        if size > self._left and not ratio:
             msg = (
                 f"the archive unpacks to more than max_bytes={self._max} bytes (a zip bomb?); "
-                "refusing it. If the project really is this large, raise max_bytes"
+                f"refusing it. If the {self.what} really is this large, raise max_bytes"
             )
         else:
             msg = (
@@ -118,20 +168,37 @@ class Archive:
 
 
 @contextlib.contextmanager
-def open_archive(file: Path, max_bytes: int) -> Iterator[Archive]:
+def open_archive(
+    file: Path,
+    max_bytes: int,
+    *,
+    kind: str = "a .qdpx project",
+    remedy: str = "export the project again as REFI-QDA",
+    member_remedy: str | None = None,
+) -> Iterator[Archive]:
+    """Open a zip archive within limits; ``kind`` and ``remedy`` word the messages."""
+    if max_bytes < 1:
+        msg = f"max_bytes={max_bytes!r} is not valid; use a positive number of bytes"
+        raise OptionError(msg, option="max_bytes")
+    if file.is_dir():
+        msg = f"{file}: is a folder, not {kind}; check the path"
+        raise InputFileError(msg)
     try:
         zf = zipfile.ZipFile(file)
     except FileNotFoundError:
         msg = f"{file}: no such file; check the path"
         raise InputFileError(msg) from None
-    except zipfile.BadZipFile:
-        msg = "not a zip archive, so not a .qdpx project; export the project again as REFI-QDA"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        msg = f"not a zip archive, so not {kind}; {remedy}"
         raise DataError([Problem("", msg)], source=str(file)) from None
     except OSError as exc:
-        msg = f"{file}: cannot read the file ({exc.strerror})"
+        msg = f"{file}: cannot read the file ({exc.strerror or exc})"
         raise InputFileError(msg) from exc
     with zf:
-        yield Archive(zf, str(file), max_bytes)
+        if member_remedy is None:
+            yield Archive(zf, str(file), max_bytes)
+        else:
+            yield Archive(zf, str(file), max_bytes, member_remedy, member_remedy, kind)
 
 
 def zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:

@@ -61,6 +61,7 @@ def read_corpus(
     end: str = "end",
     file: str = "file",
     unmatched: Unmatched | str = Unmatched.ERROR,
+    encoding: str = "utf-8",
 ) -> Corpus:
     """Read a corpus: documents, and optionally the statements cut from them.
 
@@ -84,6 +85,9 @@ def read_corpus(
         Column names of the statements table.
     file : str
         Column of the metadata table naming each document's ``.txt`` file.
+    encoding : str
+        The encoding of CSV and TSV tables and of the ``.txt`` files of a folder (``cp1252``
+        or ``latin-1`` for old Windows exports).
     unmatched : {'error', 'warn'}
         For a folder: whether a ``.txt`` file without a metadata row, or a metadata row
         without its file, is an error, or a :class:`~statecode.StatecodeWarning` (the file
@@ -160,7 +164,7 @@ def read_corpus(
             statements = found
         docs_path = docs_path / "documents.csv"
     if docs_path.is_dir():
-        docs = read_folder(docs_path, metadata, names, mode, problems)
+        docs = read_folder(docs_path, metadata, names, mode, problems, encoding)
     else:
         if metadata is not None:
             msg = (
@@ -168,12 +172,12 @@ def read_corpus(
                 "a documents table holds its metadata in its own columns"
             )
             raise InputFileError(msg)
-        frame, first = read_frame(docs_path)
+        frame, first = read_frame(docs_path, encoding)
         docs = documents_from_frame(frame, first, docs_path.name, names, problems)
     stmts: list[Statement] = []
     if statements is not None:
         stmt_path = Path(statements)
-        frame, first = read_frame(stmt_path)
+        frame, first = read_frame(stmt_path, encoding)
         stmts = statements_from_frame(frame, first, stmt_path.name, docs, names, problems)
     if problems:
         raise DataError(problems, source=os.fspath(documents))

@@ -24,11 +24,12 @@ def read_folder(
     names: Columns,
     mode: Unmatched,
     problems: list[Problem],
+    encoding: str = "utf-8",
 ) -> list[Document]:
     meta_path = Path(metadata) if metadata is not None else folder / "metadata.csv"
-    reader = _FolderReader(folder, meta_path.name, names, mode, problems)
+    reader = _FolderReader(folder, meta_path.name, names, mode, problems, encoding)
     if meta_path.is_file():
-        frame, first = read_frame(meta_path)
+        frame, first = read_frame(meta_path, encoding)
     elif mode is Unmatched.WARN and metadata is None:
         frame, first = pl.DataFrame(), 2
         reader.warned.append(f"no metadata file {meta_path.name}")
@@ -61,7 +62,9 @@ class _FolderReader:
         names: Columns,
         mode: Unmatched,
         problems: list[Problem],
+        encoding: str = "utf-8",
     ) -> None:
+        self.encoding = encoding
         self.folder = folder
         self.meta_file = meta_file
         self.names = names
@@ -115,7 +118,9 @@ class _FolderReader:
                 )
                 if self.mode is Unmatched.WARN:
                     self.warned[-1] += f" (read as document {path.stem!r})"
-                    rows.append((name, path.stem, _read_text(path, self.problems), {}))
+                    rows.append(
+                        (name, path.stem, _read_text(path, self.problems, self.encoding), {})
+                    )
         return rows
 
     def link_row(
@@ -153,17 +158,22 @@ class _FolderReader:
                 fix = f"add the file to {self.folder}, or fix the {names.file!r} value"
             self.unmatched(where, f"no file {name!r} in the folder; {fix}")
             return None
-        text = _read_text(self.txt[name], self.problems)
+        text = _read_text(self.txt[name], self.problems, self.encoding)
         return (location, doc_id if has_id else Path(name).stem, text, cells)
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str:
+def _read_text(path: Path, problems: list[Problem], encoding: str = "utf-8") -> str:
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         problems.append(
-            Problem(path.name, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            Problem(
+                path.name,
+                f"line {line}, byte {exc.start}: not {encoding} text; save the file as UTF-8, "
+                "or read the corpus with its encoding (encoding=)",
+            )
         )
         return ""
     return text.removeprefix("\ufeff")

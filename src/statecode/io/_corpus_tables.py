@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -45,27 +44,14 @@ class Columns:
         return (self.title, self.source, self.event, self.date, self.language)
 
 
-def read_frame(path: Path) -> tuple[pl.DataFrame, int]:
+def read_frame(path: Path, encoding: str = "utf-8") -> tuple[pl.DataFrame, int]:
+    """A corpus table as text: no missing markers (an empty title is an empty title)."""
     suffix = path.suffix.lower()
-    if suffix == ".jsonl" and path.is_file() and not path.read_bytes().strip():
-        return pl.DataFrame(), 1  # a table without rows
-    frame, first = read_table(path, missing=())
-    if suffix in (".csv", ".tsv"):
-        frame = _exact_header(frame, path, "\t" if suffix == ".tsv" else ",")
+    frame, first = read_table(path, missing=(), encoding=encoding)
     if suffix in _SPREADSHEETS:
         # cells are unescaped by read_table; column names (metadata keys) here
         frame = frame.rename({c: spreadsheet_unescape(c) for c in frame.columns})
     return frame, first
-
-
-def _exact_header(frame: pl.DataFrame, path: Path, delimiter: str) -> pl.DataFrame:
-    # polars keeps the doubled quotes of a quoted column name ('a""b' for "a""b"); the csv
-    # module reads the header record as the CSV rules say
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        header = next(csv.reader(fh, delimiter=delimiter), [])
-    if len(header) != frame.width or len(set(header)) != len(header):
-        return frame
-    return frame.rename(dict(zip(frame.columns, header, strict=True)))
 
 
 def where_in(file: str, row: int, column: str) -> str:

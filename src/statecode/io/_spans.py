@@ -9,7 +9,12 @@ import polars as pl
 
 from statecode._typing import PathLike
 from statecode.exceptions import DataError, Problem
-from statecode.io._tabular import DEFAULT_MISSING, read_table, write_table
+from statecode.io._tabular import (
+    DEFAULT_MISSING,
+    read_table,
+    refuse_missing_cells,
+    write_table,
+)
 from statecode.model import Corpus, Span, Statement
 
 __all__ = [
@@ -43,9 +48,19 @@ def spans_to_frame(spans: Iterable[Span]) -> pl.DataFrame:
 def write_spans(spans: Iterable[Span], path: PathLike) -> None:
     """Write spans as a table file (``.csv``, ``.tsv``, ``.parquet``, ``.jsonl``, ``.xlsx``).
 
-    Offsets are code points into the document text, end exclusive.
+    Offsets are code points into the document text, end exclusive. :func:`read_spans` reads
+    the file back as the same spans.
+
+    Raises
+    ------
+    DataError
+        If a document, coder, variable or code is a text that reading takes as missing
+        (``NA``, ``NaN``, ``.``): the file could not be read back.
     """
-    write_table(spans_to_frame(spans), Path(path))
+    target = Path(path)
+    frame = spans_to_frame(spans)
+    refuse_missing_cells(frame, ["document", "coder", "variable", "code"], DEFAULT_MISSING, target)
+    write_table(frame, target)
 
 
 def read_spans(
@@ -118,7 +133,13 @@ def write_unitizers(unitizers: Mapping[str, Sequence[str]], path: PathLike) -> N
         if not coders:
             rows.append((document, None))
     frame = pl.DataFrame(rows, schema={"document": pl.String, "coder": pl.String}, orient="row")
-    write_table(frame, Path(path))
+    target = Path(path)
+    refuse_missing_cells(frame.drop_nulls(), ["document", "coder"], ("",), target)
+    blank = frame.filter(pl.col("coder").str.strip_chars() == "")
+    if blank.height:
+        msg = f"coder {blank['coder'][0]!r} of document {blank['document'][0]!r} is blank"
+        raise DataError([Problem("", f"{msg}; name every coder")], source=str(target))
+    write_table(frame, target)
 
 
 def read_unitizers(path: PathLike) -> dict[str, tuple[str, ...]]:
@@ -147,6 +168,7 @@ def read_unitizers(path: PathLike) -> dict[str, tuple[str, ...]]:
         raise DataError([Problem("", msg)], source=source)
     out: dict[str, list[str]] = {}
     seen: dict[tuple[str, str], int] = {}
+    nobody: dict[str, int] = {}  # documents listed with an empty coder, and the row
     problems: list[Problem] = []
     for i, (document, coder) in enumerate(frame.select("document", "coder").iter_rows()):
         row = first + i
@@ -154,7 +176,15 @@ def read_unitizers(path: PathLike) -> dict[str, tuple[str, ...]]:
             problems.append(Problem(f"row {row}", "the document is empty; every row names one"))
             continue
         coders = out.setdefault(str(document), [])
-        if coder is None or not str(coder).strip():
+        if coder is None:
+            nobody.setdefault(str(document), row)
+            continue
+        if not str(coder).strip():
+            msg = (
+                f"the coder is blank ({coder!r}); name the coder, or leave the cell empty "
+                "for a document nobody unitized"
+            )
+            problems.append(Problem(f"row {row}", msg))
             continue
         key = (str(document), str(coder))
         if key in seen:
@@ -168,6 +198,15 @@ def read_unitizers(path: PathLike) -> dict[str, tuple[str, ...]]:
             continue
         seen[key] = row
         coders.append(str(coder))
+    problems.extend(
+        Problem(
+            f"row {row}",
+            f"document {document!r} is listed as unitized by nobody (an empty coder) and also "
+            f"with coders ({', '.join(out[document])}); delete this row or the others",
+        )
+        for document, row in nobody.items()
+        if out[document]
+    )
     if problems:
         raise DataError(problems, source=source)
     return {d: tuple(cs) for d, cs in out.items()}

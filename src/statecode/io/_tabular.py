@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from statecode._frames import take
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, InputFileError, MissingExtraError, Problem
+from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
+from statecode.io._archive import DEFAULT_MAX_BYTES
 from statecode.io._atomic import write_bytes_atomic
+from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, read_delimited
+from statecode.io._json import read_json_lines
+from statecode.io._xlsx import read_xlsx, write_xlsx
 from statecode.options import Normalization
 from statecode.table import CodingTable, warn_missing_lookalikes
 
@@ -30,6 +33,7 @@ __all__ = [
     "DEFAULT_MISSING",
     "read_codings",
     "read_table",
+    "refuse_missing_cells",
     "spreadsheet_escape",
     "spreadsheet_unescape",
     "write_codings",
@@ -42,6 +46,8 @@ _FORMATS = (".csv", ".tsv", ".parquet", ".jsonl", ".xlsx")
 _SPREADSHEETS = (".csv", ".tsv", ".xlsx")
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+# problems listed one by one before the rest are left out
+_SHOWN = 20
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -70,7 +76,14 @@ def spreadsheet_unescape(text: str) -> str:
 
 
 def read_table(
-    path: PathLike, *, missing: Sequence[str] = DEFAULT_MISSING, separator: str = ";"
+    path: PathLike,
+    *,
+    missing: Sequence[str] = DEFAULT_MISSING,
+    separator: str = ";",
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    max_cell_bytes: int = DEFAULT_MAX_CELL_BYTES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[pl.DataFrame, int]:
     """Read a table file as text columns; return it and the row number of its first data row.
 
@@ -80,13 +93,46 @@ def read_table(
     row 2 (the header is row 1), as a spreadsheet shows it. Spreadsheet formula escapes are
     removed (see the module notes).
 
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv``, ``.tsv``, ``.parquet``, ``.jsonl`` or ``.xlsx`` file.
+    missing : sequence of str
+        Cell contents that mean "missing".
+    separator : str
+        What joins the codes of a JSON array into one cell.
+    delimiter : str, optional
+        The character between the cells of a CSV file. By default ``,`` (a tab for
+        ``.tsv``), or ``;`` or a tab when the header line holds that and no comma (a CSV
+        file saved by a spreadsheet with a European locale).
+    encoding : str
+        The encoding of a CSV or TSV file (``cp1252`` and ``latin-1`` for old Windows
+        exports).
+    max_cell_bytes : int
+        The longest line (so the longest cell) a CSV or TSV file may hold, in bytes.
+    max_bytes : int
+        What an ``.xlsx`` archive may unpack to, in bytes.
+
     Raises
     ------
     InputFileError
-        If the file is missing, not UTF-8 text, or not a table of a known format.
+        If the file is missing, a folder, not in its encoding, or not a table of a known
+        format.
+    DataError
+        For a row narrower or wider than the header (with its line), a blank line, a
+        duplicate or empty column name, a cell past ``max_cell_bytes``, a line of JSON that
+        is not an object, a damaged workbook or a formula saved without its value.
+    OptionError
+        For an unknown encoding, a delimiter that is not one character, a limit below 1.
     """
     file = Path(path)
     suffix = file.suffix.lower()
+    if file.is_dir():
+        msg = (
+            f"{file}: is a folder, not a table file; name a {', '.join(_FORMATS)} file in it "
+            "(a folder of text files is a corpus: read_corpus)"
+        )
+        raise InputFileError(msg)
     if suffix not in _FORMATS:
         msg = f"{file}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
         raise InputFileError(msg)
@@ -96,94 +142,94 @@ def read_table(
     first = 2 if suffix in _SPREADSHEETS else 1
     try:
         if suffix in (".csv", ".tsv"):
-            frame = pl.read_csv(
+            frame = read_delimited(
                 file,
-                separator="\t" if suffix == ".tsv" else ",",
-                infer_schema=False,
-                null_values=list(missing),
+                suffix=suffix,
+                delimiter=delimiter,
+                encoding=encoding,
+                max_cell_bytes=max_cell_bytes,
             )
-            frame = _strip_bom(frame)
         elif suffix == ".parquet":
-            frame = pl.read_parquet(file)
+            frame = _read_parquet(file)
         elif suffix == ".xlsx":
-            frame = _read_xlsx(file)
-        elif file.stat().st_size == 0:
-            frame = pl.DataFrame()  # an empty JSON Lines file: no rows, and no columns either
+            frame = read_xlsx(file, max_bytes=max_bytes)
         else:
-            frame = pl.read_ndjson(file, infer_schema_length=None)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
-        text = " ".join(str(exc).split())[:300]
-        hint = "; save the file as UTF-8" if "utf-8" in text.lower() else ""
-        msg = f"{file}: cannot read the table ({text}){hint}"
+            frame = read_json_lines(file)
+    except StatecodeError:
+        raise
+    except OSError as exc:
+        msg = f"{file}: cannot read the file ({exc.strerror or exc})"
         raise InputFileError(msg) from exc
-    # polars reads a column name such as "*" or "^a$" as a pattern in places: work on
-    # positional names, and give the real ones back at the end
+    problems = _name_problems(frame.columns)
+    if problems:
+        raise DataError(problems, source=str(file))
+    return _as_text(frame, missing, separator, spreadsheet=suffix in _SPREADSHEETS), first
+
+
+def _name_problems(columns: Sequence[str]) -> list[Problem]:
+    return [
+        Problem(
+            f"column {i}",
+            "has no name; name it in the header (a table written with its index, such as "
+            "pandas' to_csv without index=False, has a nameless first column)",
+        )
+        for i, name in enumerate(columns, start=1)
+        if not str(name).strip()
+    ]
+
+
+def _read_parquet(file: Path) -> pl.DataFrame:
+    try:
+        return pl.read_parquet(file)
+    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        msg = f"{file}: not a Parquet file polars can read ({detail}); write it again"
+        raise InputFileError(msg) from None
+
+
+def _as_text(
+    frame: pl.DataFrame, missing: Sequence[str], separator: str, *, spreadsheet: bool
+) -> pl.DataFrame:
+    """Every column as text: lists joined, escapes removed, missing markers as null.
+
+    Each step touches only the columns that need it. polars runs even a Series method
+    through ``pl.col(name)``, which takes ``^a$`` for a pattern, so the work is done under
+    positional names and the real ones are given back at the end.
+    """
     header = frame.columns
-    frame.columns = [f"column_{i}" for i in range(frame.width)]
-    types = list(frame.schema.values())
+    frame.columns = [f"c{i}" for i in range(frame.width)]
+    schema = frame.schema
     frame = frame.with_columns(
-        pl.nth(i).list.eval(pl.element().cast(pl.String)).list.join(separator)
-        for i, t in enumerate(types)
-        if isinstance(t, pl.List)
+        *(
+            pl.col(n).list.eval(pl.element().cast(pl.String)).list.join(separator)
+            for n, t in schema.items()
+            if isinstance(t, pl.List)
+        ),
+        *(
+            pl.col(n).cast(pl.String)
+            for n, t in schema.items()
+            if t != pl.String and not isinstance(t, pl.List)
+        ),
     )
-    frame = frame.with_columns(
-        pl.nth(i).cast(pl.String) for i, t in enumerate(frame.schema.values()) if t != pl.String
-    )
-    if suffix in _SPREADSHEETS:
-        # only columns holding escaped cells (rare) are touched, cell by cell
-        escaped = [
-            i for i, s in enumerate(frame.iter_columns()) if s.str.contains(_ESCAPED.pattern).any()
-        ]
+    if spreadsheet:
+        escaped = _columns_where(frame, lambda c: pl.col(c).str.contains(_ESCAPED.pattern))
         frame = frame.with_columns(
-            pl.nth(i).map_elements(spreadsheet_unescape, return_dtype=pl.String) for i in escaped
+            pl.col(n).str.replace(r"^'('*[=+\-@\t\r])", "${1}") for n in escaped
         )
-    if missing:
-        frame = frame.with_columns(
-            pl.when(pl.nth(i).is_in(list(missing)))
-            .then(None)
-            .otherwise(pl.nth(i))
-            .alias(f"column_{i}")
-            for i in range(frame.width)
-        )
+    markers = list(missing)
+    if markers:
+        hit = _columns_where(frame, lambda c: pl.col(c).is_in(markers))
+        frame = frame.with_columns(pl.col(n).replace(markers, [None] * len(markers)) for n in hit)
     frame.columns = header
-    return frame, first
+    return frame
 
 
-def _openpyxl() -> Any:
-    try:
-        import openpyxl  # noqa: PLC0415
-    except ImportError as exc:
-        msg = (
-            "Excel files need openpyxl, which is not installed: pip install 'statecode[xlsx]' "
-            "(or save the sheet as CSV)"
-        )
-        raise MissingExtraError(msg) from exc
-    return openpyxl
-
-
-def _cell_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
-
-
-def _read_xlsx(file: Path) -> pl.DataFrame:
-    """The first sheet of a workbook as text: header in row 1, values as displayed text."""
-    openpyxl = _openpyxl()
-    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
-    if not rows:
-        return pl.DataFrame()
-    header = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0])]
-    body = [[_cell_text(v) for v in row] for row in rows[1:]]
-    return pl.DataFrame(body, schema=dict.fromkeys(header, pl.String), orient="row")
+def _columns_where(frame: pl.DataFrame, test: Callable[[str], pl.Expr]) -> list[str]:
+    """The columns with a cell for which ``test(column)`` holds, found in one select."""
+    if not frame.width or not frame.height:
+        return []
+    hits = frame.select(test(n).any().alias(n) for n in frame.columns).row(0)
+    return [n for n, hit in zip(frame.columns, hits, strict=True) if hit]
 
 
 def write_codings(
@@ -218,17 +264,13 @@ def write_codings(
     if suffix not in _FORMATS:
         msg = f"{target}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
         raise InputFileError(msg)
-    clash = table.data.filter(pl.col("value").is_in(list(missing)))
-    if clash.height:
-        problems = [
-            Problem(
-                f"unit {u!r}, coder {c!r}, variable {v!r}",
-                f"value {x!r} would read back as missing; rename it or read the file "
-                "with other missing markers (missing=, --missing)",
-            )
-            for u, c, v, x, _ in clash.iter_rows()
-        ]
-        raise DataError(problems, source=str(target))
+    if not len(table):
+        msg = (
+            "the table holds no codings, so the file would hold a header only and read back "
+            "as nothing; nothing was written"
+        )
+        raise DataError(msg, source=str(target))
+    refuse_missing_cells(table.data, ["unit", "coder", "value"], missing, target)
     wide = table.data.pivot(
         on="variable",
         index=["unit", "coder"],
@@ -237,6 +279,34 @@ def write_codings(
         maintain_order=True,
     )
     write_table(wide, target)
+
+
+def refuse_missing_cells(
+    frame: pl.DataFrame, columns: Sequence[str], missing: Sequence[str], target: Path
+) -> None:
+    """Refuse to write a file whose ids or values would read back as missing.
+
+    Writing then reading must give the same data or fail at write time, never a file that
+    cannot be read back.
+    """
+    markers = list(missing)
+    problems = []
+    for column in columns:
+        clash = frame.filter(pl.col(column).is_in(markers))
+        for row in clash.head(_SHOWN).iter_rows(named=True):
+            what = "value" if column == "value" else column
+            place = ", ".join(
+                f"{c} {row[c]!r}" for c in ("unit", "coder", "variable", "document") if c in row
+            )
+            problems.append(
+                Problem(
+                    place,
+                    f"{what} {row[column]!r} would read back as missing; rename it, or write and "
+                    "read the file with other missing markers (missing=)",
+                )
+            )
+    if problems:
+        raise DataError(problems, source=str(target))
 
 
 def write_table(frame: pl.DataFrame, path: Path) -> None:
@@ -261,42 +331,8 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
     elif suffix == ".jsonl":
         frame.write_ndjson(buffer)
     else:
-        _write_xlsx(frame, buffer)
+        write_xlsx(frame, buffer)
     write_bytes_atomic(path, buffer.getvalue())
-
-
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-
-
-def _write_xlsx(frame: pl.DataFrame, buffer: io.BytesIO) -> None:
-    openpyxl = _openpyxl()
-    for column in [c for c, t in frame.schema.items() if t == pl.String]:
-        bad = frame.filter(pl.col(column).str.contains(_XLSX_ILLEGAL.pattern))
-        if bad.height:
-            value = bad[column][0]
-            msg = (
-                f"column {column!r}: value {value!r} holds a control character (or a carriage "
-                "return) that Excel files cannot hold; write CSV, TSV, Parquet or JSON Lines"
-            )
-            raise DataError(msg)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "codings"
-    sheet.append(frame.columns)
-    for row in frame.iter_rows():
-        sheet.append(list(row))
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula, and "01" stays as written
-    book.save(buffer)
-
-
-def _strip_bom(frame: pl.DataFrame) -> pl.DataFrame:
-    first = frame.columns[0] if frame.columns else ""
-    if first.startswith("\ufeff"):
-        return frame.rename({first: first.removeprefix("\ufeff")})
-    return frame
 
 
 def read_codings(
@@ -313,6 +349,8 @@ def read_codings(
     skip_invalid: bool = False,
     by: str | None = None,
     normalize: Normalization | str | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> CodingTable:
     """Read coded data from a table file into a validated :class:`CodingTable`.
 
@@ -345,6 +383,9 @@ def read_codings(
     normalize : {'nfc', 'casefold'}, optional
         Make values that differ only in Unicode form (``nfc``) or also in letter case
         (``casefold``) one value (see :meth:`CodingTable.from_frame`).
+    delimiter, encoding
+        Of a CSV or TSV file (see :func:`read_table`): by default ``,`` (``;`` or a tab when
+        the header line holds that and no comma) and UTF-8.
 
     Warns
     -----
@@ -361,7 +402,9 @@ def read_codings(
     DataError
         Listing every problem with its row and column.
     """
-    frame, first = read_table(path, missing=missing, separator=separator)
+    frame, first = read_table(
+        path, missing=missing, separator=separator, delimiter=delimiter, encoding=encoding
+    )
     source = str(path)
     row_column = None
     if layout == "wide":
@@ -385,10 +428,26 @@ def read_codings(
         by=by,
         normalize=normalize,
     )
+    if not len(table) and not table.skipped:
+        _no_codings(frame, source, missing)
     if codebook is None and tuple(missing) == DEFAULT_MISSING:
         # with markers of the user's own, what is missing is the user's decision
         warn_missing_lookalikes(table.data, source)
     return table
+
+
+def _no_codings(frame: pl.DataFrame, source: str, missing: Sequence[str]) -> None:
+    """A file that holds no coding is an error: say what it holds instead."""
+    columns = ", ".join(repr(c) for c in frame.columns) or "none"
+    if not frame.height:
+        msg = f"the file holds a header (columns: {columns}) and no rows, so no codings"
+    else:
+        markers = ", ".join(repr(m) for m in missing)
+        msg = (
+            f"every one of its {frame.height} rows is missing in every variable (empty, or "
+            f"one of the missing markers {markers}), so it holds no codings"
+        )
+    raise DataError([Problem("", msg)], source=source)
 
 
 _ROW = "\x00row"

@@ -182,6 +182,8 @@ def krippendorff_alpha(
         domain=domain,
         numeric=opts.numeric,
     )
+    if opts.level is AlphaLevel.ORDINAL and domain is None and opts.unordered:
+        _require_order(rel)
     metric = _Metric.build(rel, opts.level, opts.distance, period, bounds)
     parts = metric.parts(rel)
     alpha = parts.alpha
@@ -227,10 +229,13 @@ class _Options:
         distance: SetDistance | Callable[[Any, Any], Any] | None,
         *,
         numeric: bool,
+        unordered: bool,
     ) -> None:
         self.level = level
         self.distance = distance
         self.numeric = numeric
+        # whether nothing but the values themselves could give them an order
+        self.unordered = unordered
 
 
 def _options(
@@ -258,7 +263,8 @@ def _options(
         AlphaLevel.CIRCULAR,
         AlphaLevel.BIPOLAR,
     )
-    return _Options(parsed, dist, numeric=numeric)
+    unordered = var is None and not isinstance(data, ReliabilityData)
+    return _Options(parsed, dist, numeric=numeric, unordered=unordered)
 
 
 class _Metric:
@@ -421,6 +427,21 @@ class _Metric:
                 r.codes, size, np.zeros((size, size)), ordinal=True
             ),
         )
+
+
+def _require_order(rel: ReliabilityData) -> None:
+    """Ordinal text needs its order given: the alphabet is not an order of categories."""
+    if rel.is_numeric or rel.is_sets:
+        return
+    shown = ", ".join(repr(v) for v in rel.labels[:6])
+    more = ", ..." if rel.n_values > 6 else ""
+    msg = (
+        f"ordinal values that are text ({shown}{more}) have no order of their own, and "
+        "their alphabetical order is not one; give every value from lowest to highest with "
+        "domain= (e.g. domain=['low', 'mid', 'high']), or read the data with a codebook "
+        "whose variable has an order"
+    )
+    raise DataError(msg)
 
 
 def _require_numbers(rel: ReliabilityData, level: AlphaLevel) -> None:

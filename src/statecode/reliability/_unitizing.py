@@ -22,6 +22,8 @@ __all__ = ["unitizing_alpha"]
 
 # relative size below which an expected disagreement counts as zero (no variation)
 _ZERO = 1e-12
+# coincidence lengths below this are rounding residue (a real one is at least 1/m)
+_RESIDUE = 1e-9
 
 
 def unitizing_alpha(
@@ -259,6 +261,9 @@ def _shared(data: Prepared, units: k.Units, pairable: int) -> _Shared:
         return _Shared(None, None, (math.nan, math.nan, math.nan), math.nan, marked, nan, nan)
     sweep = k.coincidences(units, offsets, data.roster, n_cat + 1)
     observed = sweep.observed
+    # coincidences are whole code points weighted 1/(m_d - 1), so never below 1/m; what is
+    # left below 1e-9 is rounding residue of the sweep's prefix sums, not a length
+    observed[np.abs(observed) < _RESIDUE] = 0.0
     expected = k.expected_coincidences(observed, k.unit_self_pairs(units, pairable, n_cat))
     intersect = observed[1:, 1:]
     marked = observed.sum(axis=1)[1:]
@@ -299,9 +304,12 @@ def _compute(data: Prepared, variant: UnitizingVariant) -> UnitizingResult:
     }
     reason = _early_reason(m, total, pairable, units, data.variable)
     if reason is not None:
-        # with coders and length but no units, nothing lies in intersections of units
+        # with coders and length but no units, nothing lies in intersections of units: cu
+        # and Cu pair only that length (none), u and u2004 all of it
         cover = 0.0 if pairable > 0 else math.nan
-        return _undefined(common, reason, mT=float(pairable), cover=cover)
+        positional = variant in (UnitizingVariant.U, UnitizingVariant.U2004)
+        length = float(pairable) if positional else 0.0
+        return _undefined(common, reason, mT=length, cover=cover)
     shared = _shared(data, units, pairable)
     unit_counts = np.bincount(data.units.category, minlength=n_cat).astype(np.int64)
     if variant is UnitizingVariant.U2004:

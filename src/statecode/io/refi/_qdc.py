@@ -28,6 +28,9 @@ def read_file(file: Path) -> bytes:
     except FileNotFoundError:
         msg = f"{file}: no such file; check the path"
         raise InputFileError(msg) from None
+    except IsADirectoryError:
+        msg = f"{file}: is a folder, not a .qdc codebook; check the path"
+        raise InputFileError(msg) from None
     except OSError as exc:
         msg = f"{file}: cannot read the file ({exc.strerror})"
         raise InputFileError(msg) from exc

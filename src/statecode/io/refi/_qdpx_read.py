@@ -14,7 +14,7 @@ import attrs
 
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, OptionError, Problem
+from statecode.exceptions import DataError, Problem
 from statecode.io._annotations import Utf16Offsets
 from statecode.io._archive import DEFAULT_MAX_BYTES, Archive, open_archive
 from statecode.io.refi._codes import Targets, codebook_from_xml, flatten, targets_by_name
@@ -343,9 +343,6 @@ def read_qdpx(
     'We reject the terms.'
     """
     unit = parse_option(OffsetUnit, offsets, "offsets")
-    if max_bytes < 1:
-        msg = f"max_bytes={max_bytes!r} is not valid; use a positive number of bytes"
-        raise OptionError(msg, option="max_bytes")
     file = Path(path)
     with open_archive(file, max_bytes) as archive:
         member = archive.project()

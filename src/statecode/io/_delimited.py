@@ -1,0 +1,349 @@
+"""CSV and TSV files read strictly: every row as wide as the header, every byte in its encoding.
+
+polars reads a row with too few fields by filling the rest with nulls, renames a second
+column ``v`` to ``v_duplicated_0``, and speaks of schemas and ``truncate_ragged_lines``. This
+module checks what polars would let pass and says what is wrong in the user's terms, with the
+line: a ragged row, a duplicate or empty header, bytes that are not in the file's encoding, a
+cell past the size limit, a file that looks semicolon-separated.
+
+Rows are counted by a scan of the raw bytes: without quote characters in the file, counting
+delimiters and line breaks settles it in a few ``bytes.count`` calls; with quotes, a
+vectorised pass keeps track of which bytes lie inside quoted cells (the parity of the quotes
+before them, which RFC 4180's doubled quotes leave intact), in chunks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import mmap
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statecode.exceptions import DataError, InputFileError, OptionError, Problem
+
+__all__ = ["DEFAULT_MAX_CELL_BYTES", "read_delimited"]
+
+#: The longest cell (in bytes, on one line) a table may hold unless told otherwise: far
+#: beyond any coding or document text, far below what would exhaust memory.
+DEFAULT_MAX_CELL_BYTES = 16 << 20
+
+_CHUNK = 1 << 25
+_HEAD = 1 << 20
+_QUOTE = ord('"')
+_NEWLINE = ord("\n")
+# problems listed one by one before the rest are counted
+_SHOWN = 10
+
+
+def _head(file: Path, size: int = _HEAD) -> bytes:
+    with file.open("rb") as fh:
+        return fh.read(size)
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError, file: Path, encoding: str) -> str:
+    line = data.count(b"\n", 0, exc.start) + 1
+    byte = data[exc.start : exc.start + 1]
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    other = "encoding='cp1252' (or the file's own encoding)" if utf8 else "encoding='utf-8'"
+    return (
+        f"{file}: line {line}, byte {column} ({byte!r}) is not {encoding} text; save the "
+        f"file as UTF-8, or read it with {other}"
+    )
+
+
+def _text(file: Path, encoding: str) -> bytes:
+    """The whole file as UTF-8 bytes, decoded from ``encoding`` (BOM dropped)."""
+    data = file.read_bytes()
+    name = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        return data.decode(name).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(_decode_error(data, exc, file, encoding)) from None
+
+
+def _check_encoding(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        msg = (
+            f"encoding={encoding!r} is not an encoding Python knows; use e.g. 'utf-8', "
+            "'cp1252' or 'latin-1'"
+        )
+        raise OptionError(msg, option="encoding") from None
+
+
+def _delimiter(header: str, suffix: str, delimiter: str | None) -> str:
+    if delimiter is not None:
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            msg = f"delimiter={delimiter!r} is not valid; use one character such as ',' or ';'"
+            raise OptionError(msg, option="delimiter")
+        return delimiter
+    if suffix == ".tsv":
+        return "\t"
+    # a spreadsheet saved as CSV with a European locale separates cells with ';'
+    if "," not in header:
+        for other in (";", "\t"):
+            if other in header:
+                return other
+    return ","
+
+
+def _header_fields(head: bytes, delimiter: str) -> list[str]:
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+
+
+def _header_problems(fields: list[str]) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(fields, start=1):
+        if name in seen:
+            msg = (
+                f"columns {seen[name]} and {i} are both named {name!r}; give each column its "
+                "own name"
+            )
+            problems.append(Problem("line 1", msg))
+        else:
+            seen[name] = i
+    return problems
+
+
+def _chunks(buf: bytes | mmap.mmap) -> Iterator[bytes]:
+    for start in range(0, len(buf), _CHUNK):
+        yield buf[start : start + _CHUNK]
+
+
+def _records(
+    buf: bytes | mmap.mmap, delimiter: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Per record (line break outside quotes): its delimiters, first line, start and length.
+
+    Delimiters and line breaks inside quoted cells do not count; quoted line breaks do count
+    towards the line numbers, as an editor shows them.
+    """
+    counts: list[NDArray[np.int64]] = []
+    lines: list[NDArray[np.int64]] = []
+    begins: list[NDArray[np.int64]] = []
+    lengths: list[NDArray[np.int64]] = []
+    inside = False
+    carry = 0  # delimiters of the record still open at the end of the previous chunk
+    line = 1
+    start = 0  # where the open record started, in bytes from the start of the file
+    start_line = 1
+    offset = 0
+    for chunk in _chunks(buf):
+        b = np.frombuffer(chunk, dtype=np.uint8)
+        parity = np.logical_xor.accumulate(b == _QUOTE)
+        if inside:
+            parity = ~parity
+        breaks = b == _NEWLINE
+        ends = np.flatnonzero(breaks & ~parity)
+        delims = np.cumsum((b == delimiter) & ~parity, dtype=np.int64)
+        at_end = delims[ends]
+        per = np.diff(at_end, prepend=0)
+        if per.size:
+            per[0] += carry
+        line_breaks = np.cumsum(breaks, dtype=np.int64)
+        firsts = np.concatenate(([start_line], line + line_breaks[ends[:-1]])).astype(np.int64)
+        starts = np.concatenate(([start], offset + ends[:-1] + 1)).astype(np.int64)
+        counts.append(per)
+        lines.append(firsts[: per.size])
+        begins.append(starts[: per.size])
+        lengths.append(offset + ends - starts[: per.size])
+        if ends.size:
+            carry = int(delims[-1] - at_end[-1])
+            start = offset + int(ends[-1]) + 1
+            start_line = line + int(line_breaks[ends[-1]])
+        else:
+            carry += int(delims[-1]) if delims.size else 0
+        inside = bool(parity[-1]) if parity.size else inside
+        line += int(line_breaks[-1]) if line_breaks.size else 0
+        offset += b.size
+    if start < offset:  # a last record without a line break
+        counts.append(np.array([carry], dtype=np.int64))
+        lines.append(np.array([start_line], dtype=np.int64))
+        begins.append(np.array([start], dtype=np.int64))
+        lengths.append(np.array([offset - start], dtype=np.int64))
+    return (
+        np.concatenate(counts),
+        np.concatenate(lines),
+        np.concatenate(begins),
+        np.concatenate(lengths),
+    )
+
+
+def _quick_counts(buf: bytes | mmap.mmap, delimiter: bytes) -> tuple[int, int, bool] | None:
+    """Delimiters and records, when the file has no quote character (else None)."""
+    quotes = delims = breaks = 0
+    for chunk in _chunks(buf):
+        quotes += chunk.count(b'"')
+        if quotes:
+            return None
+        delims += chunk.count(delimiter)
+        breaks += chunk.count(b"\n")
+    ends_open = len(buf) > 0 and buf[len(buf) - 1 :] != b"\n"
+    return delims, breaks + int(ends_open), ends_open
+
+
+def _longest_line(buf: bytes | mmap.mmap) -> tuple[int, int]:
+    """The longest line in bytes, and its number."""
+    longest, at, line, last = 0, 1, 1, -1
+    offset = 0
+    for chunk in _chunks(buf):
+        b = np.frombuffer(chunk, dtype=np.uint8)
+        ends = np.flatnonzero(b == _NEWLINE) + offset
+        if ends.size:
+            gaps = np.diff(ends, prepend=last)
+            k = int(gaps.argmax())
+            if gaps[k] - 1 > longest:
+                longest, at = int(gaps[k]) - 1, line + k
+            line += ends.size
+            last = int(ends[-1])
+        offset += b.size
+    if offset - last - 1 > longest:
+        longest, at = offset - last - 1, line
+    return longest, at
+
+
+def _shape_problems(
+    buf: bytes | mmap.mmap, delimiter: str, columns: int, max_cell_bytes: int
+) -> tuple[list[Problem], int]:
+    """Rows narrower or wider than the header, blank lines, cells past the size limit.
+
+    Also how many blank lines end the file: they close it and are not rows.
+    """
+    longest, at = _longest_line(buf)
+    if longest > max_cell_bytes:
+        msg = (
+            f"the line is {longest:,} bytes long, beyond the limit of {max_cell_bytes:,} bytes "
+            "a cell may hold (max_cell_bytes=); if a cell really is this long, raise the limit"
+        )
+        return [Problem(f"line {at}", msg)], 0
+    quick = _quick_counts(buf, delimiter.encode())
+    if quick is not None and quick[0] == (columns - 1) * quick[1]:
+        return [], 0
+    fields, lines, starts, lengths = _records(buf, ord(delimiter))
+    fields += 1
+    # a one-byte record that is a carriage return is a blank line of a CRLF file
+    blank = lengths == 0
+    for k in np.flatnonzero(lengths == 1).tolist():
+        blank[k] = buf[int(starts[k]) : int(starts[k]) + 1] == b"\r"
+    # blank lines at the end of the file close it; they are not rows
+    last = len(fields)
+    while last > 1 and blank[last - 1]:
+        last -= 1
+    trailing = len(fields) - last
+    fields, lines, blank = fields[:last], lines[:last], blank[:last]
+    bad = np.flatnonzero((fields != columns) | blank)
+    problems = []
+    for k in bad[:_SHOWN].tolist():
+        where = f"line {int(lines[k])}"
+        if blank[k] and columns > 1:
+            problems.append(Problem(where, "is empty; delete it (each row of a table is a line)"))
+        else:
+            n = int(fields[k])
+            msg = f"has {n} field{'s' if n != 1 else ''} and the header {columns}; " + (
+                "fill in the missing cells (an empty cell is a missing value: write the delimiters)"
+                if n < columns
+                else f"quote the cell that holds {delimiter!r}, or remove the extra cells"
+            )
+            problems.append(Problem(where, msg))
+    if bad.size > _SHOWN:
+        problems.append(Problem("", f"... and {bad.size - _SHOWN} more such lines"))
+    return problems, trailing
+
+
+def read_delimited(
+    file: Path,
+    *,
+    suffix: str,
+    delimiter: str | None,
+    encoding: str,
+    max_cell_bytes: int,
+) -> pl.DataFrame:
+    """A CSV or TSV file as text columns, or the problems that make it not a table.
+
+    Raises
+    ------
+    InputFileError
+        If the bytes are not in ``encoding``.
+    DataError
+        Listing every ragged or blank row, duplicate header names, a cell past the limit.
+    OptionError
+        For an unknown encoding or a delimiter that is not one character.
+    """
+    name = _check_encoding(encoding)
+    if max_cell_bytes < 1:
+        msg = f"max_cell_bytes={max_cell_bytes!r} is not valid; use a positive number of bytes"
+        raise OptionError(msg, option="max_cell_bytes")
+    if name == "utf-8":
+        head = _head(file)
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # a multi-byte character cut by the end of the head is not an error
+            if exc.start < len(head) - 4:
+                raise InputFileError(_decode_error(head, exc, file, encoding)) from None
+    size = file.stat().st_size
+    with file.open("rb") as fh:
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+    try:
+        buf: bytes | mmap.mmap = b""
+        if mapped is not None:
+            buf = mapped if name == "utf-8" else _text(file, encoding)
+        frame = _checked_read(file, buf, suffix, delimiter, max_cell_bytes, native=name == "utf-8")
+    finally:
+        if mapped is not None:
+            mapped.close()
+    return frame
+
+
+def _checked_read(
+    file: Path,
+    buf: bytes | mmap.mmap,
+    suffix: str,
+    delimiter: str | None,
+    max_cell_bytes: int,
+    *,
+    native: bool,
+) -> pl.DataFrame:
+    head = buf[:_HEAD]
+    first_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    sep = _delimiter(first_line, suffix, delimiter)
+    fields = _header_fields(head, sep)
+    problems = _header_problems(fields)
+    trailing = 0
+    if not problems:
+        problems, trailing = _shape_problems(buf, sep, max(len(fields), 1), max_cell_bytes)
+    if problems:
+        raise DataError(problems, source=str(file))
+    source: Path | io.BytesIO = file if native else io.BytesIO(bytes(buf))
+    try:
+        frame = pl.read_csv(source, separator=sep, infer_schema=False, raise_if_empty=False)
+    except pl.exceptions.ComputeError as exc:
+        if native and "utf" in str(exc).lower():
+            data = file.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                raise InputFileError(_decode_error(data, bad, file, "utf-8")) from None
+        text = " ".join(str(exc).split())[:200]
+        msg = f"{file}: polars cannot read this table ({text}); check that it is CSV or TSV"
+        raise InputFileError(msg) from None
+    # polars keeps the doubled quotes of a quoted column name ('a""b' for "a""b"); the csv
+    # module read the header record as the CSV rules say
+    if len(fields) == frame.width:
+        frame.columns = fields
+    if trailing and frame.height >= trailing:
+        # polars reads the blank lines that close a file as rows of nulls
+        tail = frame.tail(trailing)
+        if tail.null_count().sum_horizontal().item() == trailing * frame.width:
+            frame = frame.head(frame.height - trailing)
+    return frame
