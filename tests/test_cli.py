@@ -86,6 +86,9 @@ def test_codebook_check_prints_each_problem_on_its_own_line(tmp_path: Path) -> N
     assert lines == [
         f"error: {path}: variables[0].level: 'nomnal' is not a level of measurement (did you "
         "mean 'nominal'?); use one of 'nominal', 'ordinal', 'interval', 'ratio'",
+        # the misspelled level does not hide the rest of the variable
+        f"error: {path}: variables[0].categories[1].code: duplicate code 'a' (first used at "
+        "categories[0])",
         f"error: {path}: variables[1].order: an ordinal variable needs an order: add order = "
         "[...] listing every code from lowest to highest (codes: 'a')",
     ]

@@ -16,9 +16,15 @@ from statecode.exceptions import Problem
 from statecode.options import Level
 
 if TYPE_CHECKING:
-    from statecode.codebook import Variable
+    from statecode.codebook import Category, Variable
 
-__all__ = ["RESERVED_NAMES", "duplicate_problems", "variable_problems"]
+__all__ = [
+    "RESERVED_NAMES",
+    "category_problems",
+    "duplicate_problems",
+    "name_problems",
+    "variable_problems",
+]
 
 #: Column names used for ids in coding tables; a variable may not be called like them.
 RESERVED_NAMES = frozenset({"unit", "coder", "variable", "value"})
@@ -62,45 +68,11 @@ def _is_number(code: str) -> bool:
 
 
 def variable_problems(var: Variable) -> list[Problem]:
-    problems: list[Problem] = []
+    """Every rule a variable can break, each problem with its path in the variable."""
+    problems = name_problems(var.name)
+    problems += category_problems(var.name, var.categories, multi_label=var.multi_label)
     add = problems.append
-    if not _NAME_RE.match(var.name):
-        add(
-            Problem(
-                "name",
-                f"{var.name!r} is not a valid variable name: use letters, digits and _ "
-                "(not starting with a digit), e.g. 'blame_target'",
-            )
-        )
-    elif var.name in RESERVED_NAMES:
-        add(Problem("name", f"{var.name!r} is reserved for an id column; rename the variable"))
-
     codes = [c.code for c in var.categories]
-    code_set = set(codes)
-    for i, cat in enumerate(var.categories):
-        for msg in _code_problems(cat.code):
-            add(Problem(f"categories[{i}].code", msg))
-        if cat.parent is not None:
-            if cat.parent == cat.code:
-                add(Problem(f"categories[{i}].parent", f"code {cat.code!r} is its own parent"))
-            elif cat.parent not in code_set:
-                add(
-                    Problem(
-                        f"categories[{i}].parent",
-                        f"parent {cat.parent!r} is not a code of variable {var.name!r}; "
-                        "add that category or fix the parent",
-                    )
-                )
-        if cat.exclusive and not var.multi_label:
-            add(
-                Problem(
-                    f"categories[{i}].exclusive",
-                    "exclusive only applies to multi-label variables; remove it",
-                )
-            )
-    problems.extend(duplicate_problems(codes, "categories", "code", "code"))
-    problems.extend(_cycle_problems(var))
-
     if var.multi_label and var.level is not Level.NOMINAL:
         add(
             Problem(
@@ -116,6 +88,57 @@ def variable_problems(var: Variable) -> list[Problem]:
 
     problems.extend(_order_problems(var, codes))
     problems.extend(_range_problems(var, codes))
+    return problems
+
+
+def name_problems(name: str) -> list[Problem]:
+    """Whether a variable's name can be a column name."""
+    if not _NAME_RE.match(name):
+        msg = (
+            f"{name!r} is not a valid variable name: use letters, digits and _ "
+            "(not starting with a digit), e.g. 'blame_target'"
+        )
+        return [Problem("name", msg)]
+    if name in RESERVED_NAMES:
+        return [Problem("name", f"{name!r} is reserved for an id column; rename the variable")]
+    return []
+
+
+def category_problems(
+    name: str, categories: Sequence[Category], *, multi_label: bool
+) -> list[Problem]:
+    """The rules of a variable's categories, which hold whatever its level.
+
+    Checked on their own too, when the level itself is wrong, so that one misspelled field
+    does not hide the other problems of the variable.
+    """
+    problems: list[Problem] = []
+    add = problems.append
+    codes = [c.code for c in categories]
+    code_set = set(codes)
+    for i, cat in enumerate(categories):
+        for msg in _code_problems(cat.code):
+            add(Problem(f"categories[{i}].code", msg))
+        if cat.parent is not None:
+            if cat.parent == cat.code:
+                add(Problem(f"categories[{i}].parent", f"code {cat.code!r} is its own parent"))
+            elif cat.parent not in code_set:
+                add(
+                    Problem(
+                        f"categories[{i}].parent",
+                        f"parent {cat.parent!r} is not a code of variable {name!r}; "
+                        "add that category or fix the parent",
+                    )
+                )
+        if cat.exclusive and not multi_label:
+            add(
+                Problem(
+                    f"categories[{i}].exclusive",
+                    "exclusive only applies to multi-label variables; remove it",
+                )
+            )
+    problems.extend(duplicate_problems(codes, "categories", "code", "code"))
+    problems.extend(_cycle_problems(categories))
     return problems
 
 
@@ -195,14 +218,14 @@ def _range_problems(var: Variable, codes: list[str]) -> list[Problem]:
     return problems
 
 
-def _cycle_problems(var: Variable) -> list[Problem]:
+def _cycle_problems(categories: Sequence[Category]) -> list[Problem]:
     """One problem per cycle of two or more codes in the parent links, in linear time.
 
     Each cycle is reported once, from its first member in category order, and listed in the
     direction of the parent links. (A code that is its own parent is reported elsewhere.)
     """
-    parent = {c.code: c.parent for c in var.categories if c.parent is not None}
-    index = {c.code: i for i, c in enumerate(var.categories)}
+    parent = {c.code: c.parent for c in categories if c.parent is not None}
+    index = {c.code: i for i, c in enumerate(categories)}
     order = {code: i for i, code in enumerate(parent)}
     done: set[str] = set()
     cycles: list[list[str]] = []

@@ -26,7 +26,7 @@ from statecode.codebook import Variable
 from statecode.exceptions import DataError, OptionError, Problem
 from statecode.io import read_table
 from statecode.options import ConsensusRule, TieHandling, find_member, parse_option
-from statecode.table import LONG_SCHEMA, CodingTable
+from statecode.table import LONG_SCHEMA, CodingTable, coding_table
 
 __all__ = [
     "CONSENSUS_CODER",
@@ -200,8 +200,9 @@ def consensus(
 
     Parameters
     ----------
-    table : CodingTable
-        The coders' codings (one row per unit, coder and variable with a value).
+    table : CodingTable or DataFrame
+        The coders' codings (one row per unit, coder and variable with a value), or a polars
+        or pandas frame with ``unit``, ``coder`` and one column per variable.
     rule : {'majority', 'unanimous', 'coder:<id>'}
         ``majority``: the value more than half of the unit's coders chose (see Notes for
         multi-label variables). ``unanimous``: the value every coder of the unit chose.
@@ -266,6 +267,7 @@ def consensus(
     >>> result.flags.select("unit", "status", "votes", "proposed").rows()
     [('s1', 'dissent', 'neg 2, pos 1', 'neg')]
     """
+    table = coding_table(table, "table", "", " (read_codings, CodingTable.from_frame)")
     coders = table.coders
     parsed, reference = _parse_rule(rule, coders)
     on_tie = parse_option(TieHandling, ties, "ties")

@@ -19,7 +19,12 @@ from pathlib import Path
 
 import attrs
 
-from statecode._codebook_rules import RESERVED_NAMES, duplicate_problems, variable_problems
+from statecode._codebook_rules import (
+    RESERVED_NAMES,
+    category_problems,
+    duplicate_problems,
+    variable_problems,
+)
 from statecode._serialize import array_field, join_path, structure_fields
 from statecode.exceptions import CodebookError, InputFileError, Problem
 from statecode.options import Level, choices_text, find_member
@@ -302,16 +307,49 @@ class Codebook:
             )
             raise InputFileError(msg)
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            if path.stat().st_size > _MAX_TOML_BYTES:
+                msg = (
+                    f"the file is {path.stat().st_size:,} bytes, beyond the {_MAX_TOML_BYTES:,} "
+                    "bytes any codebook needs; is it a codebook?"
+                )
+                raise CodebookError([Problem("", msg)], source=str(path))
+            text = path.read_text(encoding="utf-8-sig")
+            _check_toml_shape(text, str(path))
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise CodebookError([Problem("", f"not valid TOML: {exc}")], source=str(path)) from exc
+        except RecursionError:
+            msg = "not a codebook: its tables or arrays nest too deep (damaged or hostile)"
+            raise CodebookError([Problem("", msg)], source=str(path)) from None
         except UnicodeDecodeError as exc:
             problem = Problem("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
             raise CodebookError([problem], source=str(path)) from exc
+        except IsADirectoryError:
+            msg = f"{path}: is a folder, not a codebook file; check the path"
+            raise InputFileError(msg) from None
         except OSError as exc:
             msg = f"{path}: cannot read the codebook ({exc.strerror})"
             raise InputFileError(msg) from exc
         return cls.from_dict(raw, source=str(path))
+
+
+# a codebook of a thousand variables with full definitions is far below this
+_MAX_TOML_BYTES = 4 << 20
+# dotted keys of more parts than this are refused: tomllib takes quadratic time on them
+_MAX_KEY_PARTS = 100
+
+
+def _check_toml_shape(text: str, source: str) -> None:
+    """Refuse keys of absurdly many dotted parts before tomllib spends minutes on them."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        head = line.lstrip()
+        key = head if head.startswith("[") else head.partition("=")[0]
+        if key.count(".") > _MAX_KEY_PARTS:
+            msg = (
+                f"line {number}: a key of {key.count('.') + 1:,} dotted parts; no codebook "
+                "has that, so the file is damaged or hostile"
+            )
+            raise CodebookError([Problem("", msg)], source=source)
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,6 +370,16 @@ def _structure_variable(raw: object, path: str, problems: list[Problem]) -> Vari
             ckw["code"] = f"{_PLACEHOLDER} {j}"
         categories.append(Category(**ckw))
     if not ok:
+        # a field the variable cannot be built without is wrong (a misspelled level, say):
+        # the rules that hold whatever the level still get their say
+        found = category_problems(
+            str(kwargs.get("name", "")), categories, multi_label=bool(kwargs.get("multi_label"))
+        )
+        problems.extend(
+            Problem(join_path(path, p.where), p.message)
+            for p in found
+            if _PLACEHOLDER not in p.message
+        )
         return None
     kwargs["categories"] = tuple(categories)
     try:

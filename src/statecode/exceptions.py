@@ -15,6 +15,7 @@ import attrs
 __all__ = [
     "CodebookError",
     "DataError",
+    "DataTypeError",
     "DegenerateDataWarning",
     "InputFileError",
     "MissingExtraError",
@@ -77,6 +78,13 @@ class DataError(_ProblemsError, ValueError):
 
     ``problems`` lists every problem found, each with its row and column; ``source`` names
     the file.
+    """
+
+
+class DataTypeError(DataError, TypeError):
+    """Data of the wrong kind: a result where a coding table goes, a list where a frame does.
+
+    Also a :class:`TypeError`, so ``except TypeError`` keeps working.
     """
 
 

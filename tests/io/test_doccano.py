@@ -64,15 +64,18 @@ def test_classification_by_three_users(codebook: sc.Codebook) -> None:
     assert _rows(result) == [
         ("1", "admin1", "topics", "security"),
         ("1", "admin2", "topics", "security;humanitarian"),  # codebook order
+        ("1", "admin3", "topics", "{}"),  # "label": [] of a multi-label variable: no code
         ("2", "admin1", "topics", "economy"),
         ("2", "admin2", "topics", "economy"),
         ("2", "admin3", "topics", "economy"),
         ("3", "admin1", "topics", "humanitarian"),
         ("3", "admin2", "topics", "none"),
         ("3", "admin3", "topics", "humanitarian"),
-    ]  # admin3 gave example 1 no label: no coding
+    ]
     typed = {(c.unit, c.coder): c.value for c in result.codings.codings()}
     assert typed["1", "admin2"] == frozenset({"security", "humanitarian"})
+    assert typed["1", "admin3"] == frozenset()
+    assert result.skipped == {}
     assert result.codings.coders == ("admin1", "admin2", "admin3")
     assert result.spans == ()
     assert [(d.id, d.text) for d in result.corpus.documents] == [

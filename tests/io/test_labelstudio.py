@@ -223,7 +223,7 @@ def test_numbers_ratings_regions_and_legacy_completions(tmp_path: Path) -> None:
                         "value": {"start": 0, "end": 2, "rating": 1},
                     },
                     {"type": "relation", "from_id": "a", "to_id": "b"},
-                    _choices("stance"),  # nothing chosen: no coding
+                    _choices("stance"),  # nothing chosen, no codebook: no coding, counted
                 )
             ],
             "predictions": [{"result": [_choices("stance", "oppose")]}],
@@ -234,7 +234,7 @@ def test_numbers_ratings_regions_and_legacy_completions(tmp_path: Path) -> None:
     assert result.spans == (
         sc.Span(document="5", coder="7", start=3, end=4, variable="actor", code="united_states"),
     )
-    assert dict(result.skipped) == {"rating (per region)": 1, "relation": 1}
+    assert dict(result.skipped) == {"rating (per region)": 1, "relation": 1, "empty choices": 1}
     assert result.cancelled == 0
 
 
@@ -416,9 +416,11 @@ def test_file_level_errors(tmp_path: Path) -> None:
     latin.write_bytes(b'[{"id": 1, "data": {"text": "caf\xe9"}}]')
     with pytest.raises(DataError) as exc:
         read_labelstudio(latin)
-    assert str(exc.value) == f"{latin}: not UTF-8 text (byte 32); export the project again as JSON"
+    assert str(exc.value) == (
+        f"{latin}: line 1, byte 32: not UTF-8 text; export the project again as JSON"
+    )
     with pytest.raises(
-        InputFileError, match=r"absent\.json: cannot read the export \(No such file"
+        InputFileError, match=r"absent\.json: no such file; check the path"
     ):
         read_labelstudio(tmp_path / "absent.json")
     with pytest.raises(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -18,19 +18,7 @@ from statecode.cli._common import (
 )
 from statecode.options import ExportFormat, ImportFormat, SpanRule
 
-if TYPE_CHECKING:
-    from statecode import Corpus
-
 __all__ = ["export", "import_"]
-
-
-def _write_corpus_out(corpus: Corpus | None, folder: Path | None) -> None:
-    from statecode import write_corpus
-
-    if folder is None or corpus is None:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    write_corpus(corpus, folder / "documents.csv", folder / "statements.csv")
 
 
 @app.command("import", short_help="Import codings from QDA and annotation tools.")
@@ -70,7 +58,13 @@ def import_(
     separator: SeparatorOpt = ";",
 ) -> None:
     """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
-    from statecode import import_codings, write_codings, write_spans, write_unitizers
+    from statecode import (
+        import_codings,
+        write_codings,
+        write_corpus,
+        write_spans,
+        write_unitizers,
+    )
     from statecode.io import DEFAULT_MISSING
 
     if unitizers is not None and source_format not in (
@@ -90,15 +84,21 @@ def import_(
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
     )
-    _write_corpus_out(imported.corpus, corpus_out)
+    if imported.codings is not None and spans is None:
+        imported.require_codings()  # an export of spans only says to write them (--spans)
+    if corpus_out is not None and imported.corpus is not None:
+        write_corpus(imported.corpus, corpus_out)
     if spans is not None and imported.corpus is not None:
         write_spans(imported.spans, spans)
     if unitizers is not None and imported.unitizers is not None:
         write_unitizers(imported.unitizers, unitizers)
     if imported.codings is None:
         write_spans(imported.spans, output)
-    else:
+    elif len(imported.codings):
         write_codings(imported.codings, output)
+    else:
+        typer.echo(f"warning: no codings of units, so {output} was not written", err=True)
+    typer.echo(f"imported: {imported.summary()}", err=True)
 
 
 @app.command("export", short_help="Export a codebook or codings to other tools.")

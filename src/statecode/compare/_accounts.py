@@ -27,7 +27,7 @@ from statecode.compare._tables import Grid, Tally
 from statecode.exceptions import DegenerateDataWarning, OptionError, StatecodeWarning
 from statecode.model import Corpus
 from statecode.options import Adjustment, ConsensusRule, parse_option
-from statecode.table import CodingTable
+from statecode.table import CodingTable, coding_table
 
 __all__ = ["Comparison", "compare_accounts"]
 
@@ -175,9 +175,9 @@ def compare_accounts(
         metadata key, or ``ignore`` or ``variables`` name unknown variables or codes.
     ValueError
         If ``adjust`` is not one of the choices.
-    TypeError
-        If ``codings`` is not a :class:`~statecode.CodingTable` (pass a consensus result's
-        ``codings``).
+    DataTypeError
+        If ``codings`` is neither a :class:`~statecode.CodingTable` nor a data frame (pass a
+        consensus result's ``codings``); also a TypeError.
 
     Warns
     -----
@@ -281,13 +281,12 @@ def compare_accounts(
     >>> result.similarity.select("account_a", "account_b", "jaccard", "only_a").row(0)
     ('Kremlin', 'White House', 0.5, ['topic:arms'])
     """  # noqa: E501 (doctest output lines)
-    given: object = codings  # callers without type checking pass other results too
-    if not isinstance(given, CodingTable):
-        msg = (
-            f"codings must be a CodingTable with one coding per statement and variable, got "
-            f"{type(given).__name__}; pass e.g. consensus(table).codings"
-        )
-        raise TypeError(msg)
+    codings = coding_table(
+        codings,
+        "codings",
+        " with one coding per statement and variable",
+        "; pass e.g. consensus(table).codings",
+    )
     method = parse_option(Adjustment, adjust, "adjust")
     agreed: ConsensusResult | None = None
     if consensus is not None and len(codings.coders) > 1:

@@ -6,6 +6,7 @@ One module per format; REFI-QDA, the biggest, is a subpackage. Readers return th
 """
 
 from statecode.io._annotations import utf16_to_codepoints
+from statecode.io._atomic import make_folder
 from statecode.io._atomic import write_text_atomic as write_text
 from statecode.io._codebook import codebook_to_toml, read_codebook, write_codebook
 from statecode.io._corpus import read_corpus, write_corpus
@@ -38,6 +39,7 @@ __all__ = [
     "attach_statements",
     "codebook_to_toml",
     "import_codings",
+    "make_folder",
     "read_codebook",
     "read_codings",
     "read_corpus",

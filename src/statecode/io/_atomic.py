@@ -8,7 +8,7 @@ from pathlib import Path
 
 from statecode.exceptions import InputFileError
 
-__all__ = ["write_bytes_atomic", "write_text_atomic"]
+__all__ = ["make_folder", "write_bytes_atomic", "write_text_atomic"]
 
 
 def _mode(path: Path) -> int:
@@ -25,6 +25,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
     Readers see the old file or the new one, never a part of it.
     """
+    if path.is_dir():
+        msg = f"{path}: is a folder; name a file to write (e.g. {path / 'out'}{path.suffix})"
+        raise InputFileError(msg)
     directory = path.parent if str(path.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -39,6 +42,13 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         # mkstemp makes the file private (0600); give it the mode a plain write would
         os.chmod(tmp, _mode(path))
         Path(tmp).replace(path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        msg = (
+            f"{path}: cannot write the file ({exc.strerror or exc}); the old file, if any, is "
+            "unchanged: free some space or choose another place"
+        )
+        raise InputFileError(msg) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -47,3 +57,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 (newlines as given), atomically."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def make_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` (and its parents) to write ``what`` into; a file there is an error."""
+    if folder.exists() and not folder.is_dir():
+        msg = f"{folder}: is a file, not a folder; name a folder to write {what} into"
+        raise InputFileError(msg)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"{folder}: cannot create the folder ({exc.strerror or exc})"
+        raise InputFileError(msg) from exc

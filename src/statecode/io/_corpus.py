@@ -21,6 +21,7 @@ import polars as pl
 
 from statecode._typing import PathLike
 from statecode.exceptions import DataError, InputFileError, Problem
+from statecode.io._atomic import make_folder
 from statecode.io._corpus_folder import read_folder
 from statecode.io._corpus_tables import (
     Columns,
@@ -193,7 +194,7 @@ _DOCUMENT_COLUMNS = ("document_id", "title", "source", "event", "date", "languag
 def write_corpus(
     corpus: Corpus,
     documents_path: PathLike,
-    statements_path: PathLike,
+    statements_path: PathLike | None = None,
 ) -> None:
     """Write a corpus as a documents table and a statements table (each written atomically).
 
@@ -203,7 +204,10 @@ def write_corpus(
         The corpus to write.
     documents_path, statements_path : str or path
         The two files; the format of each follows its extension (``.csv``, ``.tsv``,
-        ``.parquet``, ``.jsonl``, or ``.xlsx`` with the ``xlsx`` extra).
+        ``.parquet``, ``.jsonl``, or ``.xlsx`` with the ``xlsx`` extra). Without
+        ``statements_path``, ``documents_path`` is a folder (created if need be) that gets
+        ``documents.csv`` and ``statements.csv``, which :func:`read_corpus` of the folder
+        reads back.
 
     Raises
     ------
@@ -234,6 +238,10 @@ def write_corpus(
     ----------
     OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
     """
+    if statements_path is None:
+        folder = Path(documents_path)
+        make_folder(folder, "the corpus")
+        documents_path, statements_path = folder / "documents.csv", folder / "statements.csv"
     docs_target, stmt_target = Path(documents_path), Path(statements_path)
     for target in (docs_target, stmt_target):
         if target.suffix.lower() not in _FORMATS:

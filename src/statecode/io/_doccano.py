@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import attrs
 
 from statecode._typing import PathLike
+from statecode._values import EMPTY_SET
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
 from statecode.io._annotations import (
@@ -18,6 +18,7 @@ from statecode.io._annotations import (
     ROW,
     UNIT,
     build_table,
+    frozen_counts,
     frozen_rosters,
     id_text,
     is_whole,
@@ -27,6 +28,7 @@ from statecode.io._annotations import (
     rosters,
     unknown_code,
 )
+from statecode.io._json import parse_json
 from statecode.model import Corpus, Document, Span
 from statecode.options import CoderFrom, OffsetUnit, parse_option
 from statecode.table import CodingTable
@@ -55,6 +57,9 @@ class DoccanoImport:
         whose file holds an example without spans left it void; if the exports hold
         examples a coder never opened, drop those lines (or those coders from the mapping)
         first, or they count as void.
+    skipped : mapping of str to int
+        What holds no code, counted: ``empty label`` (``"label": []`` for a variable that is
+        not multi-label in the codebook; for a multi-label one it is the empty set ``{}``).
     """
 
     codings: CodingTable
@@ -62,6 +67,7 @@ class DoccanoImport:
     corpus: Corpus
     sources: tuple[str, ...]
     unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=frozen_rosters)
+    skipped: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts)
 
 
 def read_doccano(
@@ -175,6 +181,7 @@ def read_doccano(
         corpus=Corpus(documents=tuple(reader.documents.values())),
         sources=tuple(str(f) for f in files),
         unitizers=rosters(reader.documents, reader.coded),
+        skipped=reader.skipped,
     )
 
 
@@ -229,6 +236,7 @@ class _DoccanoReader:
         self.locations: dict[int, str] = {}
         self.spans: list[Span] = []
         self.lines_read = 0
+        self.skipped: dict[str, int] = {}
 
     def where(self, index: int, line: int, key: str | None = None) -> str:
         place = f"line {line}" if len(self.files) == 1 else f"{self.files[index].name}, line {line}"
@@ -256,13 +264,11 @@ class _DoccanoReader:
     def read_line(self, index: int, number: int, line: str, seen: dict[str, int]) -> None:
         where = self.where(index, number)
         try:
-            example = json.loads(line)
-        except json.JSONDecodeError as exc:
-            self.problem(
-                where,
-                f"not valid JSON (column {exc.colno}: {exc.msg}); each line must be one "
-                "JSON object, as doccano exports it",
+            example = parse_json(
+                line, where, "each line must be one JSON object, as doccano exports it"
             )
+        except DataError as exc:
+            self.problems.extend(exc.problems)
             return
         if not isinstance(example, dict):
             self.problem(where, f"expected a JSON object, got {json_kind(example)}")
@@ -363,6 +369,7 @@ class _DoccanoReader:
     ) -> None:
         where = self.where(index, number, key)
         if not labels:
+            self.read_empty(where, unit, coder)
             return
         if all(isinstance(item, str) for item in labels):
             self.read_categories(where, index, number, unit, coder, labels)
@@ -376,9 +383,24 @@ class _DoccanoReader:
                 f'"LABEL"], ...]), got {labels!r}',
             )
 
+    def read_empty(self, where: str, unit: str, coder: str) -> None:
+        """``label: []``: the empty set of a multi-label variable, else counted."""
+        book = self.codebook
+        var = book[self.variable] if book is not None and self.variable in book else None
+        if var is None or not var.multi_label:
+            self.skipped["empty label"] = self.skipped.get("empty label", 0) + 1
+            return
+        self.add_row(where, unit, coder, EMPTY_SET)
+
+    def add_row(self, where: str, unit: str, coder: str, cell: str) -> None:
+        self.lines_read += 1
+        self.rows.append({UNIT: unit, CODER: coder, ROW: self.lines_read, self.variable: cell})
+        self.locations[self.lines_read] = where
+
     def read_categories(
         self, where: str, index: int, number: int, unit: str, coder: str, labels: list[str]
     ) -> None:
+        labels = list(dict.fromkeys(labels))  # a set of codes: a label listed twice is one
         if not all(label.strip() for label in labels):
             self.problem(where, f"empty label in {labels!r}; remove it")
             return
@@ -389,17 +411,8 @@ class _DoccanoReader:
                 "another separator=",
             )
             return
-        self.lines_read += 1
-        self.rows.append(
-            {
-                UNIT: unit,
-                CODER: coder,
-                ROW: self.lines_read,
-                # in a fixed order, so equal sets give equal cells
-                self.variable: self.separator.join(sorted(labels)),
-            }
-        )
-        self.locations[self.lines_read] = where
+        # in a fixed order, so equal sets give equal cells
+        self.add_row(where, unit, coder, self.separator.join(sorted(labels)))
 
     def read_span(self, where: str, unit: str, coder: str, text: str, item: list[Any]) -> None:
         if len(item) != 3 or not (is_whole(item[0]) and is_whole(item[1])):

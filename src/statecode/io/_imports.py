@@ -15,10 +15,10 @@ import attrs
 
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import OptionError
-from statecode.io._annotations import frozen_rosters
+from statecode.exceptions import DataError, OptionError
+from statecode.io._annotations import frozen_counts, frozen_rosters
 from statecode.io._doccano import read_doccano
-from statecode.io._labelstudio import read_labelstudio
+from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
 from statecode.io._spans import attach_statements, read_spans
 from statecode.io._tabular import DEFAULT_MISSING, read_codings
 from statecode.io.refi import read_qdpx
@@ -55,6 +55,9 @@ class ImportResult:
         :func:`~statecode.unitizing_alpha`'s ``coders=``.
     codebook : Codebook or None
         The codebook the codes were read with (a QDA project's own when none was given).
+    skipped : mapping of str to int
+        What the export holds that carries no code, counted by kind (results of other
+        types, empty annotations; see the reader).
     """
 
     codings: CodingTable | None
@@ -64,6 +67,44 @@ class ImportResult:
         default=None, converter=_optional_rosters
     )
     codebook: Codebook | None = None
+    skipped: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts)
+
+    def summary(self) -> str:
+        """One line: what was read, and what was left out (and why)."""
+        parts = []
+        if self.codings is not None:
+            table = self.codings
+            parts.append(
+                f"{len(table)} codings of {len(table.units)} units by {len(table.coders)} "
+                f"coders on {len(table.variables)} variables"
+            )
+        if self.spans:
+            parts.append(f"{len(self.spans)} spans")
+        if self.corpus is not None:
+            parts.append(f"{len(self.corpus.documents)} documents")
+        text = ", ".join(parts) or "nothing"
+        if self.skipped:
+            left = ", ".join(f"{n} {kind}" for kind, n in self.skipped.items())
+            text += f"; left out, holding no code: {left}"
+        return text
+
+    def require_codings(self) -> CodingTable:
+        """The codings, or an error that says what the export holds instead.
+
+        Raises
+        ------
+        DataError
+            If there are no codings: an export of spans only, or of nothing.
+        """
+        if self.codings is not None and len(self.codings):
+            return self.codings
+        what = f"{len(self.spans)} spans" if self.spans else "no spans either"
+        msg = f"the export holds no codings of units, and {what}; " + (
+            "write the spans with spans= (a span table), or compare them with unitizing_alpha"
+            if self.spans
+            else "check that it is the right export and that the annotators coded"
+        )
+        raise DataError(msg)
 
 
 def import_codings(
@@ -143,8 +184,11 @@ def import_codings(
         if chosen is ImportFormat.LABELSTUDIO
         else read_doccano(files, variable=variable, codebook=codebook, separator=separator)
     )
+    skipped = dict(getattr(imported, "skipped", {}))
+    if isinstance(imported, LabelStudioImport) and imported.cancelled:
+        skipped["cancelled annotations"] = imported.cancelled
     return ImportResult(
-        imported.codings, imported.spans, imported.corpus, imported.unitizers, codebook
+        imported.codings, imported.spans, imported.corpus, imported.unitizers, codebook, skipped
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,9 @@ from typing import Any
 import attrs
 
 from statecode._typing import PathLike
+from statecode._values import EMPTY_SET
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, InputFileError, Problem
+from statecode.exceptions import DataError, Problem
 from statecode.io._annotations import (
     CODER,
     ROW,
@@ -28,6 +28,7 @@ from statecode.io._annotations import (
     rosters,
     unknown_code,
 )
+from statecode.io._json import parse_json, read_text
 from statecode.model import Corpus, Document, Span
 from statecode.options import OffsetUnit, parse_option
 from statecode.table import CodingTable
@@ -58,8 +59,10 @@ class LabelStudioImport:
     cancelled : int
         Annotations skipped because the annotator cancelled (skipped) the task.
     skipped : mapping of str to int
-        Results of other types (``textarea``, ``relation``, ...), which hold no codes, by
-        type and count.
+        What holds no code, counted by kind: results of other types (``textarea``,
+        ``relation``, ...), ``empty annotation`` (submitted with no result at all) and
+        ``empty choices`` (a choices result with nothing chosen, for a variable that is not
+        multi-label in the codebook; for a multi-label one it is the empty set ``{}``).
     source : str
         The export file.
     unitizers : mapping of str to tuple of str
@@ -200,22 +203,12 @@ def read_labelstudio(
 
 
 def _load_json(file: Path) -> list[Any]:
+    remedy = "export the project again with the JSON format"
+    text = read_text(file, "a Label Studio export", "export the project again as JSON")
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        msg = f"{file}: cannot read the export ({exc.strerror}); check the path"
-        raise InputFileError(msg) from exc
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        msg = f"not UTF-8 text (byte {exc.start}); export the project again as JSON"
-        raise DataError(msg, source=str(file)) from None
-    except json.JSONDecodeError as exc:
-        msg = (
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); export the "
-            "project again with the JSON format"
-        )
-        raise DataError(msg, source=str(file)) from None
+        data = parse_json(text, "", remedy)
+    except DataError as exc:
+        raise DataError(exc.problems, source=str(file)) from None
     if not isinstance(data, list):
         msg = (
             f"expected a list of tasks (Label Studio's JSON export), got {json_kind(data)}; "
@@ -397,6 +390,9 @@ class _LabelStudioReader:
             return
         if coder is None:
             return
+        if not results:
+            # submitted with nothing chosen: which variable it leaves open is unknown
+            self.skipped["empty annotation"] = self.skipped.get("empty annotation", 0) + 1
         first = self.annotated.get((unit, coder))
         if first is not None:
             self.problem(
@@ -434,7 +430,7 @@ class _LabelStudioReader:
             else:
                 self.read_span(where, unit, coder, text, name, kind, value)
             return
-        cell = self.cell(where, kind, value)
+        cell = self.cell(where, kind, name, value)
         if cell is None:
             return
         if name in row:
@@ -475,7 +471,15 @@ class _LabelStudioReader:
             return None
         return where, kind, name, value
 
-    def cell(self, where: str, kind: str, value: Mapping[str, Any]) -> str | None:
+    def empty(self, variable: str) -> str | None:
+        """An empty list of choices: the empty set of a multi-label variable, else counted."""
+        book = self.codebook
+        if book is not None and variable in book and book[variable].multi_label:
+            return EMPTY_SET
+        self.skipped["empty choices"] = self.skipped.get("empty choices", 0) + 1
+        return None
+
+    def cell(self, where: str, kind: str, name: str, value: Mapping[str, Any]) -> str | None:
         """The coding table cell of a statement-level result (None: no coding)."""
         if kind in ("number", "rating"):
             number = _number_text(value.get(kind))
@@ -494,7 +498,8 @@ class _LabelStudioReader:
             )
             return None
         if not choices:
-            return None
+            return self.empty(name)
+        choices = list(dict.fromkeys(choices))  # a set of codes: each once
         if self.codebook is None and any(self.separator in c for c in choices):
             self.problem(
                 f"{where}, value['choices']",

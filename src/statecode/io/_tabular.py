@@ -14,10 +14,11 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from statecode._frames import take
+from statecode._frames import take, to_polars
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
@@ -336,7 +337,7 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
 
 
 def read_codings(
-    path: PathLike,
+    path: PathLike | Any,
     *,
     codebook: Codebook | None = None,
     layout: str = "long",
@@ -356,8 +357,9 @@ def read_codings(
 
     Parameters
     ----------
-    path : str or path
-        A ``.csv``, ``.tsv``, ``.parquet`` or ``.jsonl`` file.
+    path : str, path or DataFrame
+        A ``.csv``, ``.tsv``, ``.parquet``, ``.jsonl`` or ``.xlsx`` file, or a polars or
+        pandas frame in one of the layouts below (its rows numbered from 1).
     codebook : Codebook, optional
         Check every value against it.
     layout : {'long', 'wide'}
@@ -402,10 +404,14 @@ def read_codings(
     DataError
         Listing every problem with its row and column.
     """
-    frame, first = read_table(
-        path, missing=missing, separator=separator, delimiter=delimiter, encoding=encoding
-    )
-    source = str(path)
+    if type(path).__module__.startswith(("polars", "pandas")) and hasattr(path, "columns"):
+        frame, first = to_polars(path), 1
+        source = None
+    else:
+        frame, first = read_table(
+            path, missing=missing, separator=separator, delimiter=delimiter, encoding=encoding
+        )
+        source = str(path)
     row_column = None
     if layout == "wide":
         frame = _wide_to_long(frame, unit=unit, coder=coder, name=variable_name, first=first)
@@ -436,7 +442,7 @@ def read_codings(
     return table
 
 
-def _no_codings(frame: pl.DataFrame, source: str, missing: Sequence[str]) -> None:
+def _no_codings(frame: pl.DataFrame, source: str | None, missing: Sequence[str]) -> None:
     """A file that holds no coding is an error: say what it holds instead."""
     columns = ", ".join(repr(c) for c in frame.columns) or "none"
     if not frame.height:

@@ -170,7 +170,7 @@ def brennan_prediger_parts(counts: Floats, weights: Floats) -> Parts:
     r"""Brennan & Prediger's (1981) coefficient: :math:`p_e = T_w / q^2` (uniform chance)."""
     q = counts.shape[1]
     obs = _observed(counts, weights)
-    pe = float(weights.sum()) / (q * q)
+    pe = float(weights.sum()) / (q * q) if q else float("nan")  # no category: undefined
     value = _coefficient(obs.pa, pe)
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, None), counts.shape[0])
 

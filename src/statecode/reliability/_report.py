@@ -16,7 +16,7 @@ from statecode.options import CoefficientName, parse_option
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
-from statecode.table import CodingTable
+from statecode.table import CodingTable, coding_table
 
 __all__ = ["DEFAULT_COEFFICIENTS", "ReliabilityReport", "reliability_report"]
 
@@ -76,8 +76,9 @@ def reliability_report(
 
     Parameters
     ----------
-    table : CodingTable
-        The codings.
+    table : CodingTable or DataFrame
+        The codings, or a polars or pandas frame with ``unit``, ``coder`` and one column per
+        variable.
     codebook : Codebook, optional
         Defaults to the table's codebook. It gives each variable's level, categories and
         whether it is multi-label.
@@ -116,6 +117,7 @@ def reliability_report(
     Unkel, J., Fröhlich, T. & Knoll, J. tidycomm: Data Modification and Analysis for
     Communication Research (R package), ``test_icr``.
     """
+    table = coding_table(table, "table", "", " (read_codings, CodingTable.from_frame)")
     chosen = _parse_coefficients(coefficients)
     if by is None and table.groups is not None:
         by = table.groups

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from statecode.exceptions import InputFileError, MissingExtraError
+from statecode.io import make_folder
 from statecode.reliability.results import RELIABLE, TENTATIVE, AlphaResult
 
 __all__ = [
@@ -99,7 +100,7 @@ def save_report_figures(
     results: Sequence[AlphaResult], names: Sequence[str], directory: Path
 ) -> list[Path]:
     """Write every report figure as PNG and SVG into ``directory``; return the paths."""
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory, "the figures")
     figures = {"alpha_intervals": alpha_interval_figure(results, names)}
     for name, result in zip(names, results, strict=True):
         figures[f"coincidences_{_slug(name)}"] = coincidence_figure(result, name)

@@ -8,7 +8,7 @@ codes (``-1`` = missing) into a value domain. Every route from user data to the 
 """
 
 from statecode.table._checks import warn_missing_lookalikes
-from statecode.table._coding import LONG_SCHEMA, CodingTable
+from statecode.table._coding import LONG_SCHEMA, CodingTable, coding_table
 from statecode.table._factorize import factorize
 from statecode.table._reliability import ReliabilityData
 
@@ -16,6 +16,7 @@ __all__ = [
     "LONG_SCHEMA",
     "CodingTable",
     "ReliabilityData",
+    "coding_table",
     "factorize",
     "warn_missing_lookalikes",
 ]

@@ -14,7 +14,7 @@ from statecode._frames import take, to_polars
 from statecode._typing import Value
 from statecode._values import EMPTY_SET, sort_key, value_text
 from statecode.codebook import Codebook, Level, Variable
-from statecode.exceptions import DataError, Problem
+from statecode.exceptions import DataError, DataTypeError, Problem
 from statecode.model import Coding
 from statecode.options import Normalization
 from statecode.table._checks import (
@@ -31,7 +31,7 @@ from statecode.table._checks import (
 from statecode.table._factorize import check_domain, factorize_numbers, raise_outside
 from statecode.table._reliability import ReliabilityData, assemble
 
-__all__ = ["LONG_SCHEMA", "CodingTable"]
+__all__ = ["LONG_SCHEMA", "CodingTable", "coding_table"]
 
 #: Columns and types of a coding table's long data (``CodingTable.data``).
 LONG_SCHEMA = {
@@ -336,3 +336,24 @@ class CodingTable:
             elif var is not None and not var.categories:
                 typed = float(value)
             yield Coding(unit, coder, variable, typed)
+
+
+def coding_table(data: object, what: str, kind: str = "", fix: str = "") -> CodingTable:
+    """``data`` as a coding table: a CodingTable, or a polars or pandas frame read as one.
+
+    A frame is read by :meth:`CodingTable.from_frame` (columns ``unit``, ``coder`` and one per
+    variable); anything else is refused: ``what`` names the parameter, ``kind`` says what
+    table it must be, ``fix`` what to pass.
+
+    Raises
+    ------
+    DataTypeError
+        For anything else (also a TypeError).
+    """
+    if isinstance(data, CodingTable):
+        return data
+    module = type(data).__module__
+    if module.startswith(("polars", "pandas")) and hasattr(data, "columns"):
+        return CodingTable.from_frame(data)
+    msg = f"{what} must be a CodingTable{kind}, got {type(data).__name__}{fix}"
+    raise DataTypeError(msg)

@@ -193,6 +193,15 @@ class ReliabilityData:
                 f"of shape {array.shape}"
             )
             raise DataError(msg)
+        if array.dtype.kind in "US":
+            # numpy text: every cell is a value (a text array cannot hold a missing one)
+            array = array.astype(object)
+        elif array.dtype.kind not in "biufO":
+            msg = (
+                f"reliability data of dtype {array.dtype} are not values statecode can score; "
+                "pass numbers (NaN for missing), text or sets of codes (None for missing)"
+            )
+            raise DataError(msg)
         coders, units = _Ids(array.shape[0]), _Ids(array.shape[1])
         if array.dtype != object and domain is None:
             floats = np.asarray(array, dtype=np.float64)

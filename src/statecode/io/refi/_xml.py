@@ -96,6 +96,18 @@ def parse_xml(data: bytes, source: str, where: str) -> ET.Element:
     except ET.ParseError as exc:
         msg = f"not well-formed XML ({exc}); re-export the file from the QDA program"
         raise DataError([Problem(where, msg)], source=source) from None
+    except (LookupError, ValueError) as exc:
+        # an encoding declaration Python does not know (encoding="utf-1"), or bytes the
+        # declared encoding cannot decode
+        detail = " ".join(str(exc).split())[:120]
+        msg = (
+            f"the XML cannot be decoded ({detail}); save it as UTF-8, or re-export the file "
+            "from the QDA program"
+        )
+        raise DataError([Problem(where, msg)], source=source) from None
+    except RecursionError:
+        msg = "the XML nests too deep to read (damaged or hostile); re-export the file"
+        raise DataError([Problem(where, msg)], source=source) from None
     return cast("ET.Element", root)
 
 
