@@ -439,3 +439,116 @@ def test_unitizer_tables_name_blank_coders_and_contradictions(tmp_path: Path) ->
         sc.read_unitizers(both)
     with pytest.raises(sc.DataError, match=r"is blank"):
         sc.write_unitizers({"d1": [" "]}, tmp_path / "w.csv")
+
+
+# --------------------------------------------------------------------------------------------
+# messages a user can act on
+
+
+def test_every_cell_that_is_not_a_number_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path / "n.csv", "unit,coder,v\n1,A,nan\n1,B,inf\n2,A,x\n2,B,2\n")
+    with pytest.warns(sc.MissingLookalikeWarning, match=r"'nan'"):
+        table = sc.read_codings(path)
+    with pytest.raises(sc.DataError) as exc:
+        sc.krippendorff_alpha(table, variable="v", level="interval")
+    assert [str(p) for p in exc.value.problems] == [
+        f"row {r}, column 'v': {v!r} is not a finite number; this variable takes numbers"
+        for r, v in ((2, "nan"), (3, "inf"), (4, "x"))
+    ]
+
+
+def test_infinite_array_values_are_located() -> None:
+    with pytest.raises(sc.DataError, match=r"infinite values \(1: coder 1, unit 0\)"):
+        sc.krippendorff_alpha([[1.0, 2.0], [float("inf"), 2.0]], level="interval")
+
+
+def test_a_negative_period_is_not_a_missing_one() -> None:
+    with pytest.raises(sc.OptionError, match=r"period=-24 is not valid; give the circumference"):
+        sc.krippendorff_alpha([[1, 2], [1, 3]], level="circular", period=-24)
+
+
+def test_the_codebook_check_sees_past_a_misspelled_level(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.toml",
+        'name = "x"\n[[variables]]\nname = "v"\nlevel = "nomnal"\n[[variables.categories]]\n'
+        'code = "a"\n[[variables.categories]]\ncode = "a"\n',
+    )
+    with pytest.raises(sc.CodebookError) as exc:
+        sc.read_codebook(path)
+    assert [p.where for p in exc.value.problems] == [
+        "variables[0].level",
+        "variables[0].categories[1].code",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# exceptions that escaped as tracebacks
+
+
+def test_json_with_lone_surrogates_and_deep_nesting(tmp_path: Path) -> None:
+    lone = tmp_path / "lone.json"
+    lone.write_text(
+        '[{"id": 1, "data": {"text": "x"}, "annotations": [{"completed_by": "\\ud800", '
+        '"result": []}]}]',
+        encoding="utf-8",
+    )
+    with pytest.raises(sc.DataError, match=r"half a surrogate pair"):
+        sc.read_labelstudio(lone)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    with pytest.raises(sc.DataError, match=r"nests too deep"):
+        sc.read_labelstudio(deep)
+    doc = tmp_path / "d.jsonl"
+    doc.write_text('{"id": 1, "text": "x", "label": ["\\udc00"]}\n', encoding="utf-8")
+    with pytest.raises(sc.DataError, match=r"line 1: key 'label'\[0\] holds half a surrogate"):
+        sc.read_doccano(doc)
+
+
+def test_toml_that_would_hang_or_overflow(tmp_path: Path) -> None:
+    deep = _write(tmp_path / "deep.toml", 'name = "x"\na = ' + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(sc.CodebookError, match=r"nest too deep"):
+        sc.read_codebook(deep)
+    dotted = _write(tmp_path / "dots.toml", "[" + ".".join(["a"] * 100_000) + "]\nx = 1\n")
+    with pytest.raises(sc.CodebookError, match=r"a key of 100,000 dotted parts"):
+        sc.read_codebook(dotted)
+
+
+def test_xml_with_an_unknown_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "c.qdc"
+    path.write_bytes(b'<?xml version="1.0" encoding="utf-1"?><CodeBook/>')
+    with pytest.raises(sc.DataError, match=r"the XML cannot be decoded \(unknown encoding"):
+        sc.read_qdc(path)
+
+
+def test_writes_that_cannot_happen_are_input_file_errors(tmp_path: Path) -> None:
+    table = sc.CodingTable.from_codings([sc.Coding("u", "a", "v", "x")])
+    with pytest.raises(sc.InputFileError, match=r"is a folder; name a file to write"):
+        sc.write_codings(table, tmp_path)
+    afile = _write(tmp_path / "taken", "x")
+    with pytest.raises(sc.InputFileError, match=r"is a file, not a folder"):
+        sc.write_corpus(sc.Corpus(documents=[sc.Document(id="d", text="t")]), afile)
+    assert afile.read_text() == "x"
+
+
+def test_numpy_text_arrays_are_scored() -> None:
+    import numpy as np  # noqa: PLC0415
+
+    result = sc.krippendorff_alpha(np.array([["a", "b", "a"], ["a", "b", "b"]]))
+    assert result.alpha == pytest.approx(0.4444444444444444)
+
+
+def test_brennan_prediger_on_nothing_is_undefined_with_a_reason() -> None:
+    nan = float("nan")
+    with pytest.warns(sc.DegenerateDataWarning):
+        result = sc.brennan_prediger([[nan, nan], [nan, nan]])
+    assert result.reason == "no unit was rated by two or more coders"
+
+
+def test_frames_are_accepted_where_coding_tables_go() -> None:
+    frame = pl.DataFrame({"unit": ["1", "1", "2", "2"], "coder": ["a", "b"] * 2, "v": list("xxyy")})
+    report = sc.reliability_report(frame)
+    assert report.table["Krippendorffs_Alpha"].to_list() == [1.0]
+    assert len(sc.consensus(frame).codings) == 2
+    assert len(sc.read_codings(frame)) == 4
+    with pytest.raises(sc.DataTypeError, match=r"table must be a CodingTable"):
+        sc.consensus([1, 2, 3])  # type: ignore[arg-type]

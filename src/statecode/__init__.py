@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from statecode.exceptions import (
     CodebookError,
     DataError,
+    DataTypeError,
     DegenerateDataWarning,
     InputFileError,
     MissingExtraError,
@@ -227,6 +228,7 @@ __all__ = [
     "ConsensusResult",
     "Corpus",
     "DataError",
+    "DataTypeError",
     "DegenerateDataWarning",
     "DoccanoImport",
     "Document",

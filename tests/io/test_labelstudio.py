@@ -419,9 +419,7 @@ def test_file_level_errors(tmp_path: Path) -> None:
     assert str(exc.value) == (
         f"{latin}: line 1, byte 32: not UTF-8 text; export the project again as JSON"
     )
-    with pytest.raises(
-        InputFileError, match=r"absent\.json: no such file; check the path"
-    ):
+    with pytest.raises(InputFileError, match=r"absent\.json: no such file; check the path"):
         read_labelstudio(tmp_path / "absent.json")
     with pytest.raises(
         ValueError, match=r"^offsets='bytes' is not valid; use one of 'code-points', 'utf-16'$"

@@ -267,8 +267,12 @@ def read_delimited(
     delimiter: str | None,
     encoding: str,
     max_cell_bytes: int,
+    missing: list[str] | None = None,
 ) -> pl.DataFrame:
     """A CSV or TSV file as text columns, or the problems that make it not a table.
+
+    Cells equal to a ``missing`` marker are read as null by the parser itself (an empty
+    cell always is).
 
     Raises
     ------
@@ -298,7 +302,9 @@ def read_delimited(
         buf: bytes | mmap.mmap = b""
         if mapped is not None:
             buf = mapped if name == "utf-8" else _text(file, encoding)
-        frame = _checked_read(file, buf, suffix, delimiter, max_cell_bytes, native=name == "utf-8")
+        frame = _checked_read(
+            file, buf, suffix, delimiter, max_cell_bytes, missing or [], native=name == "utf-8"
+        )
     finally:
         if mapped is not None:
             mapped.close()
@@ -311,6 +317,7 @@ def _checked_read(
     suffix: str,
     delimiter: str | None,
     max_cell_bytes: int,
+    missing: list[str],
     *,
     native: bool,
 ) -> pl.DataFrame:
@@ -326,7 +333,13 @@ def _checked_read(
         raise DataError(problems, source=str(file))
     source: Path | io.BytesIO = file if native else io.BytesIO(bytes(buf))
     try:
-        frame = pl.read_csv(source, separator=sep, infer_schema=False, raise_if_empty=False)
+        frame = pl.read_csv(
+            source,
+            separator=sep,
+            infer_schema=False,
+            raise_if_empty=False,
+            null_values=missing or None,
+        )
     except pl.exceptions.ComputeError as exc:
         if native and "utf" in str(exc).lower():
             data = file.read_bytes()

@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import polars as pl
 
-from statecode._frames import take, to_polars
+from statecode._frames import to_polars
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
+from statecode.exceptions import DataError, InputFileError, OptionError, Problem, StatecodeError
 from statecode.io._archive import DEFAULT_MAX_BYTES
 from statecode.io._atomic import write_bytes_atomic
 from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, read_delimited
@@ -126,6 +127,28 @@ def read_table(
     OptionError
         For an unknown encoding, a delimiter that is not one character, a limit below 1.
     """
+    raw = _read_raw(path, missing, delimiter, encoding, max_cell_bytes, max_bytes)
+    return _as_text(raw.frame, raw.missing, separator, spreadsheet=raw.spreadsheet), raw.first
+
+
+@attrs.frozen
+class _Raw:
+    """A table as its format gives it, before the cells are made text."""
+
+    frame: pl.DataFrame
+    first: int
+    missing: Sequence[str]  # the markers still to apply (the CSV parser applies its own)
+    spreadsheet: bool  # cells may carry spreadsheet escapes
+
+
+def _read_raw(
+    path: PathLike,
+    missing: Sequence[str],
+    delimiter: str | None,
+    encoding: str,
+    max_cell_bytes: int,
+    max_bytes: int,
+) -> _Raw:
     file = Path(path)
     suffix = file.suffix.lower()
     if file.is_dir():
@@ -149,7 +172,9 @@ def read_table(
                 delimiter=delimiter,
                 encoding=encoding,
                 max_cell_bytes=max_cell_bytes,
+                missing=list(missing),
             )
+            missing = ()  # the parser has made them null
         elif suffix == ".parquet":
             frame = _read_parquet(file)
         elif suffix == ".xlsx":
@@ -164,7 +189,7 @@ def read_table(
     problems = _name_problems(frame.columns)
     if problems:
         raise DataError(problems, source=str(file))
-    return _as_text(frame, missing, separator, spreadsheet=suffix in _SPREADSHEETS), first
+    return _Raw(frame, first, missing, spreadsheet=suffix in _SPREADSHEETS)
 
 
 def _name_problems(columns: Sequence[str]) -> list[Problem]:
@@ -225,12 +250,24 @@ def _as_text(
     return frame
 
 
+# from this many columns on, a check runs on one long column instead of one per column
+_WIDE = 256
+
+
 def _columns_where(frame: pl.DataFrame, test: Callable[[str], pl.Expr]) -> list[str]:
-    """The columns with a cell for which ``test(column)`` holds, found in one select."""
+    """The columns with a cell for which ``test(column)`` holds.
+
+    A tall frame is checked column by column in one select; a wide one (a column per
+    coder, say) as one long column, so the cost follows the cells, not the columns.
+    """
     if not frame.width or not frame.height:
         return []
-    hits = frame.select(test(n).any().alias(n) for n in frame.columns).row(0)
-    return [n for n, hit in zip(frame.columns, hits, strict=True) if hit]
+    if frame.width >= _WIDE and all(t == pl.String for t in frame.schema.values()):
+        long = frame.unpivot(variable_name="column", value_name="cell")
+        hits = long.filter(test("cell"))["column"].unique(maintain_order=True)
+        return list(hits.to_list())
+    found = frame.select(test(n).any().alias(n) for n in frame.columns).row(0)
+    return [n for n, hit in zip(frame.columns, found, strict=True) if hit]
 
 
 def write_codings(
@@ -260,11 +297,7 @@ def write_codings(
     DataError
         If a value equals a missing marker, or an id column name is also a variable name.
     """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in _FORMATS:
-        msg = f"{target}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
-        raise InputFileError(msg)
+    target = _target(path)
     if not len(table):
         msg = (
             "the table holds no codings, so the file would hold a header only and read back "
@@ -310,12 +343,23 @@ def refuse_missing_cells(
         raise DataError(problems, source=str(target))
 
 
+def _target(path: PathLike) -> Path:
+    """A file to write a table to: not a folder, of a known format."""
+    target = Path(path)
+    if target.is_dir():
+        msg = f"{target}: is a folder; name a file to write (e.g. {target / 'codings.csv'})"
+        raise InputFileError(msg)
+    suffix = target.suffix.lower()
+    if suffix not in _FORMATS:
+        msg = f"{target}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
+        raise InputFileError(msg)
+    return target
+
+
 def write_table(frame: pl.DataFrame, path: Path) -> None:
     """Write a frame by the file's extension, atomically; spreadsheet formats escaped."""
+    path = _target(path)
     suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
-        msg = f"{path}: unknown table format {suffix!r}; use one of {', '.join(_FORMATS)}"
-        raise InputFileError(msg)
     if suffix in _SPREADSHEETS:
         header = frame.columns
         frame = frame.rename({c: f"column_{i}" for i, c in enumerate(header)}).with_columns(
@@ -405,21 +449,28 @@ def read_codings(
         Listing every problem with its row and column.
     """
     if type(path).__module__.startswith(("polars", "pandas")) and hasattr(path, "columns"):
-        frame, first = to_polars(path), 1
+        raw = _Raw(to_polars(path), 1, (), spreadsheet=False)
         source = None
     else:
-        frame, first = read_table(
-            path, missing=missing, separator=separator, delimiter=delimiter, encoding=encoding
+        raw = _read_raw(
+            path, missing, delimiter, encoding, DEFAULT_MAX_CELL_BYTES, DEFAULT_MAX_BYTES
         )
         source = str(path)
+    if layout not in ("long", "wide"):
+        msg = f"layout={layout!r} is not valid; use 'long' or 'wide'"
+        raise OptionError(msg, option="layout")
+    first = raw.first
+    if layout == "wide":
+        # one unpivot first: the cells are then made text in one long column, whatever
+        # the number of coders
+        wide = _wide_to_long(raw.frame, unit=unit, coder=coder, name=variable_name, first=first)
+        frame = _as_text(wide, raw.missing, separator, spreadsheet=raw.spreadsheet)
+    else:
+        frame = _as_text(raw.frame, raw.missing, separator, spreadsheet=raw.spreadsheet)
     row_column = None
     if layout == "wide":
-        frame = _wide_to_long(frame, unit=unit, coder=coder, name=variable_name, first=first)
         variables = [variable_name]
         row_column = _ROW
-    elif layout != "long":
-        msg = f"layout={layout!r} is not valid; use 'long' or 'wide'"
-        raise DataError(msg)
     table = CodingTable.from_frame(
         frame,
         unit=unit,
@@ -464,16 +515,20 @@ def _wide_to_long(
 ) -> pl.DataFrame:
     """A row per unit and a column per coder as a row per unit and coder: one unpivot.
 
-    Coder columns are taken by name under internal ones, so a coder called ``*`` stays one.
+    The columns get positional names in one step (a coder called ``*`` stays one), so a
+    table of a million coders costs what its cells cost.
     """
-    coders = [c for c in frame.columns if c != unit]
+    header = frame.columns
+    coders = [c for c in header if c != unit]
     if not coders:
         msg = "a wide table needs one column per coder besides the unit column"
         raise DataError(msg)
-    inner = {f"\x00{i}": c for i, c in enumerate(coders)}
+    work = frame.clone()
+    work.columns = [f"\x00{i}" for i in range(work.width)]
+    inner = {f"\x00{i}": c for i, c in enumerate(header) if c != unit}
     rows = pl.int_range(first, first + frame.height, dtype=pl.Int64, eager=True).alias(_ROW)
-    units = frame.get_column(unit) if unit in frame.columns else rows.cast(pl.String)
-    work = take(frame, inner).with_columns(rows, units.alias("\x00unit"))
+    units = work.get_column(f"\x00{header.index(unit)}") if unit in header else rows.cast(pl.String)
+    work = work.with_columns(rows, units.alias("\x00unit"))
     long = work.unpivot(
         index=[_ROW, "\x00unit"], on=list(inner), variable_name="\x00coder", value_name="\x00v"
     )

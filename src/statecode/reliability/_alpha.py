@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from statecode._values import value_text
-from statecode.exceptions import DataError, DegenerateDataWarning
+from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Level, SetDistance, parse_option
 from statecode.reliability import _bootstrap, _distance
 from statecode.reliability._input import codebook_variable, reliability_data
@@ -323,9 +323,15 @@ class _Metric:
                 lambda r: _bootstrap.moment_statistics(r.float_values()),
             )
         if level is AlphaLevel.CIRCULAR:
-            if period is None or not period > 0:
+            if period is None:
                 msg = "circular data need period= (the circumference, e.g. 360 or 24)"
                 raise DataError(msg)
+            if not (period > 0 and math.isfinite(period)):
+                msg = (
+                    f"period={period!r} is not valid; give the circumference of the circle, a "
+                    "positive number (e.g. 360 for degrees, 24 for hours)"
+                )
+                raise OptionError(msg, option="period")
             metric = _distance.circular(period)
 
             def points(r: ReliabilityData) -> NDArray[np.float64]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import numpy as np
@@ -32,6 +32,9 @@ from statecode.table._factorize import check_domain, factorize_numbers, raise_ou
 from statecode.table._reliability import ReliabilityData, assemble
 
 __all__ = ["LONG_SCHEMA", "CodingTable", "coding_table"]
+
+# problems listed one by one before the rest are counted
+_SHOWN = 20
 
 #: Columns and types of a coding table's long data (``CodingTable.data``).
 LONG_SCHEMA = {
@@ -284,13 +287,12 @@ class CodingTable:
             domain = [float(c) for c in var.codes] if interval_codes else list(var.codes)
         as_numbers = values.cast(pl.Float64, strict=False)
         numbers_wanted = numeric or interval_codes or (var is not None and not var.categories)
-        all_numbers = as_numbers.null_count() == 0 and values.len() > 0
+        # "nan" and "inf" parse as floats, but are no values to score: not numbers here
+        finite = as_numbers.is_finite().fill_null(value=False)
+        all_numbers = bool(finite.all()) and values.len() > 0
         if numbers_wanted or (var is None and all_numbers and numeric_domain(domain)):
             if not all_numbers:
-                bad = part.filter(as_numbers.is_null()).row(0, named=True)
-                where = f"row {bad['row']}" if bad["row"] is not None else ""
-                msg = f"{bad['value']!r} is not a number; this variable takes numbers"
-                raise DataError([Problem(where, msg)], source=self.source)
+                self._raise_not_numbers(part.filter(~finite), variable)
             codes_1d, labels, numbers = factorize_numbers(as_numbers.to_numpy(), domain)
             return assemble(part, codes_1d, labels, numbers)
         labels = (
@@ -321,6 +323,19 @@ class CodingTable:
             raise_outside(unknown, labels)
         mapping = {t: index[s] for t, s in sets.items()}
         return values.replace_strict(mapping, return_dtype=pl.Int32).to_numpy(), labels
+
+    def _raise_not_numbers(self, bad: pl.DataFrame, variable: str) -> NoReturn:
+        """Every cell of a numeric variable that is not a finite number (up to a cap)."""
+        problems = [
+            Problem(
+                f"row {row}, column {variable!r}" if row is not None else f"unit {unit!r}",
+                f"{value!r} is not a finite number; this variable takes numbers",
+            )
+            for unit, value, row in bad.select("unit", "value", "row").head(_SHOWN).rows()
+        ]
+        if bad.height > _SHOWN:
+            problems.append(Problem("", f"... and {bad.height - _SHOWN} more such cells"))
+        raise DataError(problems, source=self.source)
 
     def _set_of(self, text: str) -> frozenset[str]:
         """The codes of a multi-label cell (:data:`EMPTY_SET` is no code)."""

@@ -83,9 +83,7 @@ def factorize_numbers(
     values: NDArray[np.float64], domain: Sequence[Any] | None
 ) -> tuple[NDArray[np.int32], tuple[Any, ...], NDArray[np.float64]]:
     valid = ~np.isnan(values)
-    if np.isinf(values).any():
-        msg = "the data hold infinite values; alpha needs finite numbers"
-        raise DataError(msg)
+    check_finite(values)
     present = values[valid]
     codes = np.full(values.shape, -1, dtype=np.int32)
     if domain is not None:
@@ -115,9 +113,20 @@ def factorize_numbers(
 
 
 def check_finite(values: NDArray[np.float64]) -> None:
-    if np.isinf(values).any():
-        msg = "the data hold infinite values; alpha needs finite numbers"
-        raise DataError(msg)
+    """Refuse infinite values, naming where they are (coder and unit of an array)."""
+    where = np.argwhere(np.isinf(values))
+    if not where.size:
+        return
+    shown = "; ".join(
+        f"coder {int(p[0])}, unit {int(p[1])}" if len(p) == 2 else f"position {int(p[0])}"
+        for p in where[:10]
+    )
+    more = f" and {len(where) - 10} more" if len(where) > 10 else ""
+    msg = (
+        f"the data hold infinite values ({len(where)}: {shown}{more}); alpha needs finite "
+        "numbers: mark a missing value with NaN"
+    )
+    raise DataError(msg)
 
 
 def factorize_small_integers(
