@@ -552,3 +552,40 @@ def test_frames_are_accepted_where_coding_tables_go() -> None:
     assert len(sc.read_codings(frame)) == 4
     with pytest.raises(sc.DataTypeError, match=r"table must be a CodingTable"):
         sc.consensus([1, 2, 3])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# every CLI error speaks CLI
+
+_KEYWORD = re.compile(r"(?<![\w.\-/])[a-z_]+=")
+
+
+def _cli_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
+    ordinal = _write(tmp_path / "o.csv", "unit,coder,v\n1,A,lo\n1,B,hi\n")
+    angles = _write(tmp_path / "a.csv", "unit,coder,v\n1,A,10\n1,B,350\n")
+    wide = _write(tmp_path / "w.csv", "unit,ann,bob\n1,x,x\n")
+    spans = _write(tmp_path / "s.csv", "document,coder,start,end,code\nd,a,0,2,x\nd,b,0,2,x\n")
+    coded = _write(tmp_path / "c.csv", "unit,coder,blame_targt\n1,A,nato\n")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("text", encoding="utf-8")
+    export = tmp_path / "ls.json"
+    export.write_text('[{"id": 1, "data": {"body": "x"}, "annotations": []}]', encoding="utf-8")
+    return [
+        (["alpha", str(ordinal), "--level", "ordinal"], "--domain"),
+        (["alpha", str(angles), "--level", "circular"], "--period"),
+        (["alpha", str(wide)], "--wide"),
+        (["alpha", str(coded), "--codebook", "readouts"], "--variable"),
+        (["unitizing", str(spans), "--variant", "CU"], "--variant CU"),
+        (["unitizing", str(spans), "--corpus", str(folder)], "--metadata"),
+        (["import", "labelstudio", str(export), "-o", str(tmp_path / "x.csv")], "--text-field"),
+        (["report", str(ordinal), "--by", "nope"], "--by"),
+    ]
+
+
+def test_cli_errors_name_options_not_keywords(tmp_path: Path) -> None:
+    for args, option in _cli_cases(tmp_path):
+        code, _, err = _cli(*args)
+        assert code in (1, 2), (args, err)
+        assert option in err, (args, err)
+        assert not _KEYWORD.search(err), (args, err)

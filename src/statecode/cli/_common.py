@@ -31,7 +31,7 @@ from statecode.exceptions import (
     StatecodeError,
     StatecodeWarning,
 )
-from statecode.options import Normalization
+from statecode.options import Normalization, Unmatched
 
 if TYPE_CHECKING:
     from statecode.codebook import Codebook
@@ -44,12 +44,14 @@ __all__ = [
     "DataArg",
     "DelimiterOpt",
     "EncodingOpt",
+    "MetadataOpt",
     "MissingOpt",
     "NormalizeOpt",
     "OutputOpt",
     "SeparatorOpt",
     "SkipOpt",
     "UnitOpt",
+    "UnmatchedOpt",
     "VariableOpt",
     "cli_terms",
     "codebook_or_none",
@@ -269,6 +271,21 @@ EncodingOpt = Annotated[
 DelimiterOpt = Annotated[
     str | None,
     typer.Option(help="Character between CSV cells (default: , or ; or tab, from the header)."),
+]
+MetadataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="For a --corpus folder of .txt files: the table linking them to documents "
+        "(default: metadata.csv in the folder)."
+    ),
+]
+UnmatchedOpt = Annotated[
+    Unmatched,
+    typer.Option(
+        help="For a --corpus folder: a .txt file without metadata row, or a row without file, "
+        "is an error or a warning.",
+        case_sensitive=False,
+    ),
 ]
 WideOpt = Annotated[bool, typer.Option("--wide", help="A row per unit and a column per coder.")]
 CorpusOutOpt = Annotated[

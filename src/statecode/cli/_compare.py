@@ -14,16 +14,18 @@ from statecode.cli._common import (
     DataArg,
     DelimiterOpt,
     EncodingOpt,
+    MetadataOpt,
     MissingOpt,
     NormalizeOpt,
     OutputOpt,
     SeparatorOpt,
     UnitOpt,
+    UnmatchedOpt,
     codebook_or_none,
     emit,
     user_errors,
 )
-from statecode.options import CompareTable, ReportFormat
+from statecode.options import CompareTable, ReportFormat, Unmatched
 
 __all__ = ["compare"]
 
@@ -39,6 +41,8 @@ def compare(
     statements: Annotated[
         Path | None, typer.Option(help="Statements table (with a documents table).")
     ] = None,
+    metadata: MetadataOpt = None,
+    unmatched: UnmatchedOpt = Unmatched.ERROR,
     codebook: CodebookOpt = None,
     event: Annotated[str | None, typer.Option(help="Only this event.")] = None,
     by: Annotated[str, typer.Option(help="Document attribute naming the account.")] = "source",
@@ -82,7 +86,7 @@ def compare(
 
     if output_format is ReportFormat.HTML or plot is not None:
         require_matplotlib()
-    documents = read_corpus(corpus, statements)
+    documents = read_corpus(corpus, statements, metadata=metadata, unmatched=unmatched)
     coded = read_codings(
         codings,
         codebook=codebook_or_none(codebook),

@@ -11,12 +11,14 @@ from statecode.cli._app import app
 from statecode.cli._common import (
     CodebookOpt,
     CorpusOutOpt,
+    MetadataOpt,
     MissingOpt,
     SeparatorOpt,
+    UnmatchedOpt,
     codebook_or_none,
     user_errors,
 )
-from statecode.options import ExportFormat, ImportFormat, SpanRule
+from statecode.options import ExportFormat, ImportFormat, SpanRule, Unmatched
 
 __all__ = ["export", "import_"]
 
@@ -56,6 +58,13 @@ def import_(
     ] = None,
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
+    text_field: Annotated[
+        str, typer.Option(help="labelstudio: the task data field holding the text.")
+    ] = "text",
+    unit_field: Annotated[
+        str | None,
+        typer.Option(help="labelstudio: the task data field naming the unit (default: task id)."),
+    ] = None,
 ) -> None:
     """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
     from statecode import (
@@ -83,6 +92,8 @@ def import_(
         variable=variable,
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
+        text_field=text_field,
+        unit_field=unit_field,
     )
     if imported.codings is not None and spans is None:
         imported.require_codings()  # an export of spans only says to write them (--spans)
@@ -111,6 +122,8 @@ def export(
     corpus: Annotated[
         Path | None, typer.Option(help="qdpx: documents table or folder with documents.csv.")
     ] = None,
+    metadata: MetadataOpt = None,
+    unmatched: UnmatchedOpt = Unmatched.ERROR,
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
 ) -> None:
@@ -133,7 +146,8 @@ def export(
         if corpus is None or codebook is None:
             msg = "qdpx needs the texts (--corpus) and the codebook (--codebook)"
             raise typer.BadParameter(msg)
-        write_qdpx(read_corpus(corpus), read_spans(source), read_codebook(codebook), output)
+        texts = read_corpus(corpus, metadata=metadata, unmatched=unmatched)
+        write_qdpx(texts, read_spans(source), read_codebook(codebook), output)
         return
     table = read_codings(
         source,

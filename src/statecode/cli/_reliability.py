@@ -16,12 +16,14 @@ from statecode.cli._common import (
     DataArg,
     DelimiterOpt,
     EncodingOpt,
+    MetadataOpt,
     MissingOpt,
     NormalizeOpt,
     OutputOpt,
     SeparatorOpt,
     SkipOpt,
     UnitOpt,
+    UnmatchedOpt,
     VariableOpt,
     WideOpt,
     codebook_or_none,
@@ -38,6 +40,7 @@ from statecode.options import (
     OutputFormat,
     ReportFormat,
     SetDistance,
+    Unmatched,
     Weights,
 )
 
@@ -399,6 +402,8 @@ def unitizing(
         Path | None,
         typer.Option(help="Documents (table or folder) giving each continuum's length."),
     ] = None,
+    metadata: MetadataOpt = None,
+    unmatched: UnmatchedOpt = Unmatched.ERROR,
     overlaps: Annotated[str, typer.Option(help="A coder's overlapping spans: error or merge.")] = (
         "error"
     ),
@@ -427,7 +432,11 @@ def unitizing(
     from statecode.render import unitizing_to_csv, unitizing_to_markdown, unitizing_to_text
 
     spans = read_span_source(source, variable=variable)
-    continua: Corpus | None = read_corpus(corpus) if corpus is not None else spans.corpus
+    continua: Corpus | None = (
+        read_corpus(corpus, metadata=metadata, unmatched=unmatched)
+        if corpus is not None
+        else spans.corpus
+    )
     if continua is None:
         typer.echo(
             "warning: no --corpus: each continuum ends at its last span, so text after it "

@@ -118,6 +118,8 @@ def import_codings(
     variable: str = "label",
     missing: Sequence[str] = DEFAULT_MISSING,
     separator: str = ";",
+    text_field: str = "text",
+    unit_field: str | None = None,
 ) -> ImportResult:
     """Read another tool's export (or a coding table) into codings, spans and texts.
 
@@ -140,6 +142,9 @@ def import_codings(
     missing, separator
         ``table``: the missing-value markers and the separator of multi-label cells
         (``separator`` also joins Label Studio's and doccano's multi-label choices).
+    text_field, unit_field
+        ``labelstudio``: the task data field holding the text, and the one naming the unit
+        (see :func:`~statecode.read_labelstudio`).
 
     Returns
     -------
@@ -180,7 +185,13 @@ def import_codings(
         table = read_codings(files[0], codebook=codebook, missing=missing, separator=separator)
         return ImportResult(table, codebook=codebook)
     imported = (
-        read_labelstudio(files[0], codebook=codebook, separator=separator)
+        read_labelstudio(
+            files[0],
+            codebook=codebook,
+            separator=separator,
+            text_field=text_field,
+            unit_field=unit_field,
+        )
         if chosen is ImportFormat.LABELSTUDIO
         else read_doccano(files, variable=variable, codebook=codebook, separator=separator)
     )
