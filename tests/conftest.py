@@ -19,6 +19,15 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# the long fuzz run: pytest tests/fuzz --hypothesis-profile fuzz (20,000 inputs per reader,
+# or as many as STATECODE_FUZZ_EXAMPLES says)
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("STATECODE_FUZZ_EXAMPLES", "20000")),
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parents[1]

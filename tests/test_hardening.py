@@ -6,6 +6,7 @@ the fix. Refusals that already worked are kept in ``tests/test_hostile.py``.
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from pathlib import Path
@@ -589,3 +590,45 @@ def test_cli_errors_name_options_not_keywords(tmp_path: Path) -> None:
         assert code in (1, 2), (args, err)
         assert option in err, (args, err)
         assert not _KEYWORD.search(err), (args, err)
+
+
+# --------------------------------------------------------------------------------------------
+# polars panics (found by the fuzz suite: a Parquet file with one byte changed)
+
+
+def _panicking_read(*args: object, **kwargs: object) -> pl.DataFrame:
+    os.write(2, b"thread 'async-executor-1' panicked at crates/polars-stream/...\n")
+    raise pl.exceptions.PanicException("assertion failed: offset + length <= self.length")
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_polars_panic_is_an_error_without_a_backtrace(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / f"t{suffix}"
+    sc.write_codings(sc.CodingTable.from_codings([sc.Coding("u", "a", "v", "x")]), path)
+    monkeypatch.setattr(pl, "read_parquet" if suffix == ".parquet" else "read_csv", _panicking_read)
+    with pytest.raises(sc.InputFileError) as exc:
+        sc.read_codings(path)
+    assert str(exc.value).startswith(
+        f"{path}: polars failed on this file, which looks damaged (assertion failed: offset + "
+        "length <= self.length); "
+    )
+    assert "panicked" not in capfd.readouterr().err
+
+
+def test_what_polars_prints_without_panicking_still_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.parquet"
+    table = sc.CodingTable.from_codings([sc.Coding("u", "a", "v", "x")])
+    sc.write_codings(table, path)
+    read = pl.read_parquet
+
+    def chatty(*args: object, **kwargs: object) -> pl.DataFrame:
+        os.write(2, b"polars: a note\n")
+        return read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl, "read_parquet", chatty)
+    assert sc.read_codings(path).data.height == 1
+    assert capfd.readouterr().err == "polars: a note\n"

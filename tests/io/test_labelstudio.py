@@ -26,43 +26,7 @@ T2 = "Ukraine \U0001f1fa\U0001f1e6 welcomes the ceasefire \U0001f64f and asks th
 
 @pytest.fixture(scope="module")
 def codebook() -> sc.Codebook:
-    return sc.Codebook(
-        name="ls-demo",
-        variables=(
-            sc.Variable(
-                name="stance",
-                level="nominal",
-                categories=(sc.Category("support"), sc.Category("oppose"), sc.Category("neutral")),
-            ),
-            sc.Variable(
-                name="topics",
-                level="nominal",
-                multi_label=True,
-                categories=(
-                    sc.Category("security"),
-                    sc.Category("economy"),
-                    sc.Category("humanitarian"),
-                    sc.Category("none", exclusive=True),
-                ),
-            ),
-            sc.Variable(
-                name="intensity",
-                level="ordinal",
-                categories=(sc.Category("low"), sc.Category("mid"), sc.Category("high")),
-                order=("low", "mid", "high"),
-            ),
-            sc.Variable(
-                name="actor",
-                level="nominal",
-                categories=(
-                    sc.Category("russia"),
-                    sc.Category("ukraine"),
-                    sc.Category("united_states"),
-                ),
-            ),
-            sc.Variable(name="confidence", level="interval", minimum=0, maximum=10),
-        ),
-    )
+    return sc.read_codebook(DATA / "labelstudio" / "codebook.toml")
 
 
 def _rows(result: LabelStudioImport) -> list[tuple[str, str, str, str]]:

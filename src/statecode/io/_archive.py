@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
+from statecode._text import quoted_detail
 from statecode.exceptions import DataError, InputFileError, OptionError, Problem, StatecodeError
 
 __all__ = ["DEFAULT_MAX_BYTES", "Archive", "open_archive", "zip_bytes"]
@@ -145,7 +146,7 @@ class Archive:
             OSError,
             ValueError,
         ) as exc:
-            detail = " ".join(str(exc).split())[:200]
+            detail = quoted_detail(exc)
             msg = f"cannot unpack the member ({detail}); {self.unpack_remedy}"
             raise DataError(
                 [Problem(f"member {info.filename!r}", msg)], source=self.source

@@ -25,7 +25,9 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from statecode._text import quoted_detail
 from statecode.exceptions import DataError, InputFileError, OptionError, Problem
+from statecode.io._polars import polars_read
 
 __all__ = ["DEFAULT_MAX_CELL_BYTES", "read_delimited"]
 
@@ -95,9 +97,18 @@ def _delimiter(header: str, suffix: str, delimiter: str | None) -> str:
     return ","
 
 
-def _header_fields(head: bytes, delimiter: str) -> list[str]:
+def _header_fields(head: bytes, delimiter: str, file: Path) -> list[str]:
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:
+        # a carriage return alone inside an unquoted column name: old Mac line endings
+        msg = (
+            "the header has a line break (\\r) inside an unquoted column name; quote that "
+            "name, or, if the file has old Mac line endings (\\r alone), save it with Windows "
+            "or Unix line endings"
+        )
+        raise DataError([Problem("line 1", msg)], source=str(file)) from None
 
 
 def _header_problems(fields: list[str]) -> list[Problem]:
@@ -324,7 +335,7 @@ def _checked_read(
     head = buf[:_HEAD]
     first_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     sep = _delimiter(first_line, suffix, delimiter)
-    fields = _header_fields(head, sep)
+    fields = _header_fields(head, sep, file)
     problems = _header_problems(fields)
     trailing = 0
     if not problems:
@@ -333,12 +344,16 @@ def _checked_read(
         raise DataError(problems, source=str(file))
     source: Path | io.BytesIO = file if native else io.BytesIO(bytes(buf))
     try:
-        frame = pl.read_csv(
-            source,
-            separator=sep,
-            infer_schema=False,
-            raise_if_empty=False,
-            null_values=missing or None,
+        frame = polars_read(
+            lambda: pl.read_csv(
+                source,
+                separator=sep,
+                infer_schema=False,
+                raise_if_empty=False,
+                null_values=missing or None,
+            ),
+            file,
+            remedy="check that it is CSV or TSV and save it again",
         )
     except pl.exceptions.ComputeError as exc:
         if native and "utf" in str(exc).lower():
@@ -347,7 +362,7 @@ def _checked_read(
                 data.decode("utf-8")
             except UnicodeDecodeError as bad:
                 raise InputFileError(_decode_error(data, bad, file, "utf-8")) from None
-        text = " ".join(str(exc).split())[:200]
+        text = quoted_detail(exc)
         msg = f"{file}: polars cannot read this table ({text}); check that it is CSV or TSV"
         raise InputFileError(msg) from None
     # polars keeps the doubled quotes of a quoted column name ('a""b' for "a""b"); the csv

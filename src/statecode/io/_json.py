@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from statecode._text import quoted_detail
 from statecode.exceptions import DataError, InputFileError, Problem
 
 __all__ = ["MAX_DEPTH", "parse_json", "read_json_lines", "read_text"]
@@ -159,7 +160,7 @@ def read_json_lines(file: Path) -> pl.DataFrame:
     try:
         return pl.DataFrame(rows, infer_schema_length=None)
     except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError) as exc:
-        detail = " ".join(str(exc).split())[:200]
+        detail = quoted_detail(exc)
         msg = (
             f"the lines do not make one table ({detail}); give every line the same keys, "
             "each with one kind of value (text, number, or a list of codes)"

@@ -20,6 +20,7 @@ import attrs
 import polars as pl
 
 from statecode._frames import to_polars
+from statecode._text import quoted_detail
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, OptionError, Problem, StatecodeError
@@ -27,6 +28,7 @@ from statecode.io._archive import DEFAULT_MAX_BYTES
 from statecode.io._atomic import write_bytes_atomic
 from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, read_delimited
 from statecode.io._json import read_json_lines
+from statecode.io._polars import polars_read
 from statecode.io._xlsx import read_xlsx, write_xlsx
 from statecode.options import Normalization
 from statecode.table import CodingTable, warn_missing_lookalikes
@@ -206,9 +208,9 @@ def _name_problems(columns: Sequence[str]) -> list[Problem]:
 
 def _read_parquet(file: Path) -> pl.DataFrame:
     try:
-        return pl.read_parquet(file)
+        return polars_read(lambda: pl.read_parquet(file), file, remedy="write it again")
     except (pl.exceptions.ComputeError, pl.exceptions.PolarsError) as exc:
-        detail = " ".join(str(exc).split())[:200]
+        detail = quoted_detail(exc)
         msg = f"{file}: not a Parquet file polars can read ({detail}); write it again"
         raise InputFileError(msg) from None
 

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import ParseError
 
 import polars as pl
 
+from statecode._text import quoted_detail
 from statecode.exceptions import DataError, MissingExtraError, Problem
 from statecode.io._archive import open_archive
 
@@ -64,14 +65,17 @@ def _column(index: int) -> str:
 
 def _rows(file: Path, *, data_only: bool) -> list[tuple[Any, ...]]:
     openpyxl = openpyxl_module()
+    # statecode opens the file, so it is closed however openpyxl fails (openpyxl leaves its
+    # own handle open when a workbook's XML is refused)
     try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=data_only)
-        try:
-            if not book.worksheets:
-                return []
-            return list(book.worksheets[0].iter_rows(values_only=True))
-        finally:
-            book.close()
+        with file.open("rb") as fh:
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=data_only)
+            try:
+                if not book.worksheets:
+                    return []
+                return list(book.worksheets[0].iter_rows(values_only=True))
+            finally:
+                book.close()
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -84,7 +88,7 @@ def _rows(file: Path, *, data_only: bool) -> list[tuple[Any, ...]]:
         EOFError,
         OSError,
     ) as exc:
-        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        detail = quoted_detail(exc, kind=True)
         msg = f"not a workbook openpyxl can read ({detail}); {_REMEDY}"
         raise DataError([Problem("", msg)], source=str(file)) from None
 

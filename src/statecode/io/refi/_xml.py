@@ -17,6 +17,7 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped,unused-ignor
     fromstring as _defused_fromstring,
 )
 
+from statecode._text import quoted_detail
 from statecode.exceptions import DataError, Problem
 
 __all__ = [
@@ -99,7 +100,7 @@ def parse_xml(data: bytes, source: str, where: str) -> ET.Element:
     except (LookupError, ValueError) as exc:
         # an encoding declaration Python does not know (encoding="utf-1"), or bytes the
         # declared encoding cannot decode
-        detail = " ".join(str(exc).split())[:120]
+        detail = quoted_detail(exc, limit=120)
         msg = (
             f"the XML cannot be decoded ({detail}); save it as UTF-8, or re-export the file "
             "from the QDA program"
