@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,6 +32,7 @@ from statecode.cli._common import (
     report_skipped,
     user_errors,
 )
+from statecode.exceptions import OptionError
 from statecode.options import (
     AlphaLevel,
     BootstrapMethod,
@@ -276,6 +277,12 @@ def agreement(
     normalize: NormalizeOpt = None,
     encoding: EncodingOpt = "utf-8",
     delimiter: DelimiterOpt = None,
+    coders: Annotated[
+        str | None,
+        typer.Option(
+            metavar="A,B", help="cohen, scott: the two coders to compare (default: the only two)."
+        ),
+    ] = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option("--format", help="table, json, csv (one row per variable) or markdown."),
@@ -298,7 +305,12 @@ def agreement(
         encoding=encoding,
         delimiter=delimiter,
     )
-    options = {} if weights is None else {"weights": weights}
+    options: dict[str, Any] = {} if weights is None else {"weights": weights}
+    if coders is not None:
+        if coefficient not in (CoefficientName.COHEN, CoefficientName.SCOTT):
+            msg = f"--coders applies to --coefficient cohen or scott, not {coefficient.value}"
+            raise OptionError(msg, option="coders")
+        options["coders"] = tuple(name.strip() for name in coders.split(","))
     results = agreement_coefficients(table, coefficient, **options)
     renderers: dict[OutputFormat, Callable[[tuple[AgreementResult, ...]], str]] = {
         OutputFormat.TABLE: agreement_to_text,

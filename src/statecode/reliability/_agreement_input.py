@@ -102,7 +102,8 @@ class AgreementData:
                 shown = ", ".join(ids[:10])
                 msg = (
                     f"{name} compares two coders, and the data have {len(ids)} ({shown}); "
-                    "choose two with coders=(a, b), or use fleiss_kappa or krippendorff_alpha"
+                    f"choose two with coders=({', '.join(ids[:2])}), or use Fleiss' kappa or "
+                    "Krippendorff's alpha, which take any number of coders"
                 )
                 raise DataError(msg)
             rows = [0, 1]
