@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import statecode as sc
+from statecode.reliability.results import VERDICT_RULE
 from statecode.cli import app
 from tests.conftest import DATA, ROOT
 
@@ -55,7 +56,8 @@ def test_main_job_table_on_the_shipped_example() -> None:
         row = next(line for line in lines if line.startswith(name + " "))
         assert f"{result.alpha:.3f}" in row
         assert row.split()[-1] == result.verdict
-    assert "reliable if alpha >= .800, tentative if .667 <= alpha < .800" in out
+    assert VERDICT_RULE in out
+    assert "no interval: the verdicts read the point estimates only" in out
 
 
 def test_json_has_every_key_and_matches_the_library() -> None:

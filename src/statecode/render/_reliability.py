@@ -10,7 +10,12 @@ from typing import Any
 
 import polars as pl
 
-from statecode.reliability.results import AgreementResult, AlphaResult, UnitizingResult
+from statecode.reliability.results import (
+    VERDICT_RULE,
+    AgreementResult,
+    AlphaResult,
+    UnitizingResult,
+)
 from statecode.render._tables import (
     fmt,
     frame_to_csv,
@@ -101,10 +106,10 @@ def _footer(results: Sequence[AlphaResult]) -> list[str]:
                 f"{r.variable or 'alpha'}: {b.size} {b.method} bootstrap replicates "
                 f"(seed {b.seed}){extra}: {probs}"
             )
-    lines.append(
-        "verdict: reliable if alpha >= .800, tentative if .667 <= alpha < .800 "
-        "(Krippendorff 2019); units = pairable units, values = pairable values"
-    )
+    lines.append(VERDICT_RULE)
+    if not any(r.bootstrap is not None for r in results):
+        lines.append("no interval: the verdicts read the point estimates only (add a bootstrap)")
+    lines.append("units = pairable units, values = pairable values")
     return lines
 
 
@@ -149,9 +154,8 @@ def report_cells(table: pl.DataFrame) -> tuple[list[str], list[list[str]], list[
 
 
 REPORT_FOOTER = (
-    "Verdict from Krippendorff's alpha: reliable if >= .800, tentative if .667 to .800. "
-    "Intervals in brackets: bootstrap for alpha, analytic (Gwet; Fleiss, Cohen & Everitt) "
-    "for the kappa family."
+    f"Verdict from Krippendorff's alpha; {VERDICT_RULE}. Intervals in brackets: bootstrap for "
+    "alpha, analytic (Gwet; Fleiss, Cohen & Everitt) for the kappa family."
 )
 
 

@@ -9,11 +9,23 @@ from statecode.reliability.results._agreement import AgreementResult
 from statecode.reliability.results._alpha import AlphaResult, BootstrapResult, CodedData
 from statecode.reliability.results._report import ReliabilityReport
 from statecode.reliability.results._unitizing import VOID, UnitizingResult, UnitizingTables
-from statecode.reliability.results._verdict import RELIABLE, TENTATIVE, verdict_of
+from statecode.reliability.results._verdict import (
+    INSUFFICIENT,
+    RELIABLE,
+    RISK,
+    TENTATIVE,
+    VERDICT_RULE,
+    VERDICTS,
+    verdict_of,
+)
 
 __all__ = [
+    "INSUFFICIENT",
     "RELIABLE",
+    "RISK",
     "TENTATIVE",
+    "VERDICTS",
+    "VERDICT_RULE",
     "VOID",
     "AgreementResult",
     "AlphaResult",

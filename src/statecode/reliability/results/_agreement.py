@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from statecode._values import finite, value_text
-from statecode.reliability.results._verdict import verdict_of
+from statecode.reliability.results._verdict import TENTATIVE, verdict_of
 
 __all__ = ["AgreementResult"]
 
@@ -71,9 +72,18 @@ class AgreementResult:
     variable: str | None = None
 
     @property
+    def risk(self) -> float | None:
+        """P(value < .667) by the normal approximation from ``se``, or None without one."""
+        if self.se is None or math.isnan(self.value) or not math.isfinite(self.se):
+            return None
+        if self.se == 0:
+            return float(self.value < TENTATIVE)
+        return 0.5 * math.erfc((self.value - TENTATIVE) / (self.se * math.sqrt(2)))
+
+    @property
     def verdict(self) -> str:
-        """The same thresholds as for alpha: .800 reliable, .667 tentative."""
-        return verdict_of(self.value)
+        """The thresholds used for alpha (.800 reliable, .667 tentative), with ``risk``."""
+        return verdict_of(self.value, self.risk)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain data (NaN as None)."""

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from statecode._values import finite, value_text
 from statecode.exceptions import DataError
 from statecode.reliability._kernels import coincidence_matrix, pairable_units, value_counts
-from statecode.reliability.results._verdict import verdict_of
+from statecode.reliability.results._verdict import TENTATIVE, verdict_of
 from statecode.table import ReliabilityData
 
 __all__ = ["AlphaResult", "BootstrapResult", "CodedData"]
@@ -180,9 +180,22 @@ class AlphaResult:
         return self.bootstrap.q if self.bootstrap else None
 
     @property
+    def risk(self) -> float | None:
+        """P(alpha < .667): the share of defined bootstrap replicates below .667, or None."""
+        if self.bootstrap is None:
+            return None
+        defined = self.bootstrap.replicates[~np.isnan(self.bootstrap.replicates)]
+        return float(np.mean(defined < TENTATIVE)) if defined.size else math.nan
+
+    @property
     def verdict(self) -> str:
-        """``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable``, ``undefined``."""
-        return verdict_of(self.alpha)
+        """Krippendorff's reading, using the bootstrap when there is one.
+
+        ``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable`` (below .667),
+        ``undefined`` (NaN); with a bootstrap, ``insufficient data`` when
+        P(alpha < .667) > .05 (see :func:`~statecode.reliability.results.verdict_of`).
+        """
+        return verdict_of(self.alpha, self.risk)
 
     def _coded_data(self) -> CodedData:
         if self._coded is None:
