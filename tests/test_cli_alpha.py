@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import statecode as sc
-from statecode.reliability.results import VERDICT_RULE
 from statecode.cli import app
+from statecode.reliability.results import VERDICT_RULE
 from tests.conftest import DATA, ROOT
 
 runner = CliRunner()
@@ -28,6 +28,7 @@ KEYS = {
     "pairable_units",
     "coders",
     "pairable_values",
+    "verdict",
 }
 
 

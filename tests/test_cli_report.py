@@ -190,25 +190,40 @@ def test_agreement_command() -> None:
     )
     assert text.exit_code == 0
     assert "gwet_ac2" in text.stdout
-    wrong = _run(
-        "agreement",
-        EXAMPLE,
-        "--codebook",
-        "readouts",
-        "--coefficient",
-        "cohen",
-        "--variable",
-        "party_status",
+    # what does not apply is said once per coefficient, and the rest is scored
+    wrong = _run("agreement", EXAMPLE, "--codebook", "readouts", "--coefficient", "cohen")
+    assert wrong.exit_code == 0, wrong.stderr
+    assert wrong.stdout.count("not computed") == 2
+    assert (
+        "cohen_kappa not computed for precondition, humanitarian_issue, cooperation "
+        "(multi-label: needs one code per unit)"
+    ) in wrong.stdout
+    assert (
+        "cohen_kappa not computed for blame_target, blame_intensity, ceasefire_scope, "
+        "party_status (needs exactly two coders; the variable has 3)"
+    ) in wrong.stdout
+    ac1 = _run("agreement", EXAMPLE, "--codebook", "readouts", "--coefficient", "ac1")
+    assert ac1.exit_code == 0, ac1.stderr
+    rows = {line.split()[0]: line.split() for line in ac1.stdout.splitlines()[2:9]}
+    assert rows["precondition"][2] == "n/a"
+    expected = sc.gwet_ac1(table, variable="party_status")
+    assert rows["party_status"][2] == f"{expected.value:.3f}"
+    assert rows["party_status"][-1] == expected.verdict
+    records = json.loads(
+        _run(
+            "agreement",
+            EXAMPLE,
+            "--codebook",
+            "readouts",
+            "--coefficient",
+            "ac1",
+            "--format",
+            "json",
+        ).stdout
     )
-    assert wrong.exit_code == 1
-    assert "cohen_kappa compares two coders, and the data have 3" in wrong.stderr
-    sets = _run("agreement", EXAMPLE, "--codebook", "readouts", "--variable", "precondition")
-    assert sets.exit_code == 1
-    assert sets.stderr == (
-        "error: 'precondition' is multi-label (sets of codes); kappa-type coefficients need one "
-        "code per unit: use krippendorff_alpha with distance='masi' or 'jaccard' (statecode "
-        "alpha --distance masi), or leave this variable out\n"
-    )
+    skipped = [r for r in records if r.get("applies") is False]
+    assert [r["variable"] for r in skipped] == ["precondition", "humanitarian_issue", "cooperation"]
+    assert all(r["value"] is None for r in skipped)
 
 
 def test_agreement_csv_and_markdown_carry_the_json_figures() -> None:
@@ -223,7 +238,9 @@ def test_agreement_csv_and_markdown_carry_the_json_figures() -> None:
         assert "per_category" not in row
     markdown = _run(*args, "--format", "markdown").stdout
     lines = markdown.splitlines()
-    assert lines[0] == "| variable | coefficient | value | CI | se | units | dropped | coders |"
+    assert lines[0] == (
+        "| variable | coefficient | value | CI | se | units | dropped | coders | verdict |"
+    )
     first = as_json[0]
     assert lines[2].startswith(f"| {first['variable']} | gwet_ac1 | {first['value']:.3f} |")
     assert any(line.startswith("- gwet_ac1: ") for line in lines)

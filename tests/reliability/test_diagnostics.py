@@ -108,7 +108,11 @@ def test_report_columns_and_values(table: sc.CodingTable) -> None:
     multi = frame.row(0, named=True)
     assert multi["Level"] == "nominal (multi-label)"
     assert multi["Fleiss_Kappa"] is None
-    assert "Fleiss_Kappa needs one code per unit" in multi["Notes"]
+    assert multi["Notes"].count("not computed") == 1  # said once for the seven coefficients
+    assert (
+        "Cohens_Kappa, Scotts_Pi, Fleiss_Kappa, Congers_Kappa, Brennan_Predigers_Kappa, "
+        "Gwets_AC1, Gwets_AC2: not computed (multi-label: needs one code per unit)"
+    ) in multi["Notes"]
     assert multi["n_Categories"] == len(sc.read_codebook("readouts")["precondition"].categories)
 
 

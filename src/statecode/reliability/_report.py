@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import polars as pl
 
 from statecode._values import finite
-from statecode.codebook import Codebook, Level, Variable
+from statecode.codebook import Codebook, Variable
 from statecode.exceptions import DataError, DegenerateDataWarning
 from statecode.options import CoefficientName, parse_option
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
+from statecode.reliability._batch import (
+    AC2_WEIGHTS,
+    NEEDS_SINGLE_CODES,
+    not_applicable,
+    per_variable,
+    variable_level,
+)
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable, coding_table
 
@@ -36,12 +43,6 @@ COLUMNS = {
     CoefficientName.AC1: "Gwets_AC1",
     CoefficientName.AC2: "Gwets_AC2",
 }
-_NEEDS_SINGLE_CODES = frozenset(COLUMNS) - {
-    CoefficientName.PERCENT,
-    CoefficientName.HOLSTI,
-    CoefficientName.ALPHA,
-}
-_AC2_WEIGHTS = {Level.ORDINAL: "ordinal", Level.INTERVAL: "quadratic", Level.RATIO: "ratio"}
 
 
 def _parse_coefficients(
@@ -71,6 +72,9 @@ def reliability_report(
     confidence: float = 0.95,
     by: Mapping[str, str] | None = None,
     by_name: str | None = None,
+    levels: Mapping[str, Any] | None = None,
+    domains: Mapping[str, Sequence[Any]] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ReliabilityReport:
     """Score every variable with every chosen coefficient.
 
@@ -96,6 +100,13 @@ def reliability_report(
         the table's ``groups``, when it was read with ``by=``.
     by_name : str, optional
         Name of the group column (default: the table's ``group_by``, else ``Group``).
+    levels : mapping, optional
+        Variable name to level of measurement, over the codebook's (tidycomm's ``levels``:
+        ``{"intensity": "ordinal"}``). It sets alpha's difference function and AC2's weights.
+    domains : mapping, optional
+        Variable name to its values in order (needed for ordinal text without a codebook).
+    progress : callable, optional
+        Called with the number of bootstrap replicates just drawn (for progress bars).
 
     Returns
     -------
@@ -124,6 +135,7 @@ def reliability_report(
     by_name = by_name or table.group_by or "Group"
     codebook = codebook if codebook is not None else table.codebook
     names = list(variables) if variables is not None else list(table.variables)
+    settings = per_variable(table, levels, domains)
     groups = _groups(table, by)
     rows: list[dict[str, Any]] = []
     alphas: list[AlphaResult] = []
@@ -136,10 +148,12 @@ def reliability_report(
                 name,
                 var,
                 chosen,
+                settings(name, {}),
                 bootstrap=bootstrap,
                 seed=seed,
                 method=method,
                 confidence=confidence,
+                progress=progress,
             )
             if group is not None:
                 row = {by_name: group, **row}
@@ -204,11 +218,13 @@ def _row(
     name: str,
     var: Variable | None,
     chosen: tuple[CoefficientName, ...],
+    given: dict[str, Any],
     *,
     bootstrap: int,
     seed: int | None,
     method: str,
     confidence: float,
+    progress: Callable[[int], None] | None,
 ) -> tuple[dict[str, Any], AlphaResult, dict[str, AgreementResult | AlphaResult]]:
     notes: list[str] = []
     with warnings.catch_warnings():
@@ -220,9 +236,12 @@ def _row(
             seed=seed,
             method=method,
             confidence=confidence,
+            progress=progress,
+            **given,
         )
-    level = var.level.value if var is not None else alpha.level
+    level = var.level.value if var is not None and "level" not in given else alpha.level
     multi = var is not None and var.multi_label
+    inapplicable: dict[str, list[str]] = {}
     n_categories = len(var.categories) if var is not None and var.categories else len(alpha.values)
     row: dict[str, Any] = {
         "Variable": name,
@@ -241,15 +260,14 @@ def _row(
                 row[f"{column}_CI_low"] = finite(alpha.ci[0])
                 row[f"{column}_CI_high"] = finite(alpha.ci[1])
             continue
-        if multi and coefficient in _NEEDS_SINGLE_CODES:
+        why = "multi-label: needs one code per unit" if multi else None
+        if why is None or coefficient not in NEEDS_SINGLE_CODES:
+            why = not_applicable(table, name, coefficient)
+        if why is not None:
             row[column] = None
-            notes.append(f"{column} needs one code per unit")
+            inapplicable.setdefault(why, []).append(column)
             continue
-        result, why = _coefficient(table, name, var, coefficient, confidence)
-        if result is None:
-            row[column] = None
-            notes.append(f"{column}: {why}")
-            continue
+        result = _coefficient(table, name, var, coefficient, confidence, given)
         detail[coefficient.value] = result
         row[column] = finite(result.value)
         if result.ci is not None:
@@ -257,6 +275,9 @@ def _row(
             row[f"{column}_CI_high"] = finite(result.ci[1])
         if result.reason:
             notes.append(f"{column}: {result.reason}")
+    notes += [
+        f"{', '.join(columns)}: not computed ({why})" for why, columns in inapplicable.items()
+    ]
     if alpha.reason:
         notes.insert(0, f"alpha: {alpha.reason}")
     row["Verdict"] = alpha.verdict
@@ -270,19 +291,20 @@ def _coefficient(
     var: Variable | None,
     coefficient: CoefficientName,
     confidence: float,
-) -> tuple[AgreementResult | None, str]:
+    given: dict[str, Any],
+) -> AgreementResult:
     options: dict[str, Any] = {"variable": name}
+    if "domain" in given:
+        options["domain"] = given["domain"]
     if coefficient is CoefficientName.PERCENT:
         options["method"] = "full"  # tidycomm's Agreement: units on which all coders agree
     elif coefficient is not CoefficientName.HOLSTI:
         options["confidence"] = confidence
     if coefficient is CoefficientName.AC2:
-        options["weights"] = _AC2_WEIGHTS.get(var.level, "identity") if var else "identity"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DegenerateDataWarning)
-            return _agreement.AGREEMENT_FUNCTIONS[coefficient](table, **options), ""
-    except DataError as exc:
-        if coefficient in (CoefficientName.COHEN, CoefficientName.SCOTT):
-            return None, "needs exactly two coders"
-        raise DataError(exc.problems, source=exc.source) from None
+        level = variable_level(table, name, given.get("level"))
+        if level is None and var is not None:
+            level = var.level
+        options["weights"] = AC2_WEIGHTS.get(level, "identity") if level else "identity"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        return _agreement.AGREEMENT_FUNCTIONS[coefficient](table, **options)

@@ -184,11 +184,24 @@ def report_to_csv(table: pl.DataFrame) -> str:
 
 
 def _agreement_table(results: Sequence[AgreementResult]) -> tuple[list[str], list[list[str]]]:
-    headers = ["variable", "coefficient", "value", "CI", "se", "units", "dropped", "coders"]
+    headers = [
+        "variable",
+        "coefficient",
+        "value",
+        "CI",
+        "se",
+        "units",
+        "dropped",
+        "coders",
+        "verdict",
+    ]
     rows = []
     for r in results:
         ci = f"{fmt(r.ci[0])} .. {fmt(r.ci[1])}" if r.ci else ""
         se = fmt(r.se) if r.se is not None else ""
+        if not r.applies:
+            rows.append([r.variable or "", r.coefficient, "n/a", "", "", "", "", str(r.coders), ""])
+            continue
         rows.append(
             [
                 r.variable or "",
@@ -199,14 +212,27 @@ def _agreement_table(results: Sequence[AgreementResult]) -> tuple[list[str], lis
                 str(r.units),
                 str(r.units_dropped),
                 str(r.coders),
+                r.verdict,
             ]
         )
     return headers, rows
 
 
 def _agreement_notes(results: Sequence[AgreementResult]) -> list[str]:
-    notes = sorted({f"{r.coefficient}: {r.method}; missing values: {r.missing}" for r in results})
-    return [*notes, *(f"{r.variable}: undefined: {r.reason}" for r in results if r.reason)]
+    scored = [r for r in results if r.applies]
+    notes = sorted({f"{r.coefficient}: {r.method}; missing values: {r.missing}" for r in scored})
+    notes += [f"{r.variable}: undefined: {r.reason}" for r in scored if r.reason]
+    skipped: dict[tuple[str, str], list[str]] = {}
+    for r in results:
+        if not r.applies:
+            skipped.setdefault((r.coefficient, r.reason or ""), []).append(r.variable or "")
+    notes += [
+        f"{coefficient} not computed for {', '.join(names)} ({why})"
+        for (coefficient, why), names in skipped.items()
+    ]
+    if scored:
+        notes.append(VERDICT_RULE)
+    return notes
 
 
 def agreement_to_text(results: Sequence[AgreementResult]) -> str:

@@ -52,6 +52,10 @@ class AgreementResult:
         Why the value is undefined, when it is.
     variable : str or None
         The variable, when known.
+    applies : bool
+        False when the coefficient does not apply to the variable (a multi-label variable
+        for the kappa family, other than two coders for Cohen's kappa): nothing was
+        computed, and ``reason`` says why.
     """
 
     coefficient: str
@@ -70,6 +74,7 @@ class AgreementResult:
     per_category: Mapping[Any, float] | None = None
     reason: str | None = None
     variable: str | None = None
+    applies: bool = True
 
     @property
     def risk(self) -> float | None:
@@ -109,4 +114,8 @@ class AgreementResult:
             out["per_category"] = {value_text(k): finite(v) for k, v in self.per_category.items()}
         if self.reason is not None:
             out["reason"] = self.reason
+        if self.applies:
+            out["verdict"] = self.verdict
+        else:
+            out["applies"] = False
         return out

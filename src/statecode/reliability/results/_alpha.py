@@ -312,6 +312,7 @@ class AlphaResult:
                     "undefined_replicates": boot.undefined,
                 }
             )
+        out["verdict"] = self.verdict
         return out
 
 
