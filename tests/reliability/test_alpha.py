@@ -119,6 +119,57 @@ def test_matches_the_krippendorff_package(level: str, matrix: list[list[float]])
     assert ours == pytest.approx(peer, abs=1e-9)
 
 
+@given(reliability_matrices())
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_the_krippendorff_packages_keywords_work(level: str, matrix: list[list[float]]) -> None:
+    # switching is one line: the same call, statecode's function, float() of the result
+    assume(varied(matrix))
+    data = np.array(matrix) + (1.0 if level == "ratio" else 0.0)
+    ours = float(sc.krippendorff_alpha(reliability_data=data, level_of_measurement=level))
+    peer = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+    assert ours == pytest.approx(peer, abs=1e-9)
+
+
+def test_the_krippendorff_packages_domain_keyword() -> None:
+    data = [["lo", "mid", "hi", "lo"], ["lo", "hi", "hi", "mid"]]
+    order = ["lo", "mid", "hi"]
+    aliased = sc.krippendorff_alpha(
+        reliability_data=data, level_of_measurement="ordinal", value_domain=order
+    )
+    assert aliased.alpha == sc.krippendorff_alpha(data, level="ordinal", domain=order).alpha
+    assert aliased.values == tuple(order)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"reliability_data": [[1, 2], [1, 2]]},
+            "reliability_data= without level_of_measurement=: the krippendorff package takes "
+            "interval data by default and statecode nominal, so say which "
+            "(level_of_measurement='interval' gives that package's result)",
+        ),
+        (
+            {"data": [[1, 2]], "reliability_data": [[1, 2]], "level": "nominal"},
+            "data= and reliability_data= are the same option; give one of them",
+        ),
+        (
+            {"data": [[1, 2]], "level": "nominal", "level_of_measurement": "ordinal"},
+            "level= and level_of_measurement= are the same option; give one of them",
+        ),
+        (
+            {"data": [[1, 2]], "domain": [1, 2], "value_domain": [1, 2]},
+            "domain= and value_domain= are the same option; give one of them",
+        ),
+        ({}, "krippendorff_alpha needs the data: a coders x units array, a frame or a table"),
+    ],
+)
+def test_aliases_are_never_ambiguous(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(sc.OptionError) as exc:
+        sc.krippendorff_alpha(**options)
+    assert str(exc.value) == message
+
+
 def _nltk_task(matrix: list[list[Any]], distance: Any) -> AnnotationTask:
     triples = [
         (f"c{i}", f"u{u}", value) for i, row in enumerate(matrix) for u, value in enumerate(row)

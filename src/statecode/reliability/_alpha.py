@@ -14,7 +14,8 @@ from statecode._values import value_text
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Level, SetDistance, parse_option
 from statecode.reliability import _bootstrap, _distance
-from statecode.reliability._input import codebook_variable, reliability_data
+from statecode.reliability._input import codebook_variable
+from statecode.reliability._input import reliability_data as to_reliability_data
 from statecode.reliability._kernels import (
     AlphaParts,
     CodeDistance,
@@ -35,7 +36,7 @@ Progress = Callable[[int], None]
 
 
 def krippendorff_alpha(
-    data: Any,
+    data: Any = None,
     *,
     level: AlphaLevel | Level | str | None = None,
     variable: str | None = None,
@@ -52,6 +53,9 @@ def krippendorff_alpha(
     confidence: float = 0.95,
     alpha_min: Sequence[float] = ALPHA_MIN,
     progress: Progress | None = None,
+    reliability_data: Any = None,
+    level_of_measurement: AlphaLevel | Level | str | None = None,
+    value_domain: Sequence[Any] | None = None,
 ) -> AlphaResult:
     r"""Krippendorff's alpha for one variable, with an optional bootstrap interval.
 
@@ -98,6 +102,12 @@ def krippendorff_alpha(
         Minimum acceptable alphas for which to report :math:`P(\alpha < \alpha_{min})`.
     progress : callable, optional
         Called with the number of replicates just finished (for progress bars).
+    reliability_data, level_of_measurement, value_domain
+        The ``krippendorff`` package's names for ``data``, ``level`` and ``domain``, so
+        ``krippendorff.alpha(reliability_data=x, level_of_measurement="ordinal")`` becomes
+        ``float(statecode.krippendorff_alpha(reliability_data=x,
+        level_of_measurement="ordinal"))``. That package's default level is interval and
+        statecode's nominal, so with ``reliability_data=`` the level must be given.
 
     Returns
     -------
@@ -172,8 +182,11 @@ def krippendorff_alpha(
     >>> round(krippendorff_alpha(data, level="interval").alpha, 3)
     0.849
     """
+    data, level, domain = _aliases(
+        data, level, domain, reliability_data, level_of_measurement, value_domain
+    )
     opts = _options(data, level, variable, distance, numeric_hint=domain)
-    rel = reliability_data(
+    rel = to_reliability_data(
         data,
         variable=variable,
         unit=unit,
@@ -236,6 +249,41 @@ class _Options:
         self.numeric = numeric
         # whether nothing but the values themselves could give them an order
         self.unordered = unordered
+
+
+def _aliases(
+    data: Any,
+    level: AlphaLevel | Level | str | None,
+    domain: Sequence[Any] | None,
+    reliability_data: Any,
+    level_of_measurement: AlphaLevel | Level | str | None,
+    value_domain: Sequence[Any] | None,
+) -> tuple[Any, AlphaLevel | Level | str | None, Sequence[Any] | None]:
+    """``data``, ``level`` and ``domain``, given by their names or the krippendorff package's."""
+    pairs = (
+        ("data", data, "reliability_data", reliability_data),
+        ("level", level, "level_of_measurement", level_of_measurement),
+        ("domain", domain, "value_domain", value_domain),
+    )
+    for name, ours, alias, theirs in pairs:
+        if ours is not None and theirs is not None:
+            msg = f"{name}= and {alias}= are the same option; give one of them"
+            raise OptionError(msg, option=alias)
+    if reliability_data is not None and level is None and level_of_measurement is None:
+        msg = (
+            "reliability_data= without level_of_measurement=: the krippendorff package "
+            "takes interval data by default and statecode nominal, so say which "
+            "(level_of_measurement='interval' gives that package's result)"
+        )
+        raise OptionError(msg, option="level_of_measurement")
+    if data is None and reliability_data is None:
+        msg = "krippendorff_alpha needs the data: a coders x units array, a frame or a table"
+        raise OptionError(msg, option="data")
+    return (
+        data if data is not None else reliability_data,
+        level if level is not None else level_of_measurement,
+        domain if domain is not None else value_domain,
+    )
 
 
 def _options(

@@ -179,6 +179,10 @@ class AlphaResult:
         """``{alpha_min: P(alpha < alpha_min)}`` from the bootstrap, or None."""
         return self.bootstrap.q if self.bootstrap else None
 
+    def __float__(self) -> float:
+        """Alpha itself, as the ``krippendorff`` package's ``alpha()`` returns it."""
+        return float(self.alpha)
+
     @property
     def risk(self) -> float | None:
         """P(alpha < .667): the share of defined bootstrap replicates below .667, or None."""
