@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeGuard
@@ -41,6 +42,7 @@ __all__ = [
     "not_a_variable",
     "offset_converter",
     "rosters",
+    "unique_labels",
     "unknown_code",
     "utf16_to_codepoints",
 ]
@@ -221,6 +223,15 @@ def build_table(
                 where = f"{where}, {label.format(match.group(2))}"
             problems.append(Problem(where, problem.message))
         return empty_table(codebook, source, separator)
+
+
+def unique_labels(items: Sequence[tuple[str, str]]) -> list[str]:
+    """Names where they are unique; ``name (id)`` for shared names; the id for none."""
+    counts = Counter(name for _, name in items)
+    return [
+        (name if counts[name] == 1 else f"{name} ({key})") if name.strip() else key
+        for key, name in items
+    ]
 
 
 def unknown_code(variable: str, code: str, codebook: Codebook) -> str | None:

@@ -38,7 +38,9 @@ def _climbs_out(name: str) -> bool:
 class Archive:
     """A ``.qdpx`` archive opened for reading: member names checked, reads counted."""
 
-    def __init__(self, zf: zipfile.ZipFile, source: str, max_bytes: int) -> None:
+    def __init__(
+        self, zf: zipfile.ZipFile, source: str, max_bytes: int, program: str = "the QDA program"
+    ) -> None:
         self._zip = zf
         self.source = source
         self._max = max_bytes
@@ -47,7 +49,7 @@ class Archive:
             Problem(
                 f"member {info.filename!r}",
                 "its path is absolute or climbs out of the archive with '..' (a zip-slip "
-                "archive); refusing the whole file: re-export the project from the QDA program",
+                f"archive); refusing the whole file: re-export the project from {program}",
             )
             for info in zf.infolist()
             if _climbs_out(info.filename)
@@ -57,6 +59,10 @@ class Archive:
         self._members: dict[str, zipfile.ZipInfo] = {}
         for info in zf.infolist():
             self._members.setdefault(info.filename.lower(), info)
+
+    def files(self) -> list[zipfile.ZipInfo]:
+        """Every member that is a file, in archive order."""
+        return [info for info in self._zip.infolist() if not info.is_dir()]
 
     def find(self, *names: str) -> zipfile.ZipInfo | None:
         """The first member with one of these names (letter case ignored)."""
@@ -118,20 +124,30 @@ class Archive:
 
 
 @contextlib.contextmanager
-def open_archive(file: Path, max_bytes: int) -> Iterator[Archive]:
+def open_archive(
+    file: Path,
+    max_bytes: int,
+    expected: str = "so not a .qdpx project; export the project again as REFI-QDA",
+    program: str = "the QDA program",
+) -> Iterator[Archive]:
+    """Open ``file`` as an :class:`Archive`.
+
+    ``expected`` ends the message for a file that is not a zip archive, ``program`` names
+    the program to export the project from again.
+    """
     try:
         zf = zipfile.ZipFile(file)
     except FileNotFoundError:
         msg = f"{file}: no such file; check the path"
         raise InputFileError(msg) from None
     except zipfile.BadZipFile:
-        msg = "not a zip archive, so not a .qdpx project; export the project again as REFI-QDA"
+        msg = f"not a zip archive, {expected}"
         raise DataError([Problem("", msg)], source=str(file)) from None
     except OSError as exc:
         msg = f"{file}: cannot read the file ({exc.strerror})"
         raise InputFileError(msg) from exc
     with zf:
-        yield Archive(zf, str(file), max_bytes)
+        yield Archive(zf, str(file), max_bytes, program)
 
 
 def zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:

@@ -6,8 +6,6 @@ import codecs
 import datetime as dt
 import xml.etree.ElementTree as ET
 import zipfile
-from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -15,7 +13,7 @@ import attrs
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, OptionError, Problem
-from statecode.io._annotations import Utf16Offsets
+from statecode.io._annotations import Utf16Offsets, unique_labels
 from statecode.io._archive import DEFAULT_MAX_BYTES, Archive, open_archive
 from statecode.io.refi._codes import Targets, codebook_from_xml, flatten, targets_by_name
 from statecode.io.refi._description import DOCUMENT, read_block, split_description
@@ -56,19 +54,10 @@ class QdpxProject:
     users: tuple[Coder, ...]
 
 
-def _unique_labels(items: Sequence[tuple[str, str]]) -> list[str]:
-    """Names where they are unique; ``name (guid)`` for shared names; the GUID for none."""
-    counts = Counter(name for _, name in items)
-    return [
-        (name if counts[name] == 1 else f"{name} ({guid})") if name.strip() else guid
-        for guid, name in items
-    ]
-
-
 def _read_users(root: ET.Element) -> dict[str, str]:
     users = children(first_child(root, "Users"), "User")
     guids = [normalise_guid(u.get("guid", "")) or f"user {i + 1}" for i, u in enumerate(users)]
-    labels = _unique_labels([(g, u.get("name", "")) for g, u in zip(guids, users, strict=True)])
+    labels = unique_labels([(g, u.get("name", "")) for g, u in zip(guids, users, strict=True)])
     return dict(zip(guids, labels, strict=True))
 
 
@@ -242,7 +231,7 @@ def _source_spans(elem: ET.Element, document: str, text: str, reading: _Reading)
 
 def _read_sources(root: ET.Element, reading: _Reading) -> tuple[list[Document], list[Span]]:
     elems = children(first_child(root, "Sources"), "TextSource")
-    ids = _unique_labels(
+    ids = unique_labels(
         [
             (normalise_guid(e.get("guid", "")) or f"source {i + 1}", e.get("name", ""))
             for i, e in enumerate(elems)

@@ -83,18 +83,26 @@ def xml_text(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body.replace("\r", "&#13;") + "\n"
 
 
-def parse_xml(data: bytes, source: str, where: str) -> ET.Element:
+def parse_xml(
+    data: bytes,
+    source: str,
+    where: str,
+    *,
+    kind: str = "REFI-QDA",
+    program: str = "the QDA program",
+) -> ET.Element:
+    """Parse XML safely; ``kind`` names the format and ``program`` who writes it, for messages."""
     try:
         root = _defused_fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         msg = (
             "refused: the XML has a document type declaration (<!DOCTYPE ...>), whose "
-            "entities can expand without limit or read other files; REFI-QDA files have "
-            "none, so re-export the file from the QDA program"
+            f"entities can expand without limit or read other files; {kind} files have "
+            f"none, so re-export the file from {program}"
         )
         raise DataError([Problem(where, msg)], source=source) from None
     except ET.ParseError as exc:
-        msg = f"not well-formed XML ({exc}); re-export the file from the QDA program"
+        msg = f"not well-formed XML ({exc}); re-export the file from {program}"
         raise DataError([Problem(where, msg)], source=source) from None
     return cast("ET.Element", root)
 
