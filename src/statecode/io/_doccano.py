@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from statecode.io._annotations import (
     ROW,
     UNIT,
     build_table,
+    frozen_counts,
     frozen_rosters,
     id_text,
     is_whole,
@@ -28,10 +30,12 @@ from statecode.io._annotations import (
     unknown_code,
 )
 from statecode.model import Corpus, Document, Span
-from statecode.options import CoderFrom, OffsetUnit, parse_option
+from statecode.options import CoderFrom, OffsetUnit, UnitFrom, parse_option
 from statecode.table import CodingTable
 
-__all__ = ["CoderFrom", "DoccanoImport", "read_doccano"]
+__all__ = ["CoderFrom", "DoccanoImport", "UnitFrom", "read_doccano"]
+
+_SPACE = re.compile(r"\s*")
 
 
 @attrs.frozen
@@ -55,6 +59,9 @@ class DoccanoImport:
         whose file holds an example without spans left it void; if the exports hold
         examples a coder never opened, drop those lines (or those coders from the mapping)
         first, or they count as void.
+    skipped : mapping of str to int
+        What holds no codes, by kind and count: ``relation`` (the relations of a
+        relation-extraction export, which link spans).
     """
 
     codings: CodingTable
@@ -62,14 +69,17 @@ class DoccanoImport:
     corpus: Corpus
     sources: tuple[str, ...]
     unitizers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=frozen_rosters)
+    skipped: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts)
 
 
 def read_doccano(
     paths: PathLike | Sequence[PathLike],
     *,
     variable: str = "label",
+    span_variable: str | None = None,
     codebook: Codebook | None = None,
     coder_from: CoderFrom | str = CoderFrom.FILENAME,
+    unit_from: UnitFrom | str = UnitFrom.ID,
     offsets: OffsetUnit | str = OffsetUnit.UTF16,
     separator: str = ";",
 ) -> DoccanoImport:
@@ -81,11 +91,18 @@ def read_doccano(
         The ``.jsonl`` files, or a folder: every ``.jsonl`` file in it, in name order.
     variable : str
         The codebook variable the labels are codes of.
+    span_variable : str, optional
+        The variable of the span labels (``entities``) of an export that holds both
+        category labels and spans (intent detection); by default ``variable``.
     codebook : Codebook, optional
-        Check the labels against ``codebook[variable]``.
+        Check the labels against ``codebook[variable]`` (spans: ``codebook[span_variable]``).
     coder_from : {'filename', 'key'}
         Take each line's coder from its file's name without the extension (``admin1`` for
         ``admin1.jsonl``), or from the line's ``coder`` key.
+    unit_from : {'id', 'order'}
+        Take each example's unit from its ``id`` key, or from its position in the file
+        (``1`` for the first example), for files written without ids: every user's file
+        must then list the same examples in the same order.
     offsets : {'utf-16', 'code-points'}
         What span offsets count (see Notes).
     separator : str
@@ -110,7 +127,16 @@ def read_doccano(
     Notes
     -----
     Each line is one example: ``{"id": 7, "text": "...", "label": [...]}`` (an older
-    ``labels`` key is read as well).
+    ``labels`` key is read as well); an example written over several lines (pretty-printed
+    JSON) is read too. The exports of every doccano project type that labels text are read:
+
+    - text classification, ``"label": ["cat1", "cat2"]``, and sequence labelling,
+      ``"label": [[start, end, "LABEL"], ...]``;
+    - intent detection, ``"cats": [...]`` (category labels) with ``"entities": [[start, end,
+      "LABEL"], ...]`` (spans, of ``span_variable``);
+    - relation extraction, ``"entities": [{"id": 0, "start_offset": 0, "end_offset": 6,
+      "label": "ORG"}, ...]`` (spans) with ``"relations"``, which link two spans and are
+      counted in ``skipped``.
 
     - **unit**: the example's ``id``, as text. doccano numbers examples per project, so an
       example has the same id in every user's file of one project; an id naming different
@@ -140,15 +166,19 @@ def read_doccano(
     """
     files = _files(paths)
     who = parse_option(CoderFrom, coder_from, "coder_from")
+    ids = parse_option(UnitFrom, unit_from, "unit_from")
     unit_type = parse_option(OffsetUnit, offsets, "offsets")
-    if codebook is not None and variable not in codebook:
-        msg = f"variable={variable!r} is {not_a_variable(variable, codebook)}; pass variable="
-        raise DataError(msg)
+    for option, name in (("variable", variable), ("span_variable", span_variable)):
+        if codebook is not None and name is not None and name not in codebook:
+            msg = f"{option}={name!r} is {not_a_variable(name, codebook)}; pass {option}="
+            raise DataError(msg)
     reader = _DoccanoReader(
         files,
         variable=variable,
+        span_variable=span_variable or variable,
         codebook=codebook,
         coder_from=who,
+        unit_from=ids,
         offsets=unit_type,
         separator=separator,
     )
@@ -175,6 +205,7 @@ def read_doccano(
         corpus=Corpus(documents=tuple(reader.documents.values())),
         sources=tuple(str(f) for f in files),
         unitizers=rosters(reader.documents, reader.coded),
+        skipped=reader.skipped,
     )
 
 
@@ -208,15 +239,20 @@ class _DoccanoReader:
         files: Sequence[Path],
         *,
         variable: str,
+        span_variable: str,
         codebook: Codebook | None,
         coder_from: CoderFrom,
+        unit_from: UnitFrom,
         offsets: OffsetUnit,
         separator: str,
     ) -> None:
         self.files = files
         self.variable = variable
+        self.span_variable = span_variable
         self.codebook = codebook
         self.coder_from = coder_from
+        self.unit_from = unit_from
+        self.skipped: dict[str, int] = {}
         self.offsets = offsets
         self.separator = separator
         self.problems: list[Problem] = []
@@ -248,26 +284,29 @@ class _DoccanoReader:
             msg = f"{file}: cannot read the file ({exc.strerror})"
             raise InputFileError(msg) from exc
         seen: dict[str, int] = {}
-        # split on \n only: a JSON line holds any other line break escaped
-        for number, line in enumerate(raw.split("\n"), start=1):
-            if line.strip():
-                self.read_line(index, number, line, seen)
+        for ordinal, (number, example) in enumerate(_records(raw), start=1):
+            self.read_line(index, number, ordinal, example, seen)
 
-    def read_line(self, index: int, number: int, line: str, seen: dict[str, int]) -> None:
+    def read_line(
+        self,
+        index: int,
+        number: int,
+        ordinal: int,
+        example: object,
+        seen: dict[str, int],
+    ) -> None:
         where = self.where(index, number)
-        try:
-            example = json.loads(line)
-        except json.JSONDecodeError as exc:
+        if isinstance(example, json.JSONDecodeError):
             self.problem(
                 where,
-                f"not valid JSON (column {exc.colno}: {exc.msg}); each line must be one "
-                "JSON object, as doccano exports it",
+                f"not valid JSON (column {example.colno}: {example.msg}); each line must be "
+                "one JSON object, as doccano exports it",
             )
             return
         if not isinstance(example, dict):
             self.problem(where, f"expected a JSON object, got {json_kind(example)}")
             return
-        unit = self.read_id(index, number, example, seen)
+        unit = self.read_id(index, number, ordinal, example, seen)
         text = example.get("text")
         if not isinstance(text, str):
             self.problem(
@@ -275,16 +314,8 @@ class _DoccanoReader:
                 f"expected the example's text, got {_missing_or(example, 'text')}",
             )
         coder = self.read_coder(index, number, example)
-        key = "label" if "label" in example or "labels" not in example else "labels"
-        labels = example.get(key)
-        if not isinstance(labels, list):
-            self.problem(
-                self.where(index, number, key),
-                f"expected a list of labels, got {_missing_or(example, key)}; export the "
-                "project from doccano as JSONL",
-            )
-            return
-        if unit is None or coder is None or not isinstance(text, str):
+        lists = self.label_lists(index, number, example)
+        if lists is None or unit is None or coder is None or not isinstance(text, str):
             return
         if not self.add_example(index, number, unit, text):
             return
@@ -297,17 +328,59 @@ class _DoccanoReader:
             )
             return
         self.coded[unit, coder] = where
-        self.read_labels(index, number, key, unit, coder, text, labels)
+        for key, labels in lists.items():
+            if key == "cats" and not all(isinstance(item, str) for item in labels):
+                self.problem(
+                    self.where(index, number, key),
+                    f'expected category labels (["a", "b"]), got {labels!r}',
+                )
+            elif key == "entities":
+                place = self.where(index, number, key)
+                for item in labels:
+                    self.read_entity(place, unit, coder, text, item)
+            else:
+                self.read_labels(index, number, key, unit, coder, text, labels)
+        relations = example.get("relations")
+        if isinstance(relations, list) and relations:
+            self.skipped["relation"] = self.skipped.get("relation", 0) + len(relations)
+
+    def label_lists(
+        self, index: int, number: int, example: dict[str, Any]
+    ) -> dict[str, list[Any]] | None:
+        """The example's lists of labels by key: label (or labels), cats, entities."""
+        keys = [k for k in ("label", "labels", "cats", "entities") if k in example]
+        if "label" in keys and "labels" in keys:
+            keys.remove("labels")
+        out: dict[str, list[Any]] = {}
+        for key in keys or ["label"]:
+            labels = example.get(key)
+            if not isinstance(labels, list):
+                self.problem(
+                    self.where(index, number, key),
+                    f"expected a list of labels, got {_missing_or(example, key)}; export the "
+                    "project from doccano as JSONL",
+                )
+                return None
+            out[key] = labels
+        return out
 
     def read_id(
-        self, index: int, number: int, example: dict[str, Any], seen: dict[str, int]
+        self,
+        index: int,
+        number: int,
+        ordinal: int,
+        example: dict[str, Any],
+        seen: dict[str, int],
     ) -> str | None:
+        if self.unit_from is UnitFrom.ORDER:
+            return str(ordinal)
         unit = id_text(example.get("id"))
         if unit is None:
+            hint = "" if "id" in example else " (for a file without ids pass unit_from='order')"
             self.problem(
                 self.where(index, number, "id"),
                 f"expected the example's id (a whole number or text), got "
-                f"{_missing_or(example, 'id')}; doccano exports give every example an id",
+                f"{_missing_or(example, 'id')}; doccano exports give every example an id{hint}",
             )
             return None
         if unit in seen:
@@ -427,13 +500,32 @@ class _DoccanoReader:
             )
             return
         if self.codebook is not None:
-            message = unknown_code(self.variable, code, self.codebook)
+            message = unknown_code(self.span_variable, code, self.codebook)
             if message is not None:
                 self.problem(where, message)
                 return
         self.spans.append(
-            Span(document=unit, coder=coder, start=lo, end=hi, variable=self.variable, code=code)
+            Span(
+                document=unit, coder=coder, start=lo, end=hi, variable=self.span_variable, code=code
+            )
         )
+
+    def read_entity(self, where: str, unit: str, coder: str, text: str, item: object) -> None:
+        """An entity: ``[start, end, "LABEL"]`` or ``{"start_offset", "end_offset", "label"}``."""
+        if isinstance(item, dict):
+            keys = ("start_offset", "end_offset", "label")
+            if not all(k in item for k in keys):
+                self.problem(
+                    where,
+                    f"entity {item!r} lacks {', '.join(k for k in keys if k not in item)}; "
+                    "doccano writes start_offset, end_offset and label",
+                )
+                return
+            item = [item[k] for k in keys]
+        if not isinstance(item, list):
+            self.problem(where, f'entity {item!r} is not [start, end, "LABEL"]; fix the line')
+            return
+        self.read_span(where, unit, coder, text, item)
 
     def check_alignment(self) -> None:
         """Report a text that has unrelated ids in two files (the files are not aligned)."""
@@ -448,6 +540,45 @@ class _DoccanoReader:
                         "; the same example must have the same id in every file: export all "
                         "users' files from the same doccano project",
                     )
+
+
+def _records(raw: str) -> Iterator[tuple[int, object]]:
+    """Each JSON value in ``raw`` with the line it starts on, or the error at that line.
+
+    One value per line (JSON Lines), or values written over several lines; after an error
+    reading resumes on the next line.
+    """
+    decoder = json.JSONDecoder()
+    position, line = 0, 1
+    while True:
+        gap = _SPACE.match(raw, position)
+        end = gap.end() if gap else position
+        line += raw.count("\n", position, end)
+        position = end
+        if position >= len(raw):
+            return
+        try:
+            value, after = decoder.raw_decode(raw, position)
+        except json.JSONDecodeError as exc:
+            yield line, exc
+            newline = raw.find("\n", position)
+            if newline < 0:
+                return
+            position = newline
+            continue
+        # a value must end its line (JSON Lines); another value may follow on the next line
+        rest = _SPACE.match(raw, after)
+        if rest is not None and rest.end() < len(raw) and "\n" not in raw[after : rest.end()]:
+            yield line, json.JSONDecodeError("Extra data", raw, rest.end())
+            newline = raw.find("\n", rest.end())
+            if newline < 0:
+                return
+            line += raw.count("\n", position, newline)
+            position = newline
+            continue
+        yield line, value
+        line += raw.count("\n", position, after)
+        position = after
 
 
 def _missing_or(example: dict[str, Any], key: str) -> str:
