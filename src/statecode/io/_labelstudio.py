@@ -195,7 +195,9 @@ def read_labelstudio(
         cancelled=reader.cancelled,
         skipped=reader.skipped,
         source=str(file),
-        unitizers=rosters(reader.documents, reader.annotated),
+        unitizers=rosters(  # a task without text has codings but no document
+            reader.documents, (pair for pair in reader.annotated if pair[0] in reader.documents)
+        ),
     )
 
 
@@ -286,6 +288,7 @@ class _LabelStudioReader:
         self.skipped: dict[str, int] = {}
         self.annotated: dict[tuple[str, str], str] = {}
         self.annotations = 0
+        self.hint = ""  # where the current task's text may be
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -306,12 +309,14 @@ class _LabelStudioReader:
             return
         text = data.get(self.text_field)
         unit = self.unit_of(where, task_id, data)
-        if not isinstance(text, str):
-            fields = ", ".join(repr(k) for k in data) or "(none)"
+        self.hint = (
+            f"data fields: {', '.join(repr(k) for k in data) or '(none)'}; name the text field "
+            "with text_field= (on the command line: --text-field)"
+        )
+        if text is not None and not isinstance(text, str):
             self.problem(
                 f"{where}, data[{self.text_field!r}]",
-                f"expected the task's text, got {json_kind(text)} (data fields: {fields}); name "
-                "the text field with text_field=",
+                f"expected the task's text, got {json_kind(text)} ({self.hint})",
             )
             return
         annotations = task.get("annotations", task.get("completions"))
@@ -322,7 +327,7 @@ class _LabelStudioReader:
                 "project with the JSON format (not JSON-MIN or CSV)",
             )
             return
-        if unit is None or not self.add_document(where, unit, text, data):
+        if unit is None or (text is not None and not self.add_document(where, unit, text, data)):
             return
         for number, annotation in enumerate(annotations, start=1):
             self.read_annotation(f"{where}, annotation {number}", unit, text, annotation)
@@ -379,7 +384,7 @@ class _LabelStudioReader:
             )
         return coder
 
-    def read_annotation(self, where: str, unit: str, text: str, annotation: object) -> None:
+    def read_annotation(self, where: str, unit: str, text: str | None, annotation: object) -> None:
         if not isinstance(annotation, dict):
             self.problem(where, f"expected an annotation object, got {json_kind(annotation)}")
             return
@@ -419,7 +424,7 @@ class _LabelStudioReader:
         where: str,
         unit: str,
         coder: str,
-        text: str,
+        text: str | None,
         result: object,
         row: dict[str, Any],
     ) -> None:
@@ -431,6 +436,12 @@ class _LabelStudioReader:
             if kind in ("number", "rating"):  # a number for a region: no code to keep
                 per_region = f"{kind} (per region)"
                 self.skipped[per_region] = self.skipped.get(per_region, 0) + 1
+            elif text is None:
+                self.problem(
+                    where,
+                    f"a span of a task without data[{self.text_field!r}], so there is no text "
+                    f"it marks ({self.hint})",
+                )
             else:
                 self.read_span(where, unit, coder, text, name, kind, value)
             return
