@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -12,7 +13,7 @@ import attrs
 
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, OptionError, Problem
+from statecode.exceptions import DataError, OptionError, Problem, StatecodeWarning
 from statecode.io._annotations import Utf16Offsets, unique_labels
 from statecode.io._archive import DEFAULT_MAX_BYTES, Archive, open_archive
 from statecode.io.refi._codes import Targets, codebook_from_xml, flatten, targets_by_name
@@ -88,6 +89,17 @@ def _source_text(
 ) -> str | None:
     path = elem.get("plainTextPath", "")
     info = _source_member(archive, path) if path else None
+    bare = bool(path) and "://" not in path
+    if info is None and bare:
+        # a path without a scheme (the qualitative-coding program qc writes 'board_2017.txt'
+        # for the member sources/board_2017.txt): the member of that name is the text
+        info = archive.find(f"sources/{path}", path)
+        if info is not None:
+            msg = (
+                f"{archive.source}: {where}: plainTextPath {path!r} has no internal:// "
+                f"scheme; read the archive's member {info.filename!r} as its text"
+            )
+            warnings.warn(msg, StatecodeWarning, stacklevel=4)
     if info is not None:
         return _decode(archive.read(info), info.filename, problems)
     content = first_child(elem, "PlainTextContent")
@@ -98,6 +110,12 @@ def _source_text(
         msg = (
             f"plainTextPath {path!r} names no member of the archive (looked in sources/ and "
             "Sources/); export the project again with its sources"
+        )
+    elif bare:
+        msg = (
+            f"plainTextPath {path!r} names no member of the archive (looked for {path!r} and "
+            f"'sources/{path}'), and the source has no PlainTextContent either; export the "
+            "project again with its sources"
         )
     elif path:
         msg = (
