@@ -16,12 +16,28 @@ from statecode.cli._common import (
     codebook_or_none,
     user_errors,
 )
-from statecode.options import ExportFormat, ImportFormat, SpanRule
+from statecode.options import (
+    Curation,
+    Discontinuous,
+    ExportFormat,
+    ImportFormat,
+    SpanRule,
+    UnitFrom,
+)
 
 if TYPE_CHECKING:
     from statecode import Corpus
 
 __all__ = ["export", "import_"]
+
+# the formats whose imports say who annotated each document
+_ROSTERS = (
+    ImportFormat.LABELSTUDIO,
+    ImportFormat.DOCCANO,
+    ImportFormat.WEBANNO,
+    ImportFormat.XMI,
+    ImportFormat.BRAT,
+)
 
 
 def _write_corpus_out(corpus: Corpus | None, folder: Path | None) -> None:
@@ -38,7 +54,11 @@ def _write_corpus_out(corpus: Corpus | None, folder: Path | None) -> None:
 def import_(
     source_format: Annotated[ImportFormat, typer.Argument(help="Format of SRC.")],
     sources: Annotated[
-        list[Path], typer.Argument(help="The file(s): doccano takes one file per user.")
+        list[Path],
+        typer.Argument(
+            help="The file(s): doccano takes one file per user, webanno and xmi several "
+            "files (or a project .zip), brat one folder per coder."
+        ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Codings (or span) table to write.")
@@ -50,20 +70,62 @@ def import_(
     corpus_out: CorpusOutOpt = None,
     statements: Annotated[
         Path | None,
-        typer.Option(help="qdpx: statements table; span codings become statement codings."),
+        typer.Option(
+            help="qdpx, webanno, xmi, brat, qualcoder: statements table; span codings "
+            "become statement codings."
+        ),
     ] = None,
     rule: Annotated[
-        SpanRule, typer.Option(help="qdpx: when a span codes a statement.")
+        SpanRule, typer.Option(help="With --statements: when a span codes a statement.")
     ] = SpanRule.OVERLAP,
     threshold: Annotated[
-        float, typer.Option(help="qdpx: share of the statement a span must cover.")
+        float, typer.Option(help="With --statements: share of the statement a span must cover.")
     ] = 0.5,
-    variable: Annotated[str, typer.Option(help="doccano: the variable of the labels.")] = "label",
+    variable: Annotated[
+        str | None,
+        typer.Option(
+            help="doccano, brat (default label), qualcoder (default code), webanno, xmi "
+            "(default: the feature): the variable of the codes."
+        ),
+    ] = None,
+    layer: Annotated[
+        str | None, typer.Option(help="webanno, xmi: the layer (type) that carries the codes.")
+    ] = None,
+    feature: Annotated[
+        str | None, typer.Option(help="webanno, xmi: the layer's feature that holds the codes.")
+    ] = None,
+    unlabelled: Annotated[
+        str | None,
+        typer.Option(help="webanno, xmi: the code of annotations without a value."),
+    ] = None,
+    coder: Annotated[
+        str | None,
+        typer.Option(help="webanno, xmi: who annotated the files; brat: the folder's coder."),
+    ] = None,
+    curation: Annotated[
+        Curation, typer.Option(help="webanno project: read the curated annotations too, or only.")
+    ] = Curation.EXCLUDE,
+    discontinuous: Annotated[
+        Discontinuous, typer.Option(help="brat: refuse discontinuous spans, or split them.")
+    ] = Discontinuous.ERROR,
+    statement_type: Annotated[
+        str | None, typer.Option(help="dna: read the statements of this type only.")
+    ] = None,
+    text_field: Annotated[
+        str, typer.Option(help="labelstudio: the data field that holds each task's text.")
+    ] = "text",
+    unit_from: Annotated[
+        UnitFrom, typer.Option(help="doccano: units from the id key, or by position (order).")
+    ] = UnitFrom.ID,
+    span_variable: Annotated[
+        str | None,
+        typer.Option(help="doccano: the variable of spans in exports that also have labels."),
+    ] = None,
     unitizers: Annotated[
         Path | None,
         typer.Option(
-            help="labelstudio, doccano: also write who annotated each document (document, "
-            "coder), for statecode unitizing --coders."
+            help="labelstudio, doccano, webanno, xmi, brat: also write who annotated each "
+            "document (document, coder), for statecode unitizing --coders."
         ),
     ] = None,
     missing: MissingOpt = None,
@@ -73,11 +135,9 @@ def import_(
     from statecode import import_codings, write_codings, write_spans, write_unitizers
     from statecode.io import DEFAULT_MISSING
 
-    if unitizers is not None and source_format not in (
-        ImportFormat.LABELSTUDIO,
-        ImportFormat.DOCCANO,
-    ):
-        msg = "--unitizers is for labelstudio and doccano exports, which record who annotated what"
+    if unitizers is not None and source_format not in _ROSTERS:
+        names = ", ".join(f.value for f in _ROSTERS)
+        msg = f"--unitizers is for the formats that record who annotated what: {names}"
         raise typer.BadParameter(msg)
     imported = import_codings(
         source_format,
@@ -89,7 +149,23 @@ def import_(
         variable=variable,
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
+        layer=layer,
+        feature=feature,
+        unlabelled=unlabelled,
+        coder=coder,
+        curation=curation,
+        discontinuous=discontinuous,
+        statement_type=statement_type,
+        text_field=text_field,
+        unit_from=unit_from,
+        span_variable=span_variable,
     )
+    if not imported.spans and (imported.codings is None or imported.codings.data.is_empty()):
+        typer.echo(
+            f"warning: {' '.join(map(str, sources))}: holds no codings; nothing was coded, "
+            "or the export holds the codebook only",
+            err=True,
+        )
     _write_corpus_out(imported.corpus, corpus_out)
     if spans is not None and imported.corpus is not None:
         write_spans(imported.spans, spans)

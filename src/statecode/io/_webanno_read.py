@@ -393,7 +393,10 @@ def _unreadable(
         "project again with WebAnno TSV 3 as the annotation format"
     )
     if curated and curation is Curation.EXCLUDE:
-        msg += " (the curated annotations are readable: pass curation='only')"
+        msg += (
+            " (the curated annotations are readable: pass curation='only', on the command "
+            "line --curation only)"
+        )
     return Problem(where, msg)
 
 
