@@ -130,7 +130,8 @@ def _annotations(
 ) -> list[Annotation]:
     out: list[Annotation] = []
     for elem in elements:
-        place = f"{where}, {local(elem.tag)} xmi:id={elem.get(_ID, '?')}"
+        place = f"{local(elem.tag)} xmi:id={elem.get(_ID, '?')}"
+        place = f"{where}, {place}" if where else place
         begin, end = elem.get("begin", ""), elem.get("end", "")
         if not (begin.isdigit() and end.isdigit() and len(begin) < 13 and len(end) < 13):
             problems.append(
