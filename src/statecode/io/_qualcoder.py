@@ -166,7 +166,8 @@ def read_qualcoder(
         cats = query(db, "SELECT catid, name, supercatid FROM code_cat ORDER BY catid")
         segments = query(
             db,
-            "SELECT cid, fid, seltext, pos0, pos1, owner FROM code_text ORDER BY fid, pos0, pos1",
+            "SELECT rowid, cid, fid, seltext, pos0, pos1, owner FROM code_text "
+            "ORDER BY fid, pos0, pos1, rowid",
         )
     names = unique_labels([(str(i), str(n or "")) for i, n, _ in sources])
     documents: dict[int, Document] = {}
@@ -183,8 +184,8 @@ def read_qualcoder(
     }
     builder = SpanBuilder(unit, codebook=codebook, problems=problems, hint="offsets=")
     coders: dict[str, None] = {}
-    for number, (cid, fid, seltext, pos0, pos1, owner) in enumerate(segments, start=1):
-        where = f"table code_text, segment {number} (cid {cid}, fid {fid}, pos0 {pos0})"
+    for row, cid, fid, seltext, pos0, pos1, owner in segments:
+        where = f"table code_text, row {row} (cid {cid}, fid {fid}, pos0 {pos0})"
         doc, code = documents.get(fid), code_names.get(cid)
         if doc is None or code is None:
             what = f"source {fid!r}" if doc is None else f"code {cid!r}"
