@@ -58,9 +58,8 @@ def _field(var: Variable) -> dict[str, Any]:
     field: dict[str, Any] = {"name": var.name}
     if var.label:
         field["title"] = var.label
-    description = "\n\n".join(t for t in (var.question, var.notes) if t)
-    if description:
-        field["description"] = description
+    if var.question:
+        field["description"] = var.question
     if var.categories:
         categories: list[Any] = [
             {"value": c.code, "label": c.label} if c.label else {"value": c.code}
@@ -95,7 +94,8 @@ def codebook_to_frictionless(codebook: Codebook) -> str:
     are its codes with their labels (``categoriesOrdered`` for ordinal variables), a
     multi-label variable a ``list`` field of codes joined by ``;``, a numeric variable a
     ``number`` field with its range as ``constraints``. Titles and descriptions carry the
-    labels, questions and notes; ``measurementLevel`` (an extension property) the level.
+    labels and questions; ``measurementLevel`` (an extension property) the level. Notes,
+    definitions and rules have no place in a Table Schema.
 
     Returns
     -------
@@ -165,14 +165,11 @@ def _read_field(raw: object, where: str, problems: list[Problem]) -> Variable | 
     if not isinstance(raw, dict):
         problems.append(Problem(where, f"expected a field object, got {json_kind(raw)}"))
         return None
-    name = _text(raw, "name", where, problems)
-    description = _text(raw, "description", where, problems)
-    question, _, notes = description.partition("\n\n")
+    found = len(problems)
     common: dict[str, Any] = {
-        "name": name,
+        "name": _text(raw, "name", where, problems),
         "label": _text(raw, "title", where, problems),
-        "question": question,
-        "notes": notes,
+        "question": _text(raw, "description", where, problems),
     }
     level = raw.get(_LEVEL)
     if "categories" in raw:
@@ -180,7 +177,7 @@ def _read_field(raw: object, where: str, problems: list[Problem]) -> Variable | 
         ordered = raw.get("categoriesOrdered") is True
         fallback = Level.ORDINAL if ordered else Level.NOMINAL
         common |= {"categories": categories, "level": level or fallback}
-        if ordered:
+        if common["level"] == Level.ORDINAL:
             common["order"] = tuple(c.code for c in categories)
         common["multi_label"] = raw.get("type") == "list"
     else:
@@ -191,6 +188,8 @@ def _read_field(raw: object, where: str, problems: list[Problem]) -> Variable | 
             "minimum": _bound(bounds.get("minimum"), f"{where}.constraints.minimum", problems),
             "maximum": _bound(bounds.get("maximum"), f"{where}.constraints.maximum", problems),
         }
+    if len(problems) > found:  # what the variable would lack is reported already
+        return None
     try:
         return Variable(**common)
     except CodebookError as exc:
@@ -213,8 +212,8 @@ def codebook_from_frictionless(text: str, *, name: str | None = None) -> Codeboo
     Every field but ``unit`` and ``coder`` is a variable: a field with ``categories`` is
     categorical (ordinal when ``categoriesOrdered``, multi-label when its type is
     ``list``), any other a numeric variable with its ``constraints`` as range. The level
-    is ``measurementLevel`` where given. Category definitions and rules have no place in
-    Table Schema and are not read.
+    is ``measurementLevel`` where given; the field's title is the label, its description
+    the question. Notes, category definitions and rules have no place in Table Schema.
 
     Raises
     ------
@@ -335,13 +334,15 @@ def xml_safe(codebook: Codebook) -> None:
     """Refuse text that XML 1.0 cannot carry (control characters), naming where it is."""
     problems: list[Problem] = []
     for i, var in enumerate(codebook):
-        texts = [("label", var.label), ("question", var.question), ("notes", var.notes)]
-        for key, value in texts:
-            problems += attribute_problem(f"variables[{i}].{key}", key, value)
+        for key in ("label", "question", "notes", "unit"):
+            problems += attribute_problem(f"variables[{i}].{key}", key, getattr(var, key))
         for j, cat in enumerate(var.categories):
+            where = f"variables[{i}].categories[{j}]"
             for key in ("code", "label", "definition"):
-                value = getattr(cat, key)
-                problems += attribute_problem(f"variables[{i}].categories[{j}].{key}", key, value)
+                problems += attribute_problem(f"{where}.{key}", key, getattr(cat, key))
+            for key in ("include", "exclude", "examples"):
+                for k, rule in enumerate(getattr(cat, key)):
+                    problems += attribute_problem(f"{where}.{key}[{k}]", key, rule)
     for key in ("name", "version", "description"):
         problems += attribute_problem(key, key, getattr(codebook, key))
     if problems:
