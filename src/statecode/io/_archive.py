@@ -101,7 +101,18 @@ class Archive:
                     if size > limit:
                         self._refuse(info, size)
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        except DataError:  # a limit passed (DataError is a ValueError too)
+            raise
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            # a damaged header can point before the start of the file
+            OSError,
+            ValueError,
+        ) as exc:
             msg = f"cannot unpack the member ({exc}); re-export the project"
             raise DataError(
                 [Problem(f"member {info.filename!r}", msg)], source=self.source

@@ -226,6 +226,9 @@ def codebook_from_frictionless(text: str, *, name: str | None = None) -> Codeboo
     except json.JSONDecodeError as exc:
         msg = f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         raise CodebookError([Problem("", msg)]) from None
+    except RecursionError:
+        msg = "the JSON nests too deeply to read; a Table Schema is a few levels deep"
+        raise CodebookError([Problem("", msg)]) from None
     if isinstance(raw, dict) and "json-schema.org" in str(raw.get("$schema", "")):
         msg = (
             "this is a JSON Schema (as codebook export --to json-schema writes it), which "

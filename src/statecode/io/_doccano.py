@@ -559,8 +559,10 @@ def _records(raw: str) -> Iterator[tuple[int, object]]:
             return
         try:
             value, after = decoder.raw_decode(raw, position)
-        except json.JSONDecodeError as exc:
-            yield line, exc
+        except (json.JSONDecodeError, RecursionError) as exc:
+            # JSON nested too deeply for Python's parser is an error of the line too
+            deep = json.JSONDecodeError("nested too deeply to read", raw, position)
+            yield line, exc if isinstance(exc, json.JSONDecodeError) else deep
             newline = raw.find("\n", position)
             if newline < 0:
                 return

@@ -443,9 +443,14 @@ def _fits(parsed: Parsed, text: str, problems: list[Problem] | None) -> bool:
         ok = False
         if problems is None:
             return False
+        held = (
+            f"hold {found!r}"
+            if found is not None
+            else "split a character above U+FFFF or lie outside the text"
+        )
         msg = (
-            f"offsets {begin}-{end} hold {found!r} in the document's text, not {expected!r}; "
-            "the file is inconsistent (offsets count UTF-16 code units): export it again"
+            f"offsets {begin}-{end} {held} in the document's text, not {expected!r}; the file "
+            "is inconsistent (offsets count UTF-16 code units): export it again"
         )
         problems.append(Problem(_where(parsed.label, line), msg))
     return ok

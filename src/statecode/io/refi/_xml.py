@@ -104,6 +104,10 @@ def parse_xml(
     except ET.ParseError as exc:
         msg = f"not well-formed XML ({exc}); re-export the file from {program}"
         raise DataError([Problem(where, msg)], source=source) from None
+    except (LookupError, ValueError) as exc:
+        # the XML declaration names an encoding Python does not know or expat cannot read
+        msg = f"cannot decode the XML ({exc}); re-export the file from {program} as UTF-8"
+        raise DataError([Problem(where, msg)], source=source) from None
     return cast("ET.Element", root)
 
 
