@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import sqlite3
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,8 @@ from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import StatecodeError
+from tests.io.test_dna import _database as _dna_database
+from tests.io.test_qualcoder import _project as _qualcoder_project
 
 NASTY = [
     b"\xed\xa0\x80",  # a lone surrogate, as UTF-8 would write it
@@ -99,59 +102,28 @@ PROJECT = _zip(
     }
 )
 
-DNA_SCRIPT = """
-CREATE TABLE CODERS(ID INTEGER PRIMARY KEY, Name TEXT);
-CREATE TABLE DOCUMENTS(ID INTEGER PRIMARY KEY, Title TEXT, Text TEXT, Coder INTEGER,
-    Author TEXT, Source TEXT, Section TEXT, Notes TEXT, Type TEXT, Date INTEGER);
-CREATE TABLE STATEMENTTYPES(ID INTEGER PRIMARY KEY, Label TEXT);
-CREATE TABLE VARIABLES(ID INTEGER PRIMARY KEY, Variable TEXT, DataType TEXT,
-    StatementTypeId INTEGER);
-CREATE TABLE STATEMENTS(ID INTEGER PRIMARY KEY, StatementTypeId INTEGER, DocumentId INTEGER,
-    Start INTEGER, Stop INTEGER, Coder INTEGER);
-CREATE TABLE ENTITIES(ID INTEGER PRIMARY KEY, VariableId INTEGER, Value TEXT);
-CREATE TABLE DATASHORTTEXT(ID INTEGER PRIMARY KEY, StatementId INTEGER, VariableId INTEGER,
-    Entity INTEGER);
-CREATE TABLE DATABOOLEAN(ID INTEGER PRIMARY KEY, StatementId INTEGER, VariableId INTEGER,
-    Value INTEGER);
-CREATE TABLE DATAINTEGER(ID INTEGER PRIMARY KEY, StatementId INTEGER, VariableId INTEGER,
-    Value INTEGER);
-CREATE TABLE DATALONGTEXT(ID INTEGER PRIMARY KEY, StatementId INTEGER, VariableId INTEGER,
-    Value TEXT);
-INSERT INTO CODERS VALUES (1, 'Ann'), (2, 'Bo');
-INSERT INTO DOCUMENTS VALUES (1, 'T', 'Kyiv 🕊 und Paris.', 1, 'A', 'S', '', '', '', 1700000000);
-INSERT INTO STATEMENTTYPES VALUES (1, 'Claim');
-INSERT INTO VARIABLES VALUES (1, 'actor', 'short text', 1), (2, 'agree', 'boolean', 1),
-    (3, 'n', 'integer', 1), (4, 'note', 'long text', 1);
-INSERT INTO ENTITIES VALUES (1, 1, ''), (2, 1, 'NATO');
-INSERT INTO STATEMENTS VALUES (1, 1, 1, 0, 4, 1), (2, 1, 1, 8, 18, 2);
-INSERT INTO DATASHORTTEXT VALUES (1, 1, 1, 2), (2, 2, 1, 1);
-INSERT INTO DATABOOLEAN VALUES (1, 1, 2, 1);
-INSERT INTO DATAINTEGER VALUES (1, 2, 3, 7);
-INSERT INTO DATALONGTEXT VALUES (1, 1, 4, 'x');
-"""
-QUALCODER_SCRIPT = """
-CREATE TABLE source (id integer primary key, name text, fulltext text, mediapath text);
-CREATE TABLE code_cat (catid integer primary key, name text, supercatid integer);
-CREATE TABLE code_name (cid integer primary key, name text, catid integer);
-CREATE TABLE code_text (ctid integer primary key, cid integer, fid integer, seltext text,
-    pos0 integer, pos1 integer, owner text);
-INSERT INTO source VALUES (1, 'a.txt', 'Kyiv 🕊 und Paris.', NULL), (2, 'b.jpg', NULL, 'b');
-INSERT INTO code_cat VALUES (1, 'places', NULL), (2, 'cities', 1);
-INSERT INTO code_name VALUES (1, 'city', 2), (2, 'word', NULL);
-INSERT INTO code_text VALUES (1, 1, 1, 'Kyiv', 0, 4, 'ann'), (2, 2, 1, 'und', 7, 10, 'bo');
-"""
+
+def _seed_database(make: Callable[[Path], Path]) -> bytes:
+    """The bytes of a database the readers' own tests build (their schema written once)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return make(Path(folder)).read_bytes()
 
 
-def _database(script: str) -> bytes:
-    db = sqlite3.connect(":memory:")
-    db.executescript(script)
-    data = db.serialize()
-    db.close()
-    return data
-
-
-DNA = _database(DNA_SCRIPT)
-QUALCODER = _database(QUALCODER_SCRIPT)
+# DNA: the statements of test_dna's hand-made database (an emoji before the second one);
+# QualCoder: a project made from QualCoder's schema as test_qualcoder makes it
+DNA = _seed_database(
+    lambda folder: _dna_database(
+        folder / "s.dna", [(1, 1, 0, 2, 1, 2, 1, 4), (2, 1, 6, 8, 3, 1, 0, None)]
+    )
+)
+QUALCODER = _seed_database(
+    lambda folder: (
+        _qualcoder_project(
+            folder, [(2, 1, "Kyiv", 0, 4, "ann"), (3, 1, "Waffenruhe", 16, 26, "bob")]
+        )
+        / "data.qda"
+    )
+)
 
 
 def _read_file(name: str, read: Callable[[Path], Any]) -> Callable[[Path, bytes], Any]:
@@ -183,7 +155,7 @@ READERS: dict[str, tuple[bytes, Callable[[Path, bytes], Any]]] = {
         _read_file("d.xmi", lambda p: sc.read_xmi(p, coder="a", layer="NamedEntity")),
     ),
     "brat": (ANN.encode(), _read_brat),
-    "dna": (DNA, _read_file("d.dna", sc.read_dna)),
+    "dna": (DNA, _read_file("d.dna", lambda p: sc.read_dna(p, statement_type="Claim"))),
     "qualcoder": (QUALCODER, _read_file("data.qda", sc.read_qualcoder)),
     "doccano": (
         (

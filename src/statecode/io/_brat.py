@@ -195,6 +195,19 @@ class _Reader:
             )
             self.problems.append(Problem(where, msg))
             return None
+        return self.add(where, fragments, document, text, coder, self.variable, code)
+
+    def add(
+        self,
+        where: str,
+        fragments: list[tuple[int, int]],
+        document: str,
+        text: str,
+        coder: str,
+        variable: str,
+        code: str,
+    ) -> list[tuple[int, int]]:
+        """A span of ``variable`` per fragment; the fragments that gave one."""
         kept = []
         for start, end in fragments:
             span = self.builder.add(
@@ -204,7 +217,7 @@ class _Reader:
                 coder=coder,
                 start=start,
                 end=end,
-                variable=self.variable,
+                variable=variable,
                 code=code,
             )
             if span is not None:
@@ -242,17 +255,7 @@ class _Reader:
                 Problem(where, f"attribute {name!r} is {not_a_variable(name, self.codebook)}")
             )
             return
-        for start, end in fragments:
-            self.builder.add(
-                where,
-                document=document,
-                text=text,
-                coder=coder,
-                start=start,
-                end=end,
-                variable=name,
-                code=value or "true",
-            )
+        self.add(where, fragments, document, text, coder, name, value or "true")
 
 
 def read_brat(
