@@ -33,6 +33,7 @@ __all__ = [
     "UNIT",
     "Utf16Offsets",
     "build_table",
+    "check_option_variable",
     "empty_table",
     "frozen_counts",
     "frozen_rosters",
@@ -253,6 +254,13 @@ def not_a_variable(name: str, codebook: Codebook) -> str:
     hint = difflib.get_close_matches(name, codebook.names, n=1)
     maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
     return f"not a variable of codebook {codebook.name!r}{maybe}"
+
+
+def check_option_variable(option: str, name: str | None, codebook: Codebook | None) -> None:
+    """Refuse an option naming a variable the codebook lacks (``variable='x' is not ...``)."""
+    if codebook is not None and name is not None and name not in codebook:
+        msg = f"{option}={name!r} is {not_a_variable(name, codebook)}; pass {option}="
+        raise DataError(msg)
 
 
 def json_kind(value: object) -> str:

@@ -12,7 +12,13 @@ import attrs
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, OptionError, Problem
-from statecode.io._annotations import frozen_counts, frozen_rosters, not_a_variable, rosters
+from statecode.io._annotations import (
+    check_option_variable,
+    frozen_counts,
+    frozen_rosters,
+    not_a_variable,
+    rosters,
+)
 from statecode.io._span_build import SpanBuilder
 from statecode.model import Corpus, Document, Span
 from statecode.options import Discontinuous, OffsetUnit, parse_option
@@ -327,9 +333,7 @@ def read_brat(
         codebook=codebook,
         several=len(groups) > 1,
     )
-    if codebook is not None and variable not in codebook:
-        msg = f"variable={variable!r} is {not_a_variable(variable, codebook)}; pass variable="
-        raise DataError(msg)
+    check_option_variable("variable", variable, codebook)
     sources: list[str] = []
     for who, files in groups:
         for ann in files:

@@ -19,12 +19,12 @@ from statecode.io._annotations import (
     ROW,
     UNIT,
     build_table,
+    check_option_variable,
     frozen_counts,
     frozen_rosters,
     id_text,
     is_whole,
     json_kind,
-    not_a_variable,
     offset_converter,
     rosters,
     unknown_code,
@@ -168,10 +168,8 @@ def read_doccano(
     who = parse_option(CoderFrom, coder_from, "coder_from")
     ids = parse_option(UnitFrom, unit_from, "unit_from")
     unit_type = parse_option(OffsetUnit, offsets, "offsets")
-    for option, name in (("variable", variable), ("span_variable", span_variable)):
-        if codebook is not None and name is not None and name not in codebook:
-            msg = f"{option}={name!r} is {not_a_variable(name, codebook)}; pass {option}="
-            raise DataError(msg)
+    check_option_variable("variable", variable, codebook)
+    check_option_variable("span_variable", span_variable, codebook)
     reader = _DoccanoReader(
         files,
         variable=variable,

@@ -11,9 +11,9 @@ from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, InputFileError, Problem
 from statecode.io._annotations import (
+    check_option_variable,
     frozen_counts,
     frozen_rosters,
-    not_a_variable,
     unique_labels,
 )
 from statecode.io._span_build import SpanBuilder
@@ -153,9 +153,7 @@ def read_qualcoder(
     https://github.com/ccbogel/QualCoder
     """
     unit = parse_option(OffsetUnit, offsets, "offsets")
-    if codebook is not None and variable not in codebook:
-        msg = f"variable={variable!r} is {not_a_variable(variable, codebook)}; pass variable="
-        raise DataError(msg)
+    check_option_variable("variable", variable, codebook)
     file = _database(path)
     source = str(file)
     problems: list[Problem] = []
