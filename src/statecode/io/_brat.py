@@ -272,7 +272,7 @@ def read_brat(
     coder: str | None = None,
     codebook: Codebook | None = None,
 ) -> BratImport:
-    """Read brat standoff annotations: one folder of ``.ann`` and ``.txt`` files per coder.
+    r"""Read brat standoff annotations: one folder of ``.ann`` and ``.txt`` files per coder.
 
     Parameters
     ----------
@@ -320,6 +320,19 @@ def read_brat(
     normalizations and notes are counted in ``skipped``, as are attributes of events. The
     coder is the folder's name: brat keeps one collection per folder, so give each
     annotator's copy of the collection its own folder.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = pathlib.Path(tmp) / "alice"
+    ...     folder.mkdir()
+    ...     _ = (folder / "call.txt").write_text("We demand a ceasefire.", encoding="utf-8")
+    ...     ann = "T1\tDemand 12 21\tceasefire\nA1\tUrgent T1\n"
+    ...     _ = (folder / "call.ann").write_text(ann, encoding="utf-8")
+    ...     result = read_brat(folder)
+    >>> [(s.coder, s.variable, s.code, s.start, s.end) for s in result.spans]
+    [('alice', 'label', 'Demand', 12, 21), ('alice', 'Urgent', 'true', 12, 21)]
 
     References
     ----------

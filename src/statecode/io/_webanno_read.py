@@ -157,6 +157,25 @@ def read_webanno(
     the same limits as a ``.qdpx`` project: no member outside the archive, no zip bomb,
     ``max_bytes``.
 
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> tsv = (
+    ...     "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Claim|stance\n\n\n"
+    ...     "#Text=We reject \U0001F6AB the terms\n"
+    ...     "1-1\t0-2\tWe\t_\t\n1-2\t3-9\treject\t_\t\n1-3\t10-12\t\U0001F6AB\t_\t\n"
+    ...     "1-4\t13-16\tthe\toppose[1]\t\n1-5\t17-22\tterms\toppose[1]\t\n"
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "call.tsv"
+    ...     _ = path.write_text(tsv, encoding="utf-8")
+    ...     result = read_webanno(path, coder="alice")
+    >>> span = result.spans[0]
+    >>> span.code, span.start, span.end  # UTF-16 13-22 are code points 12-21
+    ('oppose', 12, 21)
+    >>> result.corpus.documents[0].text[span.start : span.end]
+    'the terms'
+
     References
     ----------
     INCEpTION user guide, "WebAnno TSV 3.3 File format",

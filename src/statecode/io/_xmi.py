@@ -161,7 +161,7 @@ def read_xmi(
     document: str | None = None,
     codebook: Codebook | None = None,
 ) -> XmiImport:
-    """Read UIMA CAS XMI files (one document by one annotator each) into spans and texts.
+    r"""Read UIMA CAS XMI files (one document by one annotator each) into spans and texts.
 
     Parameters
     ----------
@@ -212,6 +212,22 @@ def read_xmi(
     element; an annotation without it has no value. XMI does not say who annotated the
     document: pass ``coder=``. The XML is parsed with defusedxml and a document type
     declaration is refused.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> xmi = (
+    ...     '<xmi:XMI xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore" '
+    ...     'xmlns:custom="http:///webanno/custom.ecore">'
+    ...     '<custom:Claim xmi:id="5" sofa="1" begin="3" end="9" stance="oppose"/>'
+    ...     '<cas:Sofa xmi:id="1" sofaID="_InitialView" sofaString="We reject it"/></xmi:XMI>'
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "call.xmi"
+    ...     _ = path.write_text(xmi, encoding="utf-8")
+    ...     result = read_xmi(path, coder="alice")
+    >>> result.layer, [(s.variable, s.code, s.start, s.end) for s in result.spans]
+    ('webanno.custom.Claim', [('stance', 'oppose', 3, 9)])
 
     References
     ----------
