@@ -195,6 +195,21 @@ def test_problems_with_their_table_and_id(tmp_path: Path) -> None:
     semi = _database(tmp_path / "d.dna", [(1, 1, 0, 2, 1, 3, None, None)])
     with pytest.raises(DataError, match="holds the separator ';'"):
         read_dna(semi, statement_type="Claim")
+    # values the database's own constraints would not let in: a missing entity, a boolean 7,
+    # a value in the table of another type
+    odd = _database(tmp_path / "e.dna", [(1, 1, 0, 2, 1, 9, 7, None)])
+    db = sqlite3.connect(odd)
+    db.execute("INSERT INTO DATAINTEGER VALUES (5, 1, 1, 3)")
+    db.commit()
+    db.close()
+    with pytest.raises(DataError) as exc:
+        read_dna(odd, statement_type="Claim")
+    assert [str(p) for p in exc.value.problems] == [
+        "table DATASHORTTEXT, ID 1: 'actor': refers to an entity that is not in ENTITIES",
+        "table DATABOOLEAN, ID 1: 'agree': the boolean value is 7, not 0 or 1",
+        "table DATAINTEGER, ID 5: 'actor' is a short text variable, but this table holds "
+        "integer values",
+    ]
 
 
 def test_not_a_dna_database(tmp_path: Path) -> None:

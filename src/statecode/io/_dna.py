@@ -38,10 +38,10 @@ _SCHEMA = {
     "VARIABLES": ("ID", "Variable", "DataType", "StatementTypeId"),
     "STATEMENTS": ("ID", "StatementTypeId", "DocumentId", "Start", "Stop", "Coder"),
     "ENTITIES": ("ID", "Value"),
-    "DATASHORTTEXT": ("StatementId", "VariableId", "Entity"),
-    "DATABOOLEAN": ("StatementId", "VariableId", "Value"),
-    "DATAINTEGER": ("StatementId", "VariableId", "Value"),
-    "DATALONGTEXT": ("StatementId", "VariableId", "Value"),
+    "DATASHORTTEXT": ("ID", "StatementId", "VariableId", "Entity"),
+    "DATABOOLEAN": ("ID", "StatementId", "VariableId", "Value"),
+    "DATAINTEGER": ("ID", "StatementId", "VariableId", "Value"),
+    "DATALONGTEXT": ("ID", "StatementId", "VariableId", "Value"),
 }
 _CODED = ("short text", "boolean")
 _NOT_DNA = (
@@ -154,33 +154,62 @@ def _documents(db: sqlite3.Connection, problems: list[Problem]) -> dict[int, Doc
     return out
 
 
+# each data table, the type of the variables it holds, and how to select its values
+_DATA = (
+    (
+        "DATASHORTTEXT",
+        "short text",
+        (
+            "SELECT d.ID, d.StatementId, d.VariableId, e.ID, e.Value FROM DATASHORTTEXT d "
+            "LEFT JOIN ENTITIES e ON e.ID = d.Entity"
+        ),
+    ),
+    ("DATABOOLEAN", "boolean", "SELECT ID, StatementId, VariableId, 1, Value FROM DATABOOLEAN"),
+    ("DATAINTEGER", "integer", "SELECT ID, StatementId, VariableId, 1, Value FROM DATAINTEGER"),
+    ("DATALONGTEXT", "long text", "SELECT ID, StatementId, VariableId, 1, Value FROM DATALONGTEXT"),
+)
+
+
+def _value(kind: str, found: object, value: object) -> str | None:
+    """Why a stored value is not a value of its type (None: it is one)."""
+    if found is None:
+        return "refers to an entity that is not in ENTITIES"
+    if kind == "boolean" and value not in (0, 1):
+        return f"the boolean value is {value!r}, not 0 or 1"
+    if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"the integer value is {value!r}"
+    if kind in ("short text", "long text") and not isinstance(value, str | None):
+        return f"the text value is {value!r}"
+    return None
+
+
 def _values(
-    db: sqlite3.Connection, variables: Mapping[int, tuple[str, str, int]]
+    db: sqlite3.Connection,
+    variables: Mapping[int, tuple[str, str, int]],
+    problems: list[Problem],
 ) -> tuple[dict[int, dict[str, str]], dict[str, int]]:
     """Statement id -> variable -> value (as text), and the values that are no codes."""
     values: dict[int, dict[str, str]] = {}
     skipped: dict[str, int] = {}
-    queries = (
-        (
-            "SELECT d.StatementId, d.VariableId, e.Value FROM DATASHORTTEXT d "
-            "LEFT JOIN ENTITIES e ON e.ID = d.Entity"
-        ),
-        "SELECT StatementId, VariableId, Value FROM DATABOOLEAN",
-        "SELECT StatementId, VariableId, Value FROM DATAINTEGER",
-        "SELECT StatementId, VariableId, Value FROM DATALONGTEXT",
-    )
-    for sql in queries:
-        for statement, variable, value in query(db, sql):
+    for table, kind, sql in _DATA:
+        for ident, statement, variable, found, value in query(db, sql):
             if variable not in variables:
                 continue
-            name, kind, _ = variables[variable]
-            if kind == "long text":
+            name, declared, _ = variables[variable]
+            where = f"table {table}, ID {ident}"
+            if declared != kind:
+                msg = f"{name!r} is a {declared} variable, but this table holds {kind} values"
+                problems.append(Problem(where, msg))
+                continue
+            wrong = _value(kind, found, value)
+            if wrong is not None:
+                problems.append(Problem(where, f"{name!r}: {wrong}"))
+            elif kind == "long text":
                 skipped["long text"] = skipped.get("long text", 0) + 1
-                continue
-            if kind == "short text" and (value is None or not str(value).strip()):
+            elif kind == "short text" and not str(value or "").strip():
                 skipped["empty short text"] = skipped.get("empty short text", 0) + 1
-                continue
-            values.setdefault(int(statement), {})[name] = str(value)
+            else:
+                values.setdefault(int(statement), {})[name] = str(value)
     return values, skipped
 
 
@@ -344,7 +373,7 @@ def _read(
     labels = unique_labels([(str(i), str(n or "")) for i, n in coder_rows])
     coders = {int(i): label for (i, _), label in zip(coder_rows, labels, strict=True)}
     documents = _documents(db, problems)
-    values, skipped = _values(db, variables)
+    values, skipped = _values(db, variables, problems)
     reading = _Statements(
         SpanBuilder(unit, codebook=codebook, problems=problems, hint="offsets="),
         variables,
