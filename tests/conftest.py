@@ -32,6 +32,12 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+#: Real files made by other tools (``../shared/real-samples``, with SOURCES.md), read where
+#: they are and never copied into the repository.
+REAL = ROOT.parent / "shared" / "real-samples"
+needs_real = pytest.mark.skipif(
+    not REAL.is_dir(), reason=f"the real sample files are not in {REAL} (CI checks out ../shared)"
+)
 
 
 @pytest.fixture

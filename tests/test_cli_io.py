@@ -131,7 +131,7 @@ def test_import_unitizers_feed_unitizing(tmp_path: Path) -> None:
     assert record["coders"] == 3
     wrong = runner.invoke(app, ["import", "qdpx", "a.qdpx", "-o", "x.csv", "--unitizers", str(who)])
     assert wrong.exit_code == 2
-    assert "--unitizers is for labelstudio and doccano exports" in wrong.stderr
+    assert "--unitizers is for the formats that record who annotated what" in wrong.stderr
 
 
 def test_import_usage_errors() -> None:

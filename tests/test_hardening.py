@@ -571,7 +571,16 @@ def _cli_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
     folder.mkdir()
     (folder / "a.txt").write_text("text", encoding="utf-8")
     export = tmp_path / "ls.json"
-    export.write_text('[{"id": 1, "data": {"body": "x"}, "annotations": []}]', encoding="utf-8")
+    # a span needs the task's text, which this export keeps under another field name
+    region = (
+        '{"type": "labels", "from_name": "tag", "to_name": "text", '
+        '"value": {"start": 0, "end": 1, "labels": ["a"]}}'
+    )
+    export.write_text(
+        '[{"id": 1, "data": {"body": "x"}, "annotations": [{"completed_by": 1, '
+        f'"result": [{region}]}}]}}]',
+        encoding="utf-8",
+    )
     return [
         (["alpha", str(ordinal), "--level", "ordinal"], "--domain"),
         (["alpha", str(angles), "--level", "circular"], "--period"),

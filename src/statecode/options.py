@@ -24,6 +24,8 @@ __all__ = [
     "CoefficientName",
     "CompareTable",
     "ConsensusRule",
+    "Curation",
+    "Discontinuous",
     "ExportFormat",
     "FleissVariant",
     "ImportFormat",
@@ -37,6 +39,7 @@ __all__ = [
     "SetDistance",
     "SpanRule",
     "TieHandling",
+    "UnitFrom",
     "UnitizingVariant",
     "Unmatched",
     "Weights",
@@ -112,6 +115,35 @@ class CoderFrom(enum.StrEnum):
     FILENAME = "filename"
     #: The line's ``coder`` key.
     KEY = "key"
+
+
+class Curation(enum.StrEnum):
+    """Whether :func:`~statecode.read_webanno` reads a project's curated annotations."""
+
+    #: The annotators' annotations only.
+    EXCLUDE = "exclude"
+    #: The annotators' and the curated ones (as the coder ``CURATION_USER``).
+    INCLUDE = "include"
+    #: The curated annotations only.
+    ONLY = "only"
+
+
+class Discontinuous(enum.StrEnum):
+    """What :func:`~statecode.read_brat` does with a discontinuous span (``0 5;9 14``)."""
+
+    #: Refuse it: one span cannot have gaps.
+    ERROR = "error"
+    #: One span per fragment, each with the annotation's code.
+    SPLIT = "split"
+
+
+class UnitFrom(enum.StrEnum):
+    """Where :func:`~statecode.read_doccano` finds each example's unit id."""
+
+    #: The example's ``id`` key (doccano's exports write it).
+    ID = "id"
+    #: The example's position in its file (1 for the first), for files without ids.
+    ORDER = "order"
 
 
 class Unmatched(enum.StrEnum):
@@ -245,6 +277,14 @@ class CodebookFormat(enum.StrEnum):
     MARKDOWN = "markdown"
     TOML = "toml"
     TEXT = "text"
+    #: A Frictionless Table Schema of a wide coding table.
+    FRICTIONLESS = "frictionless"
+    #: DDI Codebook 2.5.
+    DDI = "ddi"
+    #: A JSON Schema of one unit's codes (structured output of language models).
+    JSON_SCHEMA = "json-schema"
+    #: A Label Studio labelling configuration.
+    LABELSTUDIO = "labelstudio"
 
 
 class OutputFormat(enum.StrEnum):
@@ -284,6 +324,14 @@ class ImportFormat(enum.StrEnum):
     LABELSTUDIO = "labelstudio"
     DOCCANO = "doccano"
     TABLE = "table"
+    #: INCEpTION and WebAnno: WebAnno TSV 3 files and project exports.
+    WEBANNO = "webanno"
+    #: UIMA CAS XMI (INCEpTION, DKPro Core).
+    XMI = "xmi"
+    BRAT = "brat"
+    #: Discourse Network Analyzer databases.
+    DNA = "dna"
+    QUALCODER = "qualcoder"
 
 
 class ExportFormat(enum.StrEnum):

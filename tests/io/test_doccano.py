@@ -195,7 +195,8 @@ def test_every_malformed_line_at_once(tmp_path: Path, codebook: sc.Codebook) -> 
         "as doccano exports it",
         "line 2: expected a JSON object, got a list",
         "line 3, key 'id': expected the example's id (a whole number or text), got nothing (the "
-        "key is missing); doccano exports give every example an id",
+        "key is missing); doccano exports give every example an id (for a file without ids "
+        "pass unit_from='order')",
         "line 4, key 'id': expected the example's id (a whole number or text), got True; doccano "
         "exports give every example an id",
         "line 5, key 'text': expected the example's text, got nothing (the key is missing)",

@@ -236,7 +236,8 @@ def test_every_problem_at_once(tmp_path: Path, codebook: sc.Codebook) -> None:
     tasks = [
         "not a task",
         {"id": 2},
-        {"id": 3, "data": {"body": "x"}, "annotations": []},
+        # a task without text may hold choices, but not spans
+        {"id": 3, "data": {"body": "x"}, "annotations": [_annotation(1, _labels("actor", 0, 1))]},
         {"id": 4, "data": {"text": "x"}, "annotations": {"a": 1}},
         _task(
             5,
@@ -275,8 +276,9 @@ def test_every_problem_at_once(tmp_path: Path, codebook: sc.Codebook) -> None:
         "task 1: expected a task object, got a string",
         "task 2 (id 2), key 'data': expected an object with the task's data, got null; export "
         "the project with the JSON format",
-        "task 3 (id 3), data['text']: expected the task's text, got null (data fields: 'body'); "
-        "name the text field with text_field=",
+        "task 3 (id 3), annotation 1 (id 900), result 1, from_name 'actor': a span of a task "
+        "without data['text'], so there is no text it marks (data fields: 'body'; name the text "
+        "field with text_field= (on the command line: --text-field))",
         "task 4 (id 4), key 'annotations': expected a list of annotations, got an object; export "
         "the project with the JSON format (not JSON-MIN or CSV)",
         "task 5 (id 5), annotation 1 (id 900), key 'completed_by': expected the annotator (a user "

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from statecode.cli._app import codebook_app
 from statecode.cli._common import CodebookArg, OutputOpt, emit, user_errors
 from statecode.options import CodebookFormat
+
+if TYPE_CHECKING:
+    from statecode.codebook import Codebook
 
 __all__ = ["codebook_check", "codebook_export", "codebook_list", "codebook_show"]
 
@@ -33,7 +38,7 @@ def codebook_check(codebook: CodebookArg) -> None:
     typer.echo(f"ok: {cb.name}: {len(cb)} variables, {n_codes} codes")
 
 
-@codebook_app.command("export", short_help="Export a codebook as a coding manual.")
+@codebook_app.command("export", short_help="Export a codebook for people or other tools.")
 @user_errors
 def codebook_export(
     codebook: CodebookArg,
@@ -41,16 +46,38 @@ def codebook_export(
         CodebookFormat, typer.Option("--to", help="Output format.", case_sensitive=False)
     ] = CodebookFormat.MARKDOWN,
     output: OutputOpt = None,
+    spans: Annotated[
+        bool, typer.Option("--spans", help="labelstudio: <Labels> to mark spans, not <Choices>.")
+    ] = False,
 ) -> None:
-    """Export a codebook as a printable coding manual (Markdown), TOML or plain text."""
-    from statecode import codebook_to_markdown, codebook_to_text, read_codebook
+    """Export a codebook: a coding manual (Markdown), TOML, plain text, or for other tools.
+
+    frictionless: a Table Schema of the coding table; ddi: DDI Codebook 2.5; json-schema:
+    what language models' structured output takes; labelstudio: a labelling configuration.
+    """
+    from statecode import (
+        codebook_to_ddi,
+        codebook_to_frictionless,
+        codebook_to_json_schema,
+        codebook_to_labelstudio,
+        codebook_to_markdown,
+        codebook_to_text,
+        read_codebook,
+    )
     from statecode.io import codebook_to_toml
 
+    if spans and to is not CodebookFormat.LABELSTUDIO:
+        msg = "--spans is for --to labelstudio (span labels instead of choices)"
+        raise typer.BadParameter(msg, param_hint="--spans")
     cb = read_codebook(codebook)
-    renderers = {
+    renderers: dict[CodebookFormat, Callable[[Codebook], str]] = {
         CodebookFormat.MARKDOWN: codebook_to_markdown,
         CodebookFormat.TOML: codebook_to_toml,
         CodebookFormat.TEXT: codebook_to_text,
+        CodebookFormat.FRICTIONLESS: codebook_to_frictionless,
+        CodebookFormat.DDI: codebook_to_ddi,
+        CodebookFormat.JSON_SCHEMA: codebook_to_json_schema,
+        CodebookFormat.LABELSTUDIO: functools.partial(codebook_to_labelstudio, spans=spans),
     }
     emit(renderers[to](cb), output)
 

@@ -18,9 +18,26 @@ from statecode.cli._common import (
     codebook_or_none,
     user_errors,
 )
-from statecode.options import ExportFormat, ImportFormat, SpanRule, Unmatched
+from statecode.options import (
+    Curation,
+    Discontinuous,
+    ExportFormat,
+    ImportFormat,
+    SpanRule,
+    UnitFrom,
+    Unmatched,
+)
 
 __all__ = ["export", "import_"]
+
+# the formats whose imports say who annotated each document
+_ROSTERS = (
+    ImportFormat.LABELSTUDIO,
+    ImportFormat.DOCCANO,
+    ImportFormat.WEBANNO,
+    ImportFormat.XMI,
+    ImportFormat.BRAT,
+)
 
 
 @app.command("import", short_help="Import codings from QDA and annotation tools.")
@@ -28,7 +45,11 @@ __all__ = ["export", "import_"]
 def import_(
     source_format: Annotated[ImportFormat, typer.Argument(help="Format of SRC.")],
     sources: Annotated[
-        list[Path], typer.Argument(help="The file(s): doccano takes one file per user.")
+        list[Path],
+        typer.Argument(
+            help="The file(s): doccano takes one file per user, webanno and xmi several "
+            "files (or a project .zip), brat one folder per coder."
+        ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Codings (or span) table to write.")
@@ -40,27 +61,66 @@ def import_(
     corpus_out: CorpusOutOpt = None,
     statements: Annotated[
         Path | None,
-        typer.Option(help="qdpx: statements table; span codings become statement codings."),
+        typer.Option(
+            help="qdpx, webanno, xmi, brat, qualcoder: statements table; span codings "
+            "become statement codings."
+        ),
     ] = None,
     rule: Annotated[
-        SpanRule, typer.Option(help="qdpx: when a span codes a statement.")
+        SpanRule, typer.Option(help="With --statements: when a span codes a statement.")
     ] = SpanRule.OVERLAP,
     threshold: Annotated[
-        float, typer.Option(help="qdpx: share of the statement a span must cover.")
+        float, typer.Option(help="With --statements: share of the statement a span must cover.")
     ] = 0.5,
-    variable: Annotated[str, typer.Option(help="doccano: the variable of the labels.")] = "label",
+    variable: Annotated[
+        str | None,
+        typer.Option(
+            help="doccano, brat (default label), qualcoder (default code), webanno, xmi "
+            "(default: the feature): the variable of the codes."
+        ),
+    ] = None,
+    layer: Annotated[
+        str | None, typer.Option(help="webanno, xmi: the layer (type) that carries the codes.")
+    ] = None,
+    feature: Annotated[
+        str | None, typer.Option(help="webanno, xmi: the layer's feature that holds the codes.")
+    ] = None,
+    unlabelled: Annotated[
+        str | None,
+        typer.Option(help="webanno, xmi: the code of annotations without a value."),
+    ] = None,
+    coder: Annotated[
+        str | None,
+        typer.Option(help="webanno, xmi: who annotated the files; brat: the folder's coder."),
+    ] = None,
+    curation: Annotated[
+        Curation, typer.Option(help="webanno project: read the curated annotations too, or only.")
+    ] = Curation.EXCLUDE,
+    discontinuous: Annotated[
+        Discontinuous, typer.Option(help="brat: refuse discontinuous spans, or split them.")
+    ] = Discontinuous.ERROR,
+    statement_type: Annotated[
+        str | None, typer.Option(help="dna: read the statements of this type only.")
+    ] = None,
+    text_field: Annotated[
+        str, typer.Option(help="labelstudio: the data field that holds each task's text.")
+    ] = "text",
+    unit_from: Annotated[
+        UnitFrom, typer.Option(help="doccano: units from the id key, or by position (order).")
+    ] = UnitFrom.ID,
+    span_variable: Annotated[
+        str | None,
+        typer.Option(help="doccano: the variable of spans in exports that also have labels."),
+    ] = None,
     unitizers: Annotated[
         Path | None,
         typer.Option(
-            help="labelstudio, doccano: also write who annotated each document (document, "
-            "coder), for statecode unitizing --coders."
+            help="labelstudio, doccano, webanno, xmi, brat: also write who annotated each "
+            "document (document, coder), for statecode unitizing --coders."
         ),
     ] = None,
     missing: MissingOpt = None,
     separator: SeparatorOpt = ";",
-    text_field: Annotated[
-        str, typer.Option(help="labelstudio: the task data field holding the text.")
-    ] = "text",
     unit_field: Annotated[
         str | None,
         typer.Option(help="labelstudio: the task data field naming the unit (default: task id)."),
@@ -68,6 +128,7 @@ def import_(
 ) -> None:
     """Read SRC and write its codings as a table (CSV, TSV, Parquet, JSON Lines, Excel)."""
     from statecode import (
+        DataError,
         import_codings,
         write_codings,
         write_corpus,
@@ -76,11 +137,9 @@ def import_(
     )
     from statecode.io import DEFAULT_MISSING
 
-    if unitizers is not None and source_format not in (
-        ImportFormat.LABELSTUDIO,
-        ImportFormat.DOCCANO,
-    ):
-        msg = "--unitizers is for labelstudio and doccano exports, which record who annotated what"
+    if unitizers is not None and source_format not in _ROSTERS:
+        names = ", ".join(f.value for f in _ROSTERS)
+        msg = f"--unitizers is for the formats that record who annotated what: {names}"
         raise typer.BadParameter(msg)
     imported = import_codings(
         source_format,
@@ -92,9 +151,25 @@ def import_(
         variable=variable,
         missing=DEFAULT_MISSING if missing is None else missing,
         separator=separator,
+        layer=layer,
+        feature=feature,
+        unlabelled=unlabelled,
+        coder=coder,
+        curation=curation,
+        discontinuous=discontinuous,
+        statement_type=statement_type,
         text_field=text_field,
         unit_field=unit_field,
+        unit_from=unit_from,
+        span_variable=span_variable,
     )
+    if not imported.spans and (imported.codings is None or imported.codings.data.is_empty()):
+        msg = (
+            f"{' '.join(map(str, sources))}: holds no codings (no spans, no coded units); "
+            "nothing was coded, or the export holds the codebook only (statecode codebook "
+            "export reads a codebook)"
+        )
+        raise DataError(msg)
     if imported.codings is not None and spans is None:
         imported.require_codings()  # an export of spans only says to write them (--spans)
     if corpus_out is not None and imported.corpus is not None:

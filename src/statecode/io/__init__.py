@@ -8,11 +8,21 @@ One module per format; REFI-QDA, the biggest, is a subpackage. Readers return th
 from statecode.io._annotations import utf16_to_codepoints
 from statecode.io._atomic import make_folder
 from statecode.io._atomic import write_text_atomic as write_text
+from statecode.io._brat import BratImport, read_brat
 from statecode.io._codebook import codebook_to_toml, read_codebook, write_codebook
+from statecode.io._codebook_formats import (
+    codebook_from_frictionless,
+    codebook_to_frictionless,
+    codebook_to_json_schema,
+    codebook_to_labelstudio,
+)
 from statecode.io._corpus import read_corpus, write_corpus
+from statecode.io._ddi import codebook_from_ddi, codebook_to_ddi
+from statecode.io._dna import DnaImport, read_dna
 from statecode.io._doccano import DoccanoImport, read_doccano
 from statecode.io._imports import ImportResult, import_codings, read_span_source
 from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
+from statecode.io._qualcoder import QualCoderImport, read_qualcoder
 from statecode.io._spans import (
     attach_statements,
     read_spans,
@@ -28,29 +38,47 @@ from statecode.io._tabular import (
     write_codings,
     write_table,
 )
+from statecode.io._webanno_read import WebAnnoImport, read_webanno
+from statecode.io._xmi import XmiImport, read_xmi
 from statecode.io.refi import QdpxProject, read_qdc, read_qdpx, write_qdc, write_qdpx
 
 __all__ = [
     "DEFAULT_MISSING",
+    "BratImport",
+    "DnaImport",
     "DoccanoImport",
     "ImportResult",
     "LabelStudioImport",
     "QdpxProject",
+    "QualCoderImport",
+    "WebAnnoImport",
+    "XmiImport",
     "attach_statements",
+    "codebook_from_ddi",
+    "codebook_from_frictionless",
+    "codebook_to_ddi",
+    "codebook_to_frictionless",
+    "codebook_to_json_schema",
+    "codebook_to_labelstudio",
     "codebook_to_toml",
     "import_codings",
     "make_folder",
+    "read_brat",
     "read_codebook",
     "read_codings",
     "read_corpus",
+    "read_dna",
     "read_doccano",
     "read_labelstudio",
     "read_qdc",
     "read_qdpx",
+    "read_qualcoder",
     "read_span_source",
     "read_spans",
     "read_table",
     "read_unitizers",
+    "read_webanno",
+    "read_xmi",
     "spans_to_frame",
     "utf16_to_codepoints",
     "write_codebook",

@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeGuard
@@ -32,15 +34,19 @@ __all__ = [
     "UNIT",
     "Utf16Offsets",
     "build_table",
+    "check_option_variable",
+    "document_fields",
     "empty_table",
     "frozen_counts",
     "frozen_rosters",
     "id_text",
     "is_whole",
+    "iso_date",
     "json_kind",
     "not_a_variable",
     "offset_converter",
     "rosters",
+    "unique_labels",
     "unknown_code",
     "utf16_to_codepoints",
 ]
@@ -223,6 +229,15 @@ def build_table(
         return empty_table(codebook, source, separator)
 
 
+def unique_labels(items: Sequence[tuple[str, str]]) -> list[str]:
+    """Names where they are unique; ``name (id)`` for shared names; the id for none."""
+    counts = Counter(name for _, name in items)
+    return [
+        (name if counts[name] == 1 else f"{name} ({key})") if name.strip() else key
+        for key, name in items
+    ]
+
+
 def unknown_code(variable: str, code: str, codebook: Codebook) -> str | None:
     """Why ``code`` is not a code of ``variable`` (None if it is one)."""
     var = codebook[variable]
@@ -242,6 +257,13 @@ def not_a_variable(name: str, codebook: Codebook) -> str:
     hint = difflib.get_close_matches(name, codebook.names, n=1)
     maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
     return f"not a variable of codebook {codebook.name!r}{maybe}"
+
+
+def check_option_variable(option: str, name: str | None, codebook: Codebook | None) -> None:
+    """Refuse an option naming a variable the codebook lacks (``variable='x' is not ...``)."""
+    if codebook is not None and name is not None and name not in codebook:
+        msg = f"{option}={name!r} is {not_a_variable(name, codebook)}; pass {option}="
+        raise DataError(msg)
 
 
 def json_kind(value: object) -> str:
@@ -265,3 +287,29 @@ def id_text(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def document_fields(
+    data: Mapping[str, Any], text_field: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A task's data as Document fields (title, source, ... when they fit) and metadata."""
+    fields: dict[str, Any] = {}
+    meta: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == text_field:
+            continue
+        if key in ("title", "source", "event", "language") and isinstance(value, str):
+            fields[key] = value
+        elif key == "date" and isinstance(value, str) and iso_date(value) is not None:
+            fields[key] = iso_date(value)
+        else:
+            meta[key] = value
+    return fields, meta
+
+
+def iso_date(value: str) -> dt.date | None:
+    """The date an ISO 8601 text names, or None."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -83,6 +83,10 @@ class Archive:
         for info in zf.infolist():
             self._members.setdefault(info.filename.lower(), info)
 
+    def files(self) -> list[zipfile.ZipInfo]:
+        """Every member that is a file, in archive order."""
+        return [info for info in self._zip.infolist() if not info.is_dir()]
+
     def find(self, *names: str) -> zipfile.ZipInfo | None:
         """The first member with one of these names (letter case ignored)."""
         for name in names:

@@ -9,13 +9,17 @@ import tomli_w
 from statecode._serialize import unstructure
 from statecode._typing import PathLike
 from statecode.codebook import Codebook, resolve_codebook
-from statecode.exceptions import InputFileError
+from statecode.exceptions import CodebookError, InputFileError, Problem
 from statecode.io._atomic import write_text_atomic
+from statecode.io._codebook_formats import codebook_from_frictionless
+from statecode.io._ddi import codebook_from_ddi
 from statecode.io.refi import read_qdc, write_qdc
 
 __all__ = ["codebook_to_toml", "read_codebook", "write_codebook"]
 
 _SUFFIXES = (".toml", ".qdc")
+# formats other tools read that carry a codebook back (written by ``codebook export``)
+_READ_ONLY = (".json", ".xml")
 
 
 def read_codebook(source: PathLike) -> Codebook:
@@ -25,8 +29,11 @@ def read_codebook(source: PathLike) -> Codebook:
     ----------
     source : str or path
         A ``.toml`` codebook file (format: ``docs/codebook-format.md``), a REFI-QDA ``.qdc``
-        codebook (ATLAS.ti, MAXQDA, NVivo, QualCoder; see :func:`statecode.read_qdc`), or the
-        name of a codebook shipped with statecode, such as ``"readouts"``.
+        codebook (ATLAS.ti, MAXQDA, NVivo, QualCoder; see :func:`statecode.read_qdc`), a
+        Frictionless Table Schema (``.json``, see
+        :func:`~statecode.codebook_from_frictionless`), a DDI Codebook 2.5 document
+        (``.xml``, see :func:`~statecode.codebook_from_ddi`), or the name of a codebook
+        shipped with statecode, such as ``"readouts"``.
 
     Returns
     -------
@@ -47,12 +54,37 @@ def read_codebook(source: PathLike) -> Codebook:
     <Level.NOMINAL: 'nominal'>
     """
     path = resolve_codebook(source)
-    if path.suffix.lower() not in _SUFFIXES:
-        msg = f"{path}: unknown codebook format {path.suffix!r}; use a .toml or .qdc file"
+    suffix = path.suffix.lower()
+    if suffix not in _SUFFIXES + _READ_ONLY:
+        msg = (
+            f"{path}: unknown codebook format {path.suffix!r}; use a .toml or .qdc file (or "
+            "a Table Schema .json or a DDI Codebook .xml)"
+        )
         raise InputFileError(msg)
-    if path.suffix.lower() == ".qdc":
+    if suffix == ".qdc":
         return read_qdc(path)
+    if suffix in _READ_ONLY:
+        return _read_other(path)
     return Codebook.from_toml(path)
+
+
+def _read_other(path: Path) -> Codebook:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"{path}: cannot read the codebook ({exc.strerror})"
+        raise InputFileError(msg) from exc
+    if path.suffix.lower() == ".xml":
+        return codebook_from_ddi(data, source=str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        raise CodebookError([problem], source=str(path)) from None
+    try:
+        return codebook_from_frictionless(text, name=None)
+    except CodebookError as exc:
+        raise CodebookError(exc.problems, source=str(path)) from None
 
 
 def _has_carriage_return(data: object) -> bool:

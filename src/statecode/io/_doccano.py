@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -18,22 +19,22 @@ from statecode.io._annotations import (
     ROW,
     UNIT,
     build_table,
+    check_option_variable,
     frozen_counts,
     frozen_rosters,
     id_text,
     is_whole,
     json_kind,
-    not_a_variable,
     offset_converter,
     rosters,
     unknown_code,
 )
-from statecode.io._json import parse_json
+from statecode.io._json import json_records, lone_surrogate_problem
 from statecode.model import Corpus, Document, Span
-from statecode.options import CoderFrom, OffsetUnit, parse_option
+from statecode.options import CoderFrom, OffsetUnit, UnitFrom, parse_option
 from statecode.table import CodingTable
 
-__all__ = ["CoderFrom", "DoccanoImport", "read_doccano"]
+__all__ = ["CoderFrom", "DoccanoImport", "UnitFrom", "read_doccano"]
 
 
 @attrs.frozen
@@ -58,8 +59,10 @@ class DoccanoImport:
         examples a coder never opened, drop those lines (or those coders from the mapping)
         first, or they count as void.
     skipped : mapping of str to int
-        What holds no code, counted: ``empty label`` (``"label": []`` for a variable that is
-        not multi-label in the codebook; for a multi-label one it is the empty set ``{}``).
+        What holds no code, by kind and count: ``empty label`` (``"label": []`` for a
+        variable that is not multi-label in the codebook; for a multi-label one it is the
+        empty set ``{}``) and ``relation`` (the relations of a relation-extraction export,
+        which link spans).
     """
 
     codings: CodingTable
@@ -74,8 +77,10 @@ def read_doccano(
     paths: PathLike | Sequence[PathLike],
     *,
     variable: str = "label",
+    span_variable: str | None = None,
     codebook: Codebook | None = None,
     coder_from: CoderFrom | str = CoderFrom.FILENAME,
+    unit_from: UnitFrom | str = UnitFrom.ID,
     offsets: OffsetUnit | str = OffsetUnit.UTF16,
     separator: str = ";",
 ) -> DoccanoImport:
@@ -87,11 +92,18 @@ def read_doccano(
         The ``.jsonl`` files, or a folder: every ``.jsonl`` file in it, in name order.
     variable : str
         The codebook variable the labels are codes of.
+    span_variable : str, optional
+        The variable of the span labels (``entities``) of an export that holds both
+        category labels and spans (intent detection); by default ``variable``.
     codebook : Codebook, optional
-        Check the labels against ``codebook[variable]``.
+        Check the labels against ``codebook[variable]`` (spans: ``codebook[span_variable]``).
     coder_from : {'filename', 'key'}
         Take each line's coder from its file's name without the extension (``admin1`` for
         ``admin1.jsonl``), or from the line's ``coder`` key.
+    unit_from : {'id', 'order'}
+        Take each example's unit from its ``id`` key, or from its position in the file
+        (``1`` for the first example), for files written without ids: every user's file
+        must then list the same examples in the same order.
     offsets : {'utf-16', 'code-points'}
         What span offsets count (see Notes).
     separator : str
@@ -116,7 +128,16 @@ def read_doccano(
     Notes
     -----
     Each line is one example: ``{"id": 7, "text": "...", "label": [...]}`` (an older
-    ``labels`` key is read as well).
+    ``labels`` key is read as well); an example written over several lines (pretty-printed
+    JSON) is read too. The exports of every doccano project type that labels text are read:
+
+    - text classification, ``"label": ["cat1", "cat2"]``, and sequence labelling,
+      ``"label": [[start, end, "LABEL"], ...]``;
+    - intent detection, ``"cats": [...]`` (category labels) with ``"entities": [[start, end,
+      "LABEL"], ...]`` (spans, of ``span_variable``);
+    - relation extraction, ``"entities": [{"id": 0, "start_offset": 0, "end_offset": 6,
+      "label": "ORG"}, ...]`` (spans) with ``"relations"``, which link two spans and are
+      counted in ``skipped``.
 
     - **unit**: the example's ``id``, as text. doccano numbers examples per project, so an
       example has the same id in every user's file of one project; an id naming different
@@ -146,15 +167,17 @@ def read_doccano(
     """
     files = _files(paths)
     who = parse_option(CoderFrom, coder_from, "coder_from")
+    ids = parse_option(UnitFrom, unit_from, "unit_from")
     unit_type = parse_option(OffsetUnit, offsets, "offsets")
-    if codebook is not None and variable not in codebook:
-        msg = f"variable={variable!r} is {not_a_variable(variable, codebook)}; pass variable="
-        raise DataError(msg)
+    check_option_variable("variable", variable, codebook)
+    check_option_variable("span_variable", span_variable, codebook)
     reader = _DoccanoReader(
         files,
         variable=variable,
+        span_variable=span_variable or variable,
         codebook=codebook,
         coder_from=who,
+        unit_from=ids,
         offsets=unit_type,
         separator=separator,
     )
@@ -215,15 +238,20 @@ class _DoccanoReader:
         files: Sequence[Path],
         *,
         variable: str,
+        span_variable: str,
         codebook: Codebook | None,
         coder_from: CoderFrom,
+        unit_from: UnitFrom,
         offsets: OffsetUnit,
         separator: str,
     ) -> None:
         self.files = files
         self.variable = variable
+        self.span_variable = span_variable
         self.codebook = codebook
         self.coder_from = coder_from
+        self.unit_from = unit_from
+        self.skipped: dict[str, int] = {}
         self.offsets = offsets
         self.separator = separator
         self.problems: list[Problem] = []
@@ -236,7 +264,6 @@ class _DoccanoReader:
         self.locations: dict[int, str] = {}
         self.spans: list[Span] = []
         self.lines_read = 0
-        self.skipped: dict[str, int] = {}
 
     def where(self, index: int, line: int, key: str | None = None) -> str:
         place = f"line {line}" if len(self.files) == 1 else f"{self.files[index].name}, line {line}"
@@ -256,24 +283,36 @@ class _DoccanoReader:
             msg = f"{file}: cannot read the file ({exc.strerror})"
             raise InputFileError(msg) from exc
         seen: dict[str, int] = {}
-        # split on \n only: a JSON line holds any other line break escaped
-        for number, line in enumerate(raw.split("\n"), start=1):
-            if line.strip():
-                self.read_line(index, number, line, seen)
+        for ordinal, (number, example) in enumerate(json_records(raw), start=1):
+            self.read_line(index, number, ordinal, example, seen)
 
-    def read_line(self, index: int, number: int, line: str, seen: dict[str, int]) -> None:
-        where = self.where(index, number)
-        try:
-            example = parse_json(
-                line, where, "each line must be one JSON object, as doccano exports it"
-            )
-        except DataError as exc:
-            self.problems.extend(exc.problems)
-            return
+    def is_object(self, example: object, where: str) -> TypeGuard[dict[str, Any]]:
+        """Whether a record is a JSON object fit to read; its problem recorded if not."""
+        remedy = "each line must be one JSON object, as doccano exports it"
+        if isinstance(example, json.JSONDecodeError):
+            self.problem(where, f"not valid JSON (column {example.colno}: {example.msg}); {remedy}")
+            return False
+        lone = lone_surrogate_problem(example, where, remedy)
+        if lone is not None:
+            self.problems.append(lone)
+            return False
         if not isinstance(example, dict):
             self.problem(where, f"expected a JSON object, got {json_kind(example)}")
+            return False
+        return True
+
+    def read_line(
+        self,
+        index: int,
+        number: int,
+        ordinal: int,
+        example: object,
+        seen: dict[str, int],
+    ) -> None:
+        where = self.where(index, number)
+        if not self.is_object(example, where):
             return
-        unit = self.read_id(index, number, example, seen)
+        unit = self.read_id(index, number, ordinal, example, seen)
         text = example.get("text")
         if not isinstance(text, str):
             self.problem(
@@ -281,16 +320,8 @@ class _DoccanoReader:
                 f"expected the example's text, got {_missing_or(example, 'text')}",
             )
         coder = self.read_coder(index, number, example)
-        key = "label" if "label" in example or "labels" not in example else "labels"
-        labels = example.get(key)
-        if not isinstance(labels, list):
-            self.problem(
-                self.where(index, number, key),
-                f"expected a list of labels, got {_missing_or(example, key)}; export the "
-                "project from doccano as JSONL",
-            )
-            return
-        if unit is None or coder is None or not isinstance(text, str):
+        lists = self.label_lists(index, number, example)
+        if lists is None or unit is None or coder is None or not isinstance(text, str):
             return
         if not self.add_example(index, number, unit, text):
             return
@@ -303,17 +334,59 @@ class _DoccanoReader:
             )
             return
         self.coded[unit, coder] = where
-        self.read_labels(index, number, key, unit, coder, text, labels)
+        for key, labels in lists.items():
+            if key == "cats" and not all(isinstance(item, str) for item in labels):
+                self.problem(
+                    self.where(index, number, key),
+                    f'expected category labels (["a", "b"]), got {labels!r}',
+                )
+            elif key == "entities":
+                place = self.where(index, number, key)
+                for item in labels:
+                    self.read_entity(place, unit, coder, text, item)
+            else:
+                self.read_labels(index, number, key, unit, coder, text, labels)
+        relations = example.get("relations")
+        if isinstance(relations, list) and relations:
+            self.skipped["relation"] = self.skipped.get("relation", 0) + len(relations)
+
+    def label_lists(
+        self, index: int, number: int, example: dict[str, Any]
+    ) -> dict[str, list[Any]] | None:
+        """The example's lists of labels by key: label (or labels), cats, entities."""
+        keys = [k for k in ("label", "labels", "cats", "entities") if k in example]
+        if "label" in keys and "labels" in keys:
+            keys.remove("labels")
+        out: dict[str, list[Any]] = {}
+        for key in keys or ["label"]:
+            labels = example.get(key)
+            if not isinstance(labels, list):
+                self.problem(
+                    self.where(index, number, key),
+                    f"expected a list of labels, got {_missing_or(example, key)}; export the "
+                    "project from doccano as JSONL",
+                )
+                return None
+            out[key] = labels
+        return out
 
     def read_id(
-        self, index: int, number: int, example: dict[str, Any], seen: dict[str, int]
+        self,
+        index: int,
+        number: int,
+        ordinal: int,
+        example: dict[str, Any],
+        seen: dict[str, int],
     ) -> str | None:
+        if self.unit_from is UnitFrom.ORDER:
+            return str(ordinal)
         unit = id_text(example.get("id"))
         if unit is None:
+            hint = "" if "id" in example else " (for a file without ids pass unit_from='order')"
             self.problem(
                 self.where(index, number, "id"),
                 f"expected the example's id (a whole number or text), got "
-                f"{_missing_or(example, 'id')}; doccano exports give every example an id",
+                f"{_missing_or(example, 'id')}; doccano exports give every example an id{hint}",
             )
             return None
         if unit in seen:
@@ -440,13 +513,32 @@ class _DoccanoReader:
             )
             return
         if self.codebook is not None:
-            message = unknown_code(self.variable, code, self.codebook)
+            message = unknown_code(self.span_variable, code, self.codebook)
             if message is not None:
                 self.problem(where, message)
                 return
         self.spans.append(
-            Span(document=unit, coder=coder, start=lo, end=hi, variable=self.variable, code=code)
+            Span(
+                document=unit, coder=coder, start=lo, end=hi, variable=self.span_variable, code=code
+            )
         )
+
+    def read_entity(self, where: str, unit: str, coder: str, text: str, item: object) -> None:
+        """An entity: ``[start, end, "LABEL"]`` or ``{"start_offset", "end_offset", "label"}``."""
+        if isinstance(item, dict):
+            keys = ("start_offset", "end_offset", "label")
+            if not all(k in item for k in keys):
+                self.problem(
+                    where,
+                    f"entity {item!r} lacks {', '.join(k for k in keys if k not in item)}; "
+                    "doccano writes start_offset, end_offset and label",
+                )
+                return
+            item = [item[k] for k in keys]
+        if not isinstance(item, list):
+            self.problem(where, f'entity {item!r} is not [start, end, "LABEL"]; fix the line')
+            return
+        self.read_span(where, unit, coder, text, item)
 
     def check_alignment(self) -> None:
         """Report a text that has unrelated ids in two files (the files are not aligned)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -17,13 +18,25 @@ from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.exceptions import DataError, OptionError
 from statecode.io._annotations import frozen_counts, frozen_rosters
+from statecode.io._brat import read_brat
+from statecode.io._dna import read_dna
 from statecode.io._doccano import read_doccano
-from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
+from statecode.io._labelstudio import read_labelstudio
+from statecode.io._qualcoder import read_qualcoder
 from statecode.io._spans import attach_statements, read_spans
 from statecode.io._tabular import DEFAULT_MISSING, read_codings
+from statecode.io._webanno_read import read_webanno
+from statecode.io._xmi import read_xmi
 from statecode.io.refi import read_qdpx
 from statecode.model import Corpus, Span
-from statecode.options import ImportFormat, SpanRule, parse_option
+from statecode.options import (
+    Curation,
+    Discontinuous,
+    ImportFormat,
+    SpanRule,
+    UnitFrom,
+    parse_option,
+)
 from statecode.spans import spans_to_codings
 from statecode.table import CodingTable
 
@@ -44,14 +57,15 @@ class ImportResult:
     ----------
     codings : CodingTable or None
         Codings of units: statement codes of Label Studio and doccano, a table's codings,
-        or a QDA project's span codings mapped onto ``statements``. None for a QDA project
-        read without statements: it holds spans only.
+        DNA's statements, or the span codings of a QDA project (or of INCEpTION, XMI, brat,
+        QualCoder files) mapped onto ``statements``. None for spans read without
+        statements.
     spans : tuple of Span
         Span codings (empty for a table).
     corpus : Corpus or None
         The texts (None for a table).
     unitizers : mapping of document to coders, or None
-        Who annotated each document (Label Studio, doccano), for
+        Who annotated each document (Label Studio, doccano, INCEpTION, XMI, brat), for
         :func:`~statecode.unitizing_alpha`'s ``coders=``.
     codebook : Codebook or None
         The codebook the codes were read with (a QDA project's own when none was given).
@@ -107,6 +121,18 @@ class ImportResult:
         raise DataError(msg)
 
 
+#: The formats that hold spans only, whose spans ``statements=`` maps onto statements.
+_SPAN_FORMATS = (
+    ImportFormat.QDPX,
+    ImportFormat.WEBANNO,
+    ImportFormat.XMI,
+    ImportFormat.BRAT,
+    ImportFormat.QUALCODER,
+)
+#: The formats that take several files.
+_MANY_FILES = (ImportFormat.DOCCANO, ImportFormat.WEBANNO, ImportFormat.XMI, ImportFormat.BRAT)
+
+
 def import_codings(
     source_format: ImportFormat | str,
     sources: PathLike | Sequence[PathLike],
@@ -115,36 +141,65 @@ def import_codings(
     statements: PathLike | None = None,
     rule: SpanRule | str = SpanRule.OVERLAP,
     threshold: float = 0.5,
-    variable: str = "label",
+    variable: str | None = None,
     missing: Sequence[str] = DEFAULT_MISSING,
     separator: str = ";",
+    layer: str | None = None,
+    feature: str | None = None,
+    unlabelled: str | None = None,
+    coder: str | None = None,
+    curation: Curation | str = Curation.EXCLUDE,
+    discontinuous: Discontinuous | str = Discontinuous.ERROR,
+    statement_type: str | None = None,
     text_field: str = "text",
     unit_field: str | None = None,
+    unit_from: UnitFrom | str = UnitFrom.ID,
+    span_variable: str | None = None,
 ) -> ImportResult:
     """Read another tool's export (or a coding table) into codings, spans and texts.
 
     Parameters
     ----------
-    source_format : {'qdpx', 'labelstudio', 'doccano', 'table'}
+    source_format : {'qdpx', 'labelstudio', 'doccano', 'table', 'webanno', 'xmi', 'brat', \
+'dna', 'qualcoder'}
         The format of ``sources``.
     sources : path, or sequence of paths
-        The file; doccano takes one file per user.
+        The file; doccano takes one file per user, webanno and xmi several files (or a
+        project export), brat one folder per coder.
     codebook : Codebook, optional
         Check the codes against it (for ``qdpx``: map the project's codes onto it).
     statements : path, optional
-        ``qdpx``: a statements table (``statement_id``, ``document_id``, ``start``,
-        ``end``); the project's span codings then become codings of these statements
+        For the formats that hold spans only (``qdpx``, ``webanno``, ``xmi``, ``brat``,
+        ``qualcoder``): a statements table (``statement_id``, ``document_id``, ``start``,
+        ``end``); the span codings then become codings of these statements
         (:func:`~statecode.spans_to_codings` with ``rule`` and ``threshold``).
     rule, threshold
-        ``qdpx``: when a span codes a statement.
-    variable : str
-        ``doccano``: the variable its labels belong to.
+        When a span codes a statement.
+    variable : str, optional
+        The variable the codes belong to: ``doccano`` and ``brat`` (default ``label``),
+        ``qualcoder`` (default ``code``), ``webanno`` and ``xmi`` (default: the feature's
+        name).
     missing, separator
         ``table``: the missing-value markers and the separator of multi-label cells
-        (``separator`` also joins Label Studio's and doccano's multi-label choices).
+        (``separator`` also joins Label Studio's, doccano's and DNA's multi-label codes).
+    layer, feature, unlabelled
+        ``webanno``, ``xmi``: the layer and feature that carry the codes, and the code of
+        annotations without a value (see :func:`~statecode.read_webanno`).
+    coder
+        ``webanno``, ``xmi``: who annotated a file read on its own; ``brat``: the coder of
+        a single folder.
+    curation
+        ``webanno``: whether to read a project's curated annotations.
+    discontinuous
+        ``brat``: refuse discontinuous spans, or split them.
+    statement_type
+        ``dna``: the statement type to read.
     text_field, unit_field
         ``labelstudio``: the task data field holding the text, and the one naming the unit
         (see :func:`~statecode.read_labelstudio`).
+    unit_from, span_variable
+        ``doccano``: where each example's unit id comes from, and the variable of spans in
+        an export that also has category labels.
 
     Returns
     -------
@@ -154,7 +209,7 @@ def import_codings(
     ------
     OptionError
         For an unknown format, several files for a format that takes one, or
-        ``statements`` for a format other than ``qdpx``.
+        ``statements`` for a format that does not hold spans only.
     InputFileError, DataError, CodebookError
         From the reader, each with the file, the place in it and the fix.
     """
@@ -162,45 +217,131 @@ def import_codings(
     files = (
         [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(s) for s in sources]
     )
-    if chosen is not ImportFormat.DOCCANO and len(files) != 1:
+    if chosen not in _MANY_FILES and len(files) != 1:
         msg = f"{chosen.value} takes one file, got {len(files)}"
         raise OptionError(msg, option="sources")
-    if statements is not None and chosen is not ImportFormat.QDPX:
-        msg = "statements= maps a QDA project's spans onto statements; it is for qdpx only"
+    if statements is not None and chosen not in _SPAN_FORMATS:
+        names = ", ".join(f.value for f in _SPAN_FORMATS)
+        msg = (
+            f"statements= maps spans onto statements; it is for the formats that hold spans "
+            f"only: {names}"
+        )
         raise OptionError(msg, option="statements")
+    result = _read(
+        chosen,
+        files,
+        codebook=codebook,
+        variable=variable,
+        missing=missing,
+        separator=separator,
+        layer=layer,
+        feature=feature,
+        unlabelled=unlabelled,
+        coder=coder,
+        curation=curation,
+        discontinuous=discontinuous,
+        statement_type=statement_type,
+        text_field=text_field,
+        unit_field=unit_field,
+        unit_from=unit_from,
+        span_variable=span_variable,
+    )
+    if statements is None or result.corpus is None:
+        return result
+    documents = attach_statements(result.corpus, statements)
+    codings = spans_to_codings(
+        documents, result.spans, rule=rule, threshold=threshold, codebook=result.codebook
+    )
+    return attrs.evolve(result, codings=codings)
+
+
+def _read(  # noqa: PLR0911 (one return per format)
+    chosen: ImportFormat,
+    files: list[Path],
+    *,
+    codebook: Codebook | None,
+    variable: str | None,
+    missing: Sequence[str],
+    separator: str,
+    layer: str | None,
+    feature: str | None,
+    unlabelled: str | None,
+    coder: str | None,
+    curation: Curation | str,
+    discontinuous: Discontinuous | str,
+    statement_type: str | None,
+    text_field: str,
+    unit_field: str | None,
+    unit_from: UnitFrom | str,
+    span_variable: str | None,
+) -> ImportResult:
+    """The reader of ``chosen``, its result as an :class:`ImportResult`."""
     if chosen is ImportFormat.QDPX:
         project = read_qdpx(files[0], codebook=codebook)
-        codings = None
-        if statements is not None:
-            documents = attach_statements(project.corpus, statements)
-            codings = spans_to_codings(
-                documents,
-                project.spans,
-                rule=rule,
-                threshold=threshold,
-                codebook=project.codebook,
-            )
-        return ImportResult(codings, project.spans, project.corpus, None, project.codebook)
+        return ImportResult(None, project.spans, project.corpus, None, project.codebook)
     if chosen is ImportFormat.TABLE:
         table = read_codings(files[0], codebook=codebook, missing=missing, separator=separator)
         return ImportResult(table, codebook=codebook)
-    imported = (
-        read_labelstudio(
+    if chosen is ImportFormat.LABELSTUDIO:
+        ls = read_labelstudio(
             files[0],
             codebook=codebook,
             separator=separator,
             text_field=text_field,
             unit_field=unit_field,
         )
-        if chosen is ImportFormat.LABELSTUDIO
-        else read_doccano(files, variable=variable, codebook=codebook, separator=separator)
+        skipped = {**ls.skipped}
+        if ls.cancelled:
+            skipped["cancelled annotations"] = ls.cancelled
+        return ImportResult(ls.codings, ls.spans, ls.corpus, ls.unitizers, codebook, skipped)
+    if chosen is ImportFormat.DOCCANO:
+        dc = read_doccano(
+            files,
+            variable=variable or "label",
+            span_variable=span_variable,
+            unit_from=unit_from,
+            codebook=codebook,
+            separator=separator,
+        )
+        return ImportResult(dc.codings, dc.spans, dc.corpus, dc.unitizers, codebook, dc.skipped)
+    if chosen is ImportFormat.DNA:
+        dna = read_dna(
+            files[0], statement_type=statement_type, codebook=codebook, separator=separator
+        )
+        return ImportResult(dna.codings, dna.spans, dna.corpus, None, codebook, _skipped(dna))
+    if chosen is ImportFormat.QUALCODER:
+        qc = read_qualcoder(files[0], variable=variable or "code", codebook=codebook)
+        return ImportResult(None, qc.spans, qc.corpus, None, codebook, _skipped(qc))
+    if chosen is ImportFormat.BRAT:
+        brat = read_brat(
+            files,
+            variable=variable or "label",
+            discontinuous=discontinuous,
+            coder=coder,
+            codebook=codebook,
+        )
+        return ImportResult(None, brat.spans, brat.corpus, brat.unitizers, codebook, _skipped(brat))
+    reader = read_webanno if chosen is ImportFormat.WEBANNO else read_xmi
+    options: dict[str, Any] = {"curation": curation} if chosen is ImportFormat.WEBANNO else {}
+    layered = reader(
+        files,
+        layer=layer,
+        feature=feature,
+        variable=variable,
+        unlabelled=unlabelled,
+        coder=coder,
+        codebook=codebook,
+        **options,
     )
-    skipped = dict(getattr(imported, "skipped", {}))
-    if isinstance(imported, LabelStudioImport) and imported.cancelled:
-        skipped["cancelled annotations"] = imported.cancelled
     return ImportResult(
-        imported.codings, imported.spans, imported.corpus, imported.unitizers, codebook, skipped
+        None, layered.spans, layered.corpus, layered.unitizers, codebook, _skipped(layered)
     )
+
+
+def _skipped(imported: object) -> Mapping[str, int]:
+    """A reader's counts of what holds no code (the readers that count any)."""
+    counts = getattr(imported, "skipped", None)
+    return dict(counts) if isinstance(counts, Mapping) else {}
 
 
 def read_span_source(path: PathLike, *, variable: str | None = None) -> ImportResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ import polars as pl
 from statecode._text import quoted_detail
 from statecode.exceptions import DataError, InputFileError, Problem
 
-__all__ = ["MAX_DEPTH", "parse_json", "read_json_lines", "read_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "json_records",
+    "lone_surrogate_problem",
+    "parse_json",
+    "read_json_lines",
+    "read_text",
+]
 
 #: Nesting deeper than this is refused: no export of an annotation tool comes near it.
 MAX_DEPTH = 200
@@ -28,6 +36,7 @@ MAX_DEPTH = 200
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _OPEN = re.compile(r"[\[{]")
+_SPACE = re.compile(r"\s*")
 
 
 def read_text(file: Path, what: str, remedy: str) -> str:
@@ -118,14 +127,26 @@ def parse_json(text: str, where: str, remedy: str, *, max_depth: int | None = No
         msg = f"nests too deep to read (damaged or hostile); {remedy}"
         raise DataError([Problem(where, msg)]) from None
     if _SURROGATE_ESCAPE.search(text):
-        found = _lone_surrogate(value)
-        if found is not None:
-            msg = (
-                f"{found} holds half a surrogate pair (an escape such as \\ud800 alone), a "
-                f"character no text can hold; {remedy}"
-            )
-            raise DataError([Problem(where, msg)])
+        problem = lone_surrogate_problem(value, where, remedy)
+        if problem is not None:
+            raise DataError([problem])
     return value
+
+
+def lone_surrogate_problem(value: Any, where: str, remedy: str) -> Problem | None:
+    """The problem of a parsed JSON value holding a lone surrogate, or None.
+
+    Python's parser turns a lone surrogate escape (backslash, u, d800) into a string no
+    UTF-8 text can hold, which breaks a reader far from the file; this names the key.
+    """
+    found = _lone_surrogate(value)
+    if found is None:
+        return None
+    msg = (
+        f"{found} holds half a surrogate pair (an escape such as \\ud800 alone), a "
+        f"character no text can hold; {remedy}"
+    )
+    return Problem(where, msg)
 
 
 def read_json_lines(file: Path) -> pl.DataFrame:
@@ -166,3 +187,44 @@ def read_json_lines(file: Path) -> pl.DataFrame:
             "each with one kind of value (text, number, or a list of codes)"
         )
         raise DataError([Problem("", msg)], source=str(file)) from None
+
+
+def json_records(raw: str) -> Iterator[tuple[int, object]]:
+    """Each JSON value in ``raw`` with the line it starts on, or the error at that line.
+
+    One value per line (JSON Lines), or values written over several lines; after an error
+    reading resumes on the next line.
+    """
+    decoder = json.JSONDecoder()
+    position, line = 0, 1
+    while True:
+        gap = _SPACE.match(raw, position)
+        end = gap.end() if gap else position
+        line += raw.count("\n", position, end)
+        position = end
+        if position >= len(raw):
+            return
+        try:
+            value, after = decoder.raw_decode(raw, position)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            # JSON nested too deeply for Python's parser is an error of the line too
+            deep = json.JSONDecodeError("nested too deeply to read", raw, position)
+            yield line, exc if isinstance(exc, json.JSONDecodeError) else deep
+            newline = raw.find("\n", position)
+            if newline < 0:
+                return
+            position = newline
+            continue
+        # a value must end its line (JSON Lines); another value may follow on the next line
+        rest = _SPACE.match(raw, after)
+        if rest is not None and rest.end() < len(raw) and "\n" not in raw[after : rest.end()]:
+            yield line, json.JSONDecodeError("Extra data", raw, rest.end())
+            newline = raw.find("\n", rest.end())
+            if newline < 0:
+                return
+            line += raw.count("\n", position, newline)
+            position = newline
+            continue
+        yield line, value
+        line += raw.count("\n", position, after)
+        position = after

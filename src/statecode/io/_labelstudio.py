@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from statecode.io._annotations import (
     ROW,
     UNIT,
     build_table,
+    document_fields,
     frozen_counts,
     frozen_rosters,
     id_text,
@@ -198,7 +198,9 @@ def read_labelstudio(
         cancelled=reader.cancelled,
         skipped=reader.skipped,
         source=str(file),
-        unitizers=rosters(reader.documents, reader.annotated),
+        unitizers=rosters(  # a task without text has codings but no document
+            reader.documents, (pair for pair in reader.annotated if pair[0] in reader.documents)
+        ),
     )
 
 
@@ -224,31 +226,6 @@ def _number_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _document_fields(
-    data: Mapping[str, Any], text_field: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A task's data as Document fields (title, source, ... when they fit) and metadata."""
-    fields: dict[str, Any] = {}
-    meta: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == text_field:
-            continue
-        if key in ("title", "source", "event", "language") and isinstance(value, str):
-            fields[key] = value
-        elif key == "date" and isinstance(value, str) and _iso_date(value) is not None:
-            fields[key] = _iso_date(value)
-        else:
-            meta[key] = value
-    return fields, meta
-
-
-def _iso_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 class _LabelStudioReader:
@@ -279,6 +256,7 @@ class _LabelStudioReader:
         self.skipped: dict[str, int] = {}
         self.annotated: dict[tuple[str, str], str] = {}
         self.annotations = 0
+        self.hint = ""  # where the current task's text may be
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -299,12 +277,14 @@ class _LabelStudioReader:
             return
         text = data.get(self.text_field)
         unit = self.unit_of(where, task_id, data)
-        if not isinstance(text, str):
-            fields = ", ".join(repr(k) for k in data) or "(none)"
+        self.hint = (
+            f"data fields: {', '.join(repr(k) for k in data) or '(none)'}; name the text field "
+            "with text_field= (on the command line: --text-field)"
+        )
+        if text is not None and not isinstance(text, str):
             self.problem(
                 f"{where}, data[{self.text_field!r}]",
-                f"expected the task's text, got {json_kind(text)} (data fields: {fields}); name "
-                "the text field with text_field=",
+                f"expected the task's text, got {json_kind(text)} ({self.hint})",
             )
             return
         annotations = task.get("annotations", task.get("completions"))
@@ -315,7 +295,7 @@ class _LabelStudioReader:
                 "project with the JSON format (not JSON-MIN or CSV)",
             )
             return
-        if unit is None or not self.add_document(where, unit, text, data):
+        if unit is None or (text is not None and not self.add_document(where, unit, text, data)):
             return
         for number, annotation in enumerate(annotations, start=1):
             self.read_annotation(f"{where}, annotation {number}", unit, text, annotation)
@@ -344,7 +324,7 @@ class _LabelStudioReader:
     def add_document(self, where: str, unit: str, text: str, data: Mapping[str, Any]) -> bool:
         known = self.documents.get(unit)
         if known is None:
-            fields, meta = _document_fields(data, self.text_field)
+            fields, meta = document_fields(data, self.text_field)
             self.documents[unit] = Document(id=unit, text=text, metadata=meta, **fields)
             self.document_task[unit] = where
             return True
@@ -372,7 +352,7 @@ class _LabelStudioReader:
             )
         return coder
 
-    def read_annotation(self, where: str, unit: str, text: str, annotation: object) -> None:
+    def read_annotation(self, where: str, unit: str, text: str | None, annotation: object) -> None:
         if not isinstance(annotation, dict):
             self.problem(where, f"expected an annotation object, got {json_kind(annotation)}")
             return
@@ -415,7 +395,7 @@ class _LabelStudioReader:
         where: str,
         unit: str,
         coder: str,
-        text: str,
+        text: str | None,
         result: object,
         row: dict[str, Any],
     ) -> None:
@@ -427,6 +407,12 @@ class _LabelStudioReader:
             if kind in ("number", "rating"):  # a number for a region: no code to keep
                 per_region = f"{kind} (per region)"
                 self.skipped[per_region] = self.skipped.get(per_region, 0) + 1
+            elif text is None:
+                self.problem(
+                    where,
+                    f"a span of a task without data[{self.text_field!r}], so there is no text "
+                    f"it marks ({self.hint})",
+                )
             else:
                 self.read_span(where, unit, coder, text, name, kind, value)
             return

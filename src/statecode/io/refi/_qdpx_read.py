@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
-from statecode.exceptions import DataError, Problem
-from statecode.io._annotations import Utf16Offsets
+from statecode.exceptions import DataError, Problem, StatecodeWarning
+from statecode.io._annotations import Utf16Offsets, unique_labels
 from statecode.io._archive import DEFAULT_MAX_BYTES, Archive, open_archive
 from statecode.io.refi._codes import Targets, codebook_from_xml, flatten, targets_by_name
 from statecode.io.refi._description import DOCUMENT, read_block, split_description
@@ -56,19 +55,10 @@ class QdpxProject:
     users: tuple[Coder, ...]
 
 
-def _unique_labels(items: Sequence[tuple[str, str]]) -> list[str]:
-    """Names where they are unique; ``name (guid)`` for shared names; the GUID for none."""
-    counts = Counter(name for _, name in items)
-    return [
-        (name if counts[name] == 1 else f"{name} ({guid})") if name.strip() else guid
-        for guid, name in items
-    ]
-
-
 def _read_users(root: ET.Element) -> dict[str, str]:
     users = children(first_child(root, "Users"), "User")
     guids = [normalise_guid(u.get("guid", "")) or f"user {i + 1}" for i, u in enumerate(users)]
-    labels = _unique_labels([(g, u.get("name", "")) for g, u in zip(guids, users, strict=True)])
+    labels = unique_labels([(g, u.get("name", "")) for g, u in zip(guids, users, strict=True)])
     return dict(zip(guids, labels, strict=True))
 
 
@@ -99,6 +89,17 @@ def _source_text(
 ) -> str | None:
     path = elem.get("plainTextPath", "")
     info = _source_member(archive, path) if path else None
+    bare = bool(path) and "://" not in path
+    if info is None and bare:
+        # a path without a scheme (the qualitative-coding program qc writes 'board_2017.txt'
+        # for the member sources/board_2017.txt): the member of that name is the text
+        info = archive.find(f"sources/{path}", path)
+        if info is not None:
+            msg = (
+                f"{archive.source}: {where}: plainTextPath {path!r} has no internal:// "
+                f"scheme; read the archive's member {info.filename!r} as its text"
+            )
+            warnings.warn(msg, StatecodeWarning, stacklevel=4)
     if info is not None:
         return _decode(archive.read(info), info.filename, problems)
     content = first_child(elem, "PlainTextContent")
@@ -109,6 +110,12 @@ def _source_text(
         msg = (
             f"plainTextPath {path!r} names no member of the archive (looked in sources/ and "
             "Sources/); export the project again with its sources"
+        )
+    elif bare:
+        msg = (
+            f"plainTextPath {path!r} names no member of the archive (looked for {path!r} and "
+            f"'sources/{path}'), and the source has no PlainTextContent either; export the "
+            "project again with its sources"
         )
     elif path:
         msg = (
@@ -242,7 +249,7 @@ def _source_spans(elem: ET.Element, document: str, text: str, reading: _Reading)
 
 def _read_sources(root: ET.Element, reading: _Reading) -> tuple[list[Document], list[Span]]:
     elems = children(first_child(root, "Sources"), "TextSource")
-    ids = _unique_labels(
+    ids = unique_labels(
         [
             (normalise_guid(e.get("guid", "")) or f"source {i + 1}", e.get("name", ""))
             for i, e in enumerate(elems)

@@ -84,18 +84,26 @@ def xml_text(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body.replace("\r", "&#13;") + "\n"
 
 
-def parse_xml(data: bytes, source: str, where: str) -> ET.Element:
+def parse_xml(
+    data: bytes,
+    source: str,
+    where: str,
+    *,
+    kind: str = "REFI-QDA",
+    program: str = "the QDA program",
+) -> ET.Element:
+    """Parse XML safely; ``kind`` names the format and ``program`` who writes it, for messages."""
     try:
         root = _defused_fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         msg = (
             "refused: the XML has a document type declaration (<!DOCTYPE ...>), whose "
-            "entities can expand without limit or read other files; REFI-QDA files have "
-            "none, so re-export the file from the QDA program"
+            f"entities can expand without limit or read other files; {kind} files have "
+            f"none, so re-export the file from {program}"
         )
         raise DataError([Problem(where, msg)], source=source) from None
     except ET.ParseError as exc:
-        msg = f"not well-formed XML ({exc}); re-export the file from the QDA program"
+        msg = f"not well-formed XML ({exc}); re-export the file from {program}"
         raise DataError([Problem(where, msg)], source=source) from None
     except (LookupError, ValueError) as exc:
         # an encoding declaration Python does not know (encoding="utf-1"), or bytes the
@@ -103,7 +111,7 @@ def parse_xml(data: bytes, source: str, where: str) -> ET.Element:
         detail = quoted_detail(exc, limit=120)
         msg = (
             f"the XML cannot be decoded ({detail}); save it as UTF-8, or re-export the file "
-            "from the QDA program"
+            f"from {program}"
         )
         raise DataError([Problem(where, msg)], source=source) from None
     except RecursionError:
