@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_frames", "table", "_segment"),
     ("spans",),
     ("io",),
-    ("reliability", "_consensus"),
+    ("reliability", "_consensus", "_adjudication"),
     ("compare",),
     ("render",),
     ("cli", "__main__", "__init__"),

@@ -127,6 +127,32 @@ def test_normalize_makes_them_one_value(tmp_path: Path) -> None:
         sc.read_codings(path, normalize="upper")
 
 
+def test_white_space_is_read_as_written(tmp_path: Path) -> None:
+    # found by the readers' real samples: a Label Studio choice "oppose\n" became "oppose"
+    path = _write(tmp_path / "w.csv", 'unit,coder,v\n1,A,oppose\n1,B," oppose"\n2,A,x\n2,B,"  "\n')
+    with pytest.warns(sc.StatecodeWarning) as record:
+        table = sc.read_codings(path)
+    assert sorted(table.data["value"].to_list()) == ["  ", " oppose", "oppose", "x"]
+    messages = [str(r.message) for r in record]
+    assert any("'oppose' / ' oppose'" in m and "normalize='strip'" in m for m in messages)
+    assert any("row 5, column 'v': '  '" in m for m in messages)  # looks missing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stripped = sc.read_codings(path, normalize="strip")
+    assert sorted(stripped.data["value"].to_list()) == ["oppose", "oppose", "x"]  # "  " missing
+    cb = sc.read_codebook("readouts")
+    coded = _write(tmp_path / "c.csv", 'unit,coder,blame_target\n1,A,"russia "\n1,B,"  "\n')
+    with pytest.raises(sc.DataError) as exc:
+        sc.read_codings(coded, codebook=cb)
+    assert [p.message for p in exc.value.problems] == [
+        "unknown code 'russia ' for 'blame_target'; it differs from 'russia' only in white "
+        "space, letter case or Unicode form: fix the cell, or read with normalize='strip' (or "
+        "normalize='nfc' or normalize='casefold') to make such values one",
+        "unknown code '  ' for 'blame_target'; a cell of only white space: leave it empty for "
+        "a missing value (or read with normalize='strip', which makes it missing)",
+    ]
+
+
 def test_near_duplicates_with_a_codebook_stay_unknown_codes(tmp_path: Path) -> None:
     path = _write(tmp_path / "c.csv", "unit,coder,blame_target\n1,A,Ukraine\n")
     with pytest.raises(sc.DataError, match=r"unknown code 'Ukraine'"):

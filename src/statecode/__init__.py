@@ -40,9 +40,11 @@ from statecode.options import (
 )
 
 if TYPE_CHECKING:
+    from statecode._adjudication import (
+        apply_adjudication,
+    )
     from statecode._consensus import (
         ConsensusResult,
-        apply_adjudication,
         consensus,
     )
     from statecode._segment import (
@@ -183,7 +185,7 @@ _LAZY = {
     "WebAnnoImport": "statecode.io",
     "XmiImport": "statecode.io",
     "agreement_coefficients": "statecode.reliability",
-    "apply_adjudication": "statecode._consensus",
+    "apply_adjudication": "statecode._adjudication",
     "brennan_prediger": "statecode.reliability",
     "codebook_from_ddi": "statecode.io",
     "codebook_from_frictionless": "statecode.io",

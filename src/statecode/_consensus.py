@@ -10,31 +10,32 @@ against the codebook.
 from __future__ import annotations
 
 import difflib
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 import polars as pl
 
-from statecode._frames import to_polars
-from statecode._typing import PathLike
-from statecode._values import check_value
 from statecode.codebook import Variable
 from statecode.exceptions import DataError, OptionError, Problem
-from statecode.io import read_table
-from statecode.options import ConsensusRule, TieHandling, find_member, parse_option
+from statecode.options import (
+    ConsensusRule,
+    TieHandling,
+    find_member,
+    parse_option,
+)
 from statecode.table import LONG_SCHEMA, CodingTable, coding_table
 
 __all__ = [
     "CONSENSUS_CODER",
+    "SHEET_COLUMNS",
+    "TIE",
     "ConsensusResult",
     "ConsensusRule",
     "TieHandling",
-    "apply_adjudication",
     "consensus",
+    "consensus_table",
 ]
 
 #: The coder id of consensus codings.
@@ -47,7 +48,8 @@ DISSENT = "dissent"
 
 # columns of the flags sheet besides one column per coder
 _FLAG_COLUMNS = ("unit", "variable", "status", "voters", "votes", "proposed", "decision")
-_SHEET_COLUMNS = ("unit", "variable", "decision")
+#: The columns an adjudicated flags sheet must have.
+SHEET_COLUMNS = ("unit", "variable", "decision")
 _SHOWN = 20  # problems listed by name before "and N more"
 
 
@@ -144,7 +146,7 @@ class _Voting:
     def key(self, text: str) -> Any:
         """What counts as the same value: a set of codes, a number, or the text."""
         if self.multi:
-            return frozenset(p.strip() for p in text.split(self.separator))
+            return frozenset(text.split(self.separator))
         if self.numeric:
             try:
                 return float(text)
@@ -364,7 +366,7 @@ def consensus(
         orient="row",
     )
     return ConsensusResult(
-        codings=_consensus_table(decided, table),
+        codings=consensus_table(decided, table),
         flags=flags,
         counts=counts,
         rule=f"coder:{reference}" if parsed is ConsensusRule.CODER else parsed.value,
@@ -396,7 +398,8 @@ def _raise_ties(flags: pl.DataFrame, source: str | None) -> None:
     raise DataError(problems, source=source)
 
 
-def _consensus_table(rows: Iterable[tuple[str, str, str]], table: CodingTable) -> CodingTable:
+def consensus_table(rows: Iterable[tuple[str, str, str]], table: CodingTable) -> CodingTable:
+    """Rows of (unit, variable, value) as a coding table of the consensus coder."""
     units, variables, values = [], [], []
     for unit, variable, value in rows:
         units.append(unit)
@@ -415,164 +418,3 @@ def _consensus_table(rows: Iterable[tuple[str, str, str]], table: CodingTable) -
     return CodingTable(
         data, codebook=table.codebook, source=table.source, separator=table.separator
     )
-
-
-# --------------------------------------------------------------------------------------------
-# adjudication
-
-
-def apply_adjudication(result: ConsensusResult, decisions: PathLike | Any) -> CodingTable:
-    """The final codings: the consensus with the adjudicator's decisions applied.
-
-    Parameters
-    ----------
-    result : ConsensusResult
-        What :func:`consensus` returned.
-    decisions : str, path or DataFrame
-        The resolved flags sheet: a table file (``.csv``, ``.tsv``, ``.parquet``, ``.jsonl``,
-        read as text) or a polars or pandas DataFrame with the columns ``unit``,
-        ``variable`` and ``decision`` (other columns, such as the coders' values, are
-        ignored). Usually ``result.flags`` written out, filled in, and read back.
-
-    Returns
-    -------
-    CodingTable
-        One coding per unit and variable, coder ``"consensus"``: the consensus value, or
-        the decision where one is written. In the order of the input table.
-
-    Raises
-    ------
-    DataError
-        Listing every problem with its row (and the file): missing columns, a decision
-        that is not a valid value of its variable (unknown code, several codes for a
-        single-code variable, an exclusive code combined with others, a number out of
-        range), a row for a unit and variable that is not flagged, a unit and variable
-        decided twice, and every tie left without a decision.
-
-    Notes
-    -----
-    An empty decision keeps the proposed value of a dissent row; every tie needs a
-    decision. A decision may also overrule a dissent row's proposed value. Decisions are
-    checked against the codebook of the consensus table, and multi-label decisions are
-    rewritten with their codes in codebook order. Without a codebook, decisions are taken
-    as written. Rows are numbered as a spreadsheet shows them (the first data row of a CSV
-    file is row 2; of a DataFrame, row 1).
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> from statecode import CodingTable
-    >>> wide = pl.DataFrame({"unit": ["s1", "s1"], "coder": ["a", "b"], "tone": ["neg", "pos"]})
-    >>> result = consensus(CodingTable.from_frame(wide))
-    >>> sheet = result.flags.with_columns(decision=pl.lit("neg"))
-    >>> apply_adjudication(result, sheet).data.select("unit", "value").rows()
-    [('s1', 'neg')]
-    """
-    frame, first, source = _read_sheet(decisions)
-    table = result.codings
-    problems: list[Problem] = []
-    missing = [c for c in _SHEET_COLUMNS if c not in frame.columns]
-    if missing:
-        have = ", ".join(repr(c) for c in frame.columns) or "(none)"
-        problems.extend(
-            Problem(
-                f"column {c!r}",
-                f"missing (columns: {have}); the sheet needs unit, variable and decision",
-            )
-            for c in missing
-        )
-        raise DataError(problems, source=source)
-    flagged = {
-        (u, v): (status, votes)
-        for u, v, status, votes in result.flags.select(
-            "unit", "variable", "status", "votes"
-        ).iter_rows()
-    }
-    chosen: dict[tuple[str, str], str] = {}
-    written: set[tuple[str, str]] = set()  # decided, validly or not
-    seen: dict[tuple[str, str], int] = {}
-    sheet = frame.select(
-        pl.col("unit").cast(pl.String),
-        pl.col("variable").cast(pl.String),
-        pl.col("decision").cast(pl.String),
-    )
-    for i, (unit, variable, decision) in enumerate(sheet.iter_rows()):
-        row = first + i
-        key = (unit or "", variable or "")
-        text = (decision or "").strip()
-        if key not in flagged:
-            if text:
-                problems.append(
-                    Problem(
-                        f"row {row}",
-                        f"unit {key[0]!r}, variable {key[1]!r} is not in the flags sheet; "
-                        "decide only flagged units (to change others, edit the codings)",
-                    )
-                )
-            continue
-        if key in seen:
-            problems.append(
-                Problem(
-                    f"row {row}",
-                    f"unit {key[0]!r}, variable {key[1]!r} appears twice (first in row "
-                    f"{seen[key]}); keep one row per unit and variable",
-                )
-            )
-            continue
-        seen[key] = row
-        if not text:
-            continue
-        written.add(key)
-        checked = _check_decision(table, key[1], text, f"row {row}, column 'decision'", problems)
-        if checked is not None:
-            chosen[key] = checked
-    undecided = [
-        (key, votes, seen.get(key))
-        for key, (status, votes) in flagged.items()
-        if status == TIE and key not in written
-    ]
-    for (unit, variable), votes, at in undecided:
-        where = f"row {at}" if at is not None else ""
-        problems.append(
-            Problem(
-                where,
-                f"unit {unit!r}, variable {variable!r} is a tie ({votes}) without a decision; "
-                "write the value in column 'decision'",
-            )
-        )
-    if problems:
-        raise DataError(problems, source=source)
-    return _adjudicated(result, chosen)
-
-
-def _read_sheet(decisions: PathLike | Any) -> tuple[pl.DataFrame, int, str | None]:
-    if isinstance(decisions, str | os.PathLike):
-        frame, first = read_table(Path(decisions))
-        return frame, first, os.fspath(decisions)
-    return to_polars(decisions), 1, None
-
-
-def _check_decision(
-    table: CodingTable, variable: str, text: str, where: str, problems: list[Problem]
-) -> str | None:
-    """The decision in canonical form, or None after recording why it is not valid."""
-    if table.codebook is None or variable not in table.codebook:
-        return text
-    var = table.codebook[variable]
-    canonical, message = check_value(var, text, table.separator)
-    if message is None:
-        return canonical
-    if var.categories:
-        message += f"; codes of {variable!r}: {', '.join(var.codes)}"
-    problems.append(Problem(where, message))
-    return None
-
-
-def _adjudicated(result: ConsensusResult, chosen: dict[tuple[str, str], str]) -> CodingTable:
-    table = result.codings
-    values = {(u, v): x for u, v, x in table.data.select("unit", "variable", "value").iter_rows()}
-    values.update(chosen)
-    unit_rank = {u: i for i, u in enumerate(result.units)}
-    var_rank = {v: i for i, v in enumerate(result.variables)}
-    ordered = sorted(values, key=lambda k: (var_rank[k[1]], unit_rank[k[0]]))
-    return _consensus_table(((u, v, values[u, v]) for u, v in ordered), table)

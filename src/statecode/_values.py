@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from statecode.codebook import Variable
@@ -47,10 +47,10 @@ def looks_missing(text: str) -> bool:
 
     Examples
     --------
-    >>> looks_missing("N/A"), looks_missing("None"), looks_missing("none")
-    (True, True, False)
+    >>> looks_missing("N/A"), looks_missing("None"), looks_missing("none"), looks_missing("  ")
+    (True, True, False, True)
     """
-    return text.strip() in MISSING_LOOKALIKES
+    return text.strip() in MISSING_LOOKALIKES or (bool(text) and not text.strip())
 
 
 def fold(text: str) -> str:
@@ -128,7 +128,7 @@ def check_value(  # noqa: PLR0911 (one return per rule a value can break)
         return text, None
     if var.multi_label and text == EMPTY_SET:
         return text, None
-    parts = [p.strip() for p in text.split(separator)] if var.multi_label else [text]
+    parts = text.split(separator) if var.multi_label else [text]
     if not var.multi_label and separator in text:
         return text, (
             f"{text!r} holds several codes, but {var.name!r} takes one code per unit; keep one"
@@ -136,9 +136,7 @@ def check_value(  # noqa: PLR0911 (one return per rule a value can break)
     codes = var.codes
     for part in parts:
         if part not in codes:
-            hint = difflib.get_close_matches(part, codes, n=1, cutoff=0.5)
-            maybe = f"; did you mean {hint[0]!r}?" if hint else ""
-            return text, f"unknown code {part!r} for {var.name!r}{maybe}{_missing_hint(part)}"
+            return text, f"unknown code {part!r} for {var.name!r}{_code_hint(part, codes)}"
     if var.multi_label:
         if len(set(parts)) != len(parts):
             return text, f"{text!r} repeats a code; list each code once"
@@ -152,9 +150,28 @@ def check_value(  # noqa: PLR0911 (one return per rule a value can break)
     return text, None
 
 
+def _code_hint(part: str, codes: Sequence[str]) -> str:
+    """What an unknown code may be: a code written in another form, a close code, missing."""
+    same = [c for c in codes if fold(c) == fold(part)]
+    if same:
+        return (
+            f"; it differs from {same[0]!r} only in white space, letter case or Unicode form: "
+            "fix the cell, or read with normalize='strip' (or normalize='nfc' or "
+            "normalize='casefold') to make such values one"
+        )
+    hint = difflib.get_close_matches(part, codes, n=1, cutoff=0.5)
+    maybe = f"; did you mean {hint[0]!r}?" if hint else ""
+    return maybe + _missing_hint(part)
+
+
 def _missing_hint(text: str) -> str:
     if not looks_missing(text):
         return ""
+    if not text.strip():
+        return (
+            "; a cell of only white space: leave it empty for a missing value (or read with "
+            "normalize='strip', which makes it missing)"
+        )
     return (
         f"; if {text!r} means a missing value, add it to the missing markers "
         f"(missing=[..., {text!r}])"

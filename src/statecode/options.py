@@ -100,11 +100,18 @@ class SpanRule(enum.StrEnum):
 
 
 class Normalization(enum.StrEnum):
-    """How values that differ only in form are made one (``normalize=``)."""
+    """How values that differ only in form are made one (``normalize=``).
 
-    #: Unicode canonical composition (NFC): ``café`` typed as one or two code points.
+    Each removes the white space around every code first (a cell of only white space becomes
+    missing); without ``normalize=`` values are read exactly as written.
+    """
+
+    #: White space around each code removed: ``" oppose"`` and ``"oppose"`` are one value.
+    STRIP = "strip"
+    #: Stripped, then Unicode canonical composition (NFC): ``café`` typed as one or two
+    #: code points.
     NFC = "nfc"
-    #: NFC, then case folding: ``Oppose`` and ``oppose`` are one value.
+    #: Stripped, NFC, then case folding: ``Oppose`` and ``oppose`` are one value.
     CASEFOLD = "casefold"
 
 

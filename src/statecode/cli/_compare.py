@@ -106,6 +106,7 @@ def compare(
         adjust=adjust,
         consensus=consensus_rule,
         decisions=decisions,
+        normalize=normalize,
     )
     if flags is not None and comparison.consensus is not None:
         write_table(comparison.consensus.flags_sheet, flags)

@@ -10,7 +10,8 @@ from typing import Any
 import attrs
 import polars as pl
 
-from statecode._consensus import ConsensusResult, apply_adjudication
+from statecode._adjudication import apply_adjudication
+from statecode._consensus import ConsensusResult
 from statecode._consensus import consensus as consensus_of
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
@@ -26,7 +27,7 @@ from statecode.compare._input import (
 from statecode.compare._tables import Grid, Tally
 from statecode.exceptions import DegenerateDataWarning, OptionError, StatecodeWarning
 from statecode.model import Corpus
-from statecode.options import Adjustment, ConsensusRule, parse_option
+from statecode.options import Adjustment, ConsensusRule, Normalization, parse_option
 from statecode.table import CodingTable, coding_table
 
 __all__ = ["Comparison", "compare_accounts"]
@@ -119,6 +120,7 @@ def compare_accounts(
     adjust: Adjustment | str = Adjustment.NONE,
     consensus: ConsensusRule | str | None = None,
     decisions: PathLike | Any | None = None,
+    normalize: Normalization | str | None = None,
 ) -> Comparison:
     r"""Compare what the accounts of each event raise, leave out and stress.
 
@@ -158,6 +160,9 @@ def compare_accounts(
     decisions : str, path or DataFrame, optional
         The adjudicated flags sheet of that consensus, applied with
         :func:`~statecode.apply_adjudication` before comparing.
+    normalize : {'strip', 'nfc', 'casefold'}, optional
+        How decisions that differ from a code only in form are read (see
+        :func:`~statecode.apply_adjudication`).
 
     Returns
     -------
@@ -292,7 +297,7 @@ def compare_accounts(
     if consensus is not None and len(codings.coders) > 1:
         agreed = consensus_of(codings, rule=consensus)
         if decisions is not None:
-            codings = apply_adjudication(agreed, decisions)
+            codings = apply_adjudication(agreed, decisions, normalize=normalize)
         else:
             codings = agreed.codings
             if agreed.n_ties:

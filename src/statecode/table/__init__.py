@@ -7,7 +7,7 @@ codes (``-1`` = missing) into a value domain. Every route from user data to the 
 (array-likes, long data frames, coding tables) goes through this package.
 """
 
-from statecode.table._checks import warn_missing_lookalikes
+from statecode.table._checks import normal_form, warn_missing_lookalikes
 from statecode.table._coding import LONG_SCHEMA, CodingTable, coding_table
 from statecode.table._factorize import factorize
 from statecode.table._reliability import ReliabilityData
@@ -18,5 +18,6 @@ __all__ = [
     "ReliabilityData",
     "coding_table",
     "factorize",
+    "normal_form",
     "warn_missing_lookalikes",
 ]

@@ -239,16 +239,38 @@ def missing_id_problems(
     return problems
 
 
-def normalized(long: pl.DataFrame, how: Normalization | str) -> pl.DataFrame:
-    """The long table with its values in NFC (and case-folded, for ``casefold``)."""
+def normal_form(value: str, how: Normalization, separator: str) -> str:
+    """A cell in the form ``how`` says: each code stripped (NFC, case-folded), empty ones dropped.
+
+    The codes are the parts between ``separator``.
+
+    Examples
+    --------
+    >>> normal_form(" Oppose ; x", Normalization.CASEFOLD, ";")
+    'oppose;x'
+    """
+
+    def form(code: str) -> str:
+        code = code.strip()
+        if how is not Normalization.STRIP:
+            code = unicodedata.normalize("NFC", code)
+        return code.casefold() if how is Normalization.CASEFOLD else code
+
+    return separator.join(part for part in (form(p) for p in value.split(separator)) if part)
+
+
+def normalized(long: pl.DataFrame, how: Normalization | str, separator: str) -> pl.DataFrame:
+    """The long table with each code stripped (and in NFC, and case-folded, as ``how`` says).
+
+    Codes are the parts between ``separator``; a value that strips to nothing is missing and
+    its row is dropped. Only distinct values are transformed.
+    """
     chosen = parse_option(Normalization, how, "normalize")
     distinct = long["value"].unique().to_list()
-    fold = chosen is Normalization.CASEFOLD
-    mapping = {
-        v: unicodedata.normalize("NFC", v).casefold() if fold else unicodedata.normalize("NFC", v)
-        for v in distinct
-    }
-    return long.with_columns(pl.col("value").replace_strict(mapping, return_dtype=pl.String))
+    mapping = {v: normal_form(v, chosen, separator) for v in distinct}
+    return long.with_columns(
+        pl.col("value").replace_strict(mapping, return_dtype=pl.String)
+    ).filter(pl.col("value") != "")
 
 
 # cells named one by one in a warning before the rest are counted
@@ -277,7 +299,8 @@ def warn_near_duplicates(long: pl.DataFrame, source: str | None) -> None:
         warnings.warn(
             f"{head}values that differ only in letter case, white space or Unicode form count "
             f"as different values: {shown}; if they mean the same, read with "
-            "normalize='nfc' (Unicode form) or normalize='casefold' (also letter case)",
+            "normalize='strip' (white space), normalize='nfc' (also Unicode form) or "
+            "normalize='casefold' (also letter case)",
             NearDuplicateValuesWarning,
             stacklevel=4,
         )

@@ -165,7 +165,7 @@ class CodingTable:
         inner = {f"\x00{i}": name for i, name in enumerate(chosen)}
         work = take(df, {"unit": unit, "coder": coder, **inner}).select(
             pl.col("unit", "coder").cast(pl.String),
-            *(pl.col(name).cast(pl.String).str.strip_chars() for name in inner),
+            *(pl.col(name).cast(pl.String) for name in inner),
         )
         rows = (
             df.get_column(row_column).cast(pl.Int64)
@@ -199,7 +199,7 @@ class CodingTable:
             .filter(pl.col("value").is_not_null())
         )
         if normalize is not None:
-            long = normalized(long, normalize)
+            long = normalized(long, normalize, separator)
         if codebook is not None:
             value_problems: list[Problem] = []
             long, bad_cells = validate(long, codebook, separator, value_problems)
