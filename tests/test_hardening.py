@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -643,6 +644,7 @@ def test_a_polars_panic_is_an_error_without_a_backtrace(
     path = tmp_path / f"t{suffix}"
     sc.write_codings(sc.CodingTable.from_codings([sc.Coding("u", "a", "v", "x")]), path)
     monkeypatch.setattr(pl, "read_parquet" if suffix == ".parquet" else "read_csv", _panicking_read)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # polars' own reader, then
     with pytest.raises(sc.InputFileError) as exc:
         sc.read_codings(path)
     assert str(exc.value).startswith(
@@ -665,8 +667,75 @@ def test_what_polars_prints_without_panicking_still_shows(
         return read(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pl, "read_parquet", chatty)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     assert sc.read_codings(path).data.height == 1
     assert capfd.readouterr().err == "polars: a note\n"
+
+
+def _parquet(path: Path, footer: bytes) -> Path:
+    path.write_bytes(b"PAR1" + footer + len(footer).to_bytes(4, "little") + b"PAR1")
+    return path
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+@pytest.mark.parametrize(
+    ("footer", "problem"),
+    [
+        # row_groups (field 4) declared as a list of 2**61 structures: polars allocates that
+        (bytes([0x49, 0xFC]) + _varint(1 << 61), "a count of 2,305,843,009,213,693,952 items"),
+        (bytes([0x48]) + _varint(1 << 40), "a count of 1,099,511,627,776 items"),  # a string
+        (b"\x49" + b"\x1c" * 70, "the metadata nests too deep"),
+        (bytes([0x45]) + b"\xff" * 11, "a number longer than 10 bytes"),
+        (bytes([0x4D]), "an unknown value type 13"),
+    ],
+)
+def test_parquet_metadata_that_cannot_be_true_is_refused_before_polars(
+    tmp_path: Path, footer: bytes, problem: str
+) -> None:
+    # found by the fuzz suite: one flipped bit made polars request 2**61 bytes and abort
+    path = _parquet(tmp_path / "bad.parquet", footer)
+    with pytest.raises(sc.DataError) as exc:
+        sc.read_table(path)
+    assert problem in str(exc.value)
+    assert str(exc.value).endswith("; the file is damaged or not Parquet; write it again")
+
+
+def test_a_parquet_footer_longer_than_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "t.parquet"
+    sc.write_codings(sc.CodingTable.from_codings([sc.Coding("u", "a", "v", "x")]), path)
+    data = bytearray(path.read_bytes())
+    data[-8:-4] = (len(data) * 2).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(sc.DataError, match=r"does not fit the file"):
+        sc.read_codings(path)
+
+
+def test_a_damaged_parquet_page_is_an_error(tmp_path: Path) -> None:
+    # pages are read by pyarrow (the test extra has it), whose reader refuses damage
+    path = tmp_path / "t.parquet"
+    table = sc.CodingTable.from_codings(
+        [sc.Coding(f"u{i}", c, "v", "x" * (i % 7 + 1)) for i in range(40) for c in "ab"]
+    )
+    sc.write_codings(table, path)
+    seed = path.read_bytes()
+    refused = 0
+    for at in range(4, len(seed) // 2, 7):  # flips in the pages, before the footer
+        damaged = bytearray(seed)
+        damaged[at] ^= 0x10
+        path.write_bytes(bytes(damaged))
+        try:
+            sc.read_codings(path)
+        except sc.StatecodeError:
+            refused += 1
+    assert refused > 0
 
 
 def test_two_coder_coefficients_on_three_coders_say_coders(tmp_path: Path) -> None:
