@@ -4,9 +4,10 @@ Each reader gets a valid seed file, which hypothesis mutates: bytes flipped, the
 short, a line or a field deleted, nasty Unicode inserted (a lone surrogate's bytes, bidi
 controls, NUL, an emoji, combining marks), numbers replaced by huge ones, deep nesting. The
 SQLite readers (DNA, QualCoder) also get their rows deleted and their cells replaced. A
-reader may refuse the file (``StatecodeError``) or read it; any other exception, a hang
-(hypothesis' deadline) or a crash fails. The default run is quick; the ``slow`` one digs
-deeper.
+reader may refuse the file (``StatecodeError``) or read it; any other exception, a call
+past the time or memory bound of the other readers, or a crash fails. The number of inputs
+comes from the hypothesis profile: a short round with the tests, 20,000 per reader with
+``--hypothesis-profile fuzz``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import io
 import json
 import sqlite3
 import tempfile
+import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +30,7 @@ from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import StatecodeError
+from tests.fuzz.test_fuzz_readers import MEMORY_LIMIT, TIME_LIMIT
 from tests.io.test_dna import _database as _dna_database
 from tests.io.test_qualcoder import _project as _qualcoder_project
 
@@ -275,24 +279,22 @@ def test_seeds_are_read(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(READERS))
 def test_mutated_files(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # as many inputs as the hypothesis profile says: a short round with the tests,
+    # 20,000 with --hypothesis-profile fuzz; each within the bounds of the other readers
     tmp = tmp_path_factory.mktemp("fuzz")
 
-    @settings(max_examples=30, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+    @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=_inputs(name))
     def check(data: bytes) -> None:
-        _only_results_or_statecode_errors(tmp, name, data)
-
-    check()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(READERS))
-def test_mutated_files_long(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    tmp = tmp_path_factory.mktemp("fuzz")
-
-    @settings(max_examples=400, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
-    @given(data=_inputs(name))
-    def check(data: bytes) -> None:
-        _only_results_or_statecode_errors(tmp, name, data)
+        tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            _only_results_or_statecode_errors(tmp, name, data)
+        finally:
+            elapsed = time.perf_counter() - start
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        assert elapsed < TIME_LIMIT, f"{elapsed:.1f} s on {len(data):,} bytes"
+        assert peak < MEMORY_LIMIT, f"{peak:,} bytes allocated on {len(data):,} bytes"
 
     check()
