@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import statecode as sc
-from statecode.reliability import _alpha, _kernels, _moment_kernels
+from statecode.reliability import _alpha, _distance, _kernels, _moment_kernels
 from statecode.reliability._distance import mid_ranks
 from tests.reliability import naive
 from tests.reliability.test_alpha import _units, wide_matrix
@@ -239,3 +239,14 @@ def test_mid_ranks_of_the_coincidences_are_those_of_the_counts() -> None:
     codes = np.array([[0, 1, 2, 2, -1], [0, 2, 2, 1, 1], [-1, -1, 0, 2, -1]], dtype=np.int32)
     _, ranks = _moment_kernels.ordinal_parts(codes, 3)
     np.testing.assert_array_equal(ranks, mid_ranks(np.array([3.0, 2.0, 5.0])))
+
+
+@given(st.lists(st.frozensets(st.sampled_from("abcdef"), max_size=4), max_size=12, unique=True))
+@pytest.mark.parametrize("name", ["masi", "jaccard"])
+def test_set_distance_matrix_is_the_pairwise_function(
+    name: str, domain: list[frozenset[str]]
+) -> None:
+    func = sc.masi_distance if name == "masi" else sc.jaccard_distance
+    expected = np.array([[func(a, b) if a != b else 0.0 for b in domain] for a in domain])
+    found = _distance.set_distance_matrix(domain, func)
+    np.testing.assert_array_equal(found, expected.reshape(found.shape))
