@@ -136,6 +136,15 @@ def weight_matrix(kind: str, scores: Floats) -> Floats:
     raise ValueError(msg)
 
 
+def _row_sums(counts: Floats) -> Floats:
+    """:math:`r_i`, the coders of each unit.
+
+    By ``einsum``: a sum along short rows, or a product with BLAS (whose threads spin on a
+    busy machine), is several times slower for few categories.
+    """
+    return np.asarray(np.einsum("uk->u", counts), dtype=np.float64)
+
+
 class _Observed(NamedTuple):
     pa: float
     pa_i: Floats
@@ -144,13 +153,13 @@ class _Observed(NamedTuple):
 
 
 def _observed(counts: Floats, weights: Floats) -> _Observed:
-    r_i = counts.sum(axis=1)
+    r_i = _row_sums(counts)
     # unweighted (identity) agreement needs no units x q x q product
     identity = weights.shape == (counts.shape[1],) * 2 and np.array_equal(
         weights, np.eye(counts.shape[1])
     )
     weighted = counts if identity else counts @ weights.T
-    sum_q = (counts * (weighted - 1.0)).sum(axis=1)
+    sum_q = np.einsum("uk,uk->u", counts, weighted) - r_i
     den = r_i * (r_i - 1.0)
     two = r_i >= 2
     pa_i = np.divide(sum_q, den, out=np.zeros_like(sum_q), where=two)
@@ -176,8 +185,9 @@ def _coefficient(pa: float, pe: float) -> float:
 
 def _classification_shares(counts: Floats) -> Floats:
     r""":math:`\pi_k`: the mean over units of each unit's share of category k."""
-    r_i = counts.sum(axis=1)
-    return np.asarray((1.0 / r_i) @ counts / counts.shape[0], dtype=np.float64)
+    return np.asarray(
+        np.einsum("u,uk->k", 1.0 / _row_sums(counts), counts) / counts.shape[0], dtype=np.float64
+    )
 
 
 def fleiss_parts(counts: Floats, weights: Floats) -> Parts:
@@ -187,7 +197,7 @@ def fleiss_parts(counts: Floats, weights: Floats) -> Parts:
     pe = float(pi @ weights @ pi)
     value = _coefficient(obs.pa, pe)
     pi_w = (weights @ pi + weights.T @ pi) / 2.0
-    pe_i = (counts @ pi_w) / obs.r_i
+    pe_i = np.einsum("uk,k->u", counts, pi_w) / obs.r_i
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
 
 
@@ -200,14 +210,14 @@ def fleiss_per_category(counts: Floats) -> Floats:
     :math:`p_e = \pi_k^2 + (1 - \pi_k)^2`: the figures of :func:`fleiss_parts` on the
     units x 2 table of that category, for all categories in one pass over the counts.
     """
-    r_i = counts.sum(axis=1)
+    r_i = _row_sums(counts)
     two = r_i >= 2
     n2 = int(np.count_nonzero(two))
     rest = r_i[:, None] - counts
     same = counts * (counts - 1.0) + rest * (rest - 1.0)
     inverse_pairs = np.divide(1.0, r_i * (r_i - 1.0), out=np.zeros_like(r_i), where=two)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pa = inverse_pairs @ same / n2 if n2 else np.full(counts.shape[1], np.nan)
+        pa = np.einsum("u,uk->k", inverse_pairs, same) / n2 if n2 else np.full(len(same.T), np.nan)
         pi = _classification_shares(counts)
         pe = pi * pi + (1.0 - pi) * (1.0 - pi)
         value = np.where(pe < 1, (pa - pe) / (1.0 - pe), np.nan)
@@ -222,7 +232,7 @@ def gwet_parts(counts: Floats, weights: Floats) -> Parts:
     scale = float(weights.sum()) / (q * (q - 1)) if q > 1 else float("nan")
     pe = scale * float(pi @ (1.0 - pi))
     value = _coefficient(obs.pa, pe)
-    pe_i = scale * (counts @ (1.0 - pi)) / obs.r_i
+    pe_i = scale * np.einsum("uk,k->u", counts, 1.0 - pi) / obs.r_i
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
 
 
