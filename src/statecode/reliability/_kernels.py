@@ -83,8 +83,8 @@ _GEMM_MAX_V = 64
 # a difference matrix (and coincidences) is built up to this many values; above, the coder
 # pairs' differences come from the distance function
 MATRIX_MAX_V = 2048
-# the most coder-unit cells of one chunk of pair keys (32 MB of keys for 10 coders)
-_MAX_PAIR_CELLS = 1 << 22
+# the most pair keys of one chunk (32 MB of keys, 32 MB of their weights)
+_MAX_PAIR_KEYS = 1 << 22
 # whole numbers spanning fewer values than this are coded by offset, not by sorting
 _DIRECT_RANGE = 1 << 24
 # rows of the V x V difference matrix built at once for the expected disagreement
@@ -373,9 +373,11 @@ def coincidences(codes: Codes, n_values: int, *, by_pairs: bool | None = None) -
     first, second = np.triu_indices(m, 1)
     cells = None
     if by_pairs:
-        # a chunk's pair keys should outnumber the bins they are counted into (within bounds)
-        wanted = stride * stride * m // max(first.size, 1)
-        cells = min(max(_CELLS_PER_CHUNK, wanted), _MAX_PAIR_CELLS)
+        # a chunk's pair keys should outnumber the bins they are counted into, up to
+        # _MAX_PAIR_KEYS keys (and as many weights) per chunk
+        pairs = max(first.size, 1)
+        wanted = stride * stride * m // pairs
+        cells = max(m, min(max(_CELLS_PER_CHUNK, wanted), _MAX_PAIR_KEYS * m // pairs))
     small = count_type(m)
     for part in unit_chunks(n_units, m, cells=cells):
         block = codes[:, part]
