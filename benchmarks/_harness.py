@@ -4,9 +4,10 @@ Timing: every contender of a figure runs in the same rounds, interleaved (a, b, 
 after one untimed warm-up call each, so that both see the same load of this shared machine;
 each round records wall time (``perf_counter``) and CPU time of the process
 (``process_time``: all threads, so a BLAS call on two cores counts twice). Figures are
-medians over the rounds. Verdicts use the median wall times; CPU times are printed beside
-them to show when the machine was busy (wall well above CPU) or a call used two cores (CPU
-above wall).
+medians over the rounds. Verdicts use the median CPU times: on this shared two-core machine
+another engineer's jobs can take a core for seconds, which wall time counts and CPU time
+does not (it counts the work a call does). Wall times are printed beside them; wall well
+above CPU shows a busy machine, CPU above wall a call on two cores.
 """
 
 from __future__ import annotations
