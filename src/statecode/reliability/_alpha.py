@@ -444,10 +444,12 @@ def _require_numbers(rel: ReliabilityData, level: AlphaLevel) -> None:
 
 
 def _degenerate_reason(rel: ReliabilityData, parts: AlphaParts) -> str | None:
-    coders = int(np.count_nonzero(rel.valid().any(axis=1)))
-    if coders < 2:
-        return f"only {coders} coder(s) gave values; alpha compares two or more coders"
     if parts.n < 2:
+        # only here are the coders counted: a pairable unit holds two coders' values, so with
+        # two or more pairable values there are two or more coders (and no pass over the data)
+        coders = int(np.count_nonzero(rel.valid().any(axis=1)))
+        if coders < 2:
+            return f"only {coders} coder(s) gave values; alpha compares two or more coders"
         return (
             f"fewer than two pairable values ({parts.n}); no unit was coded by two or more coders"
         )
