@@ -38,7 +38,9 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _harness as h
 from tests.reliability.unitizing_naive import naive_family, naive_u2004
 
 import statecode as sc
@@ -56,30 +58,32 @@ Row = tuple[str, str, int, int, str]
 T = TypeVar("T")
 
 
-def make_spans(documents: int, rng: np.random.Generator) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Spans of CODERS coders on ``documents`` documents, and the documents' lengths."""
+def make_spans(
+    documents: int, rng: np.random.Generator, segments: int = SEGMENTS
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Spans of CODERS coders on ``documents`` documents of ``segments`` true statements."""
     doc_ids, coder_ids, starts, ends, codes = [], [], [], [], []
     lengths: dict[str, int] = {}
     for d in range(documents):
         name = f"doc{d:05}"
-        size = rng.integers(20, 60, SEGMENTS)
-        gap = rng.integers(1, 10, SEGMENTS)
+        size = rng.integers(20, 60, segments)
+        gap = rng.integers(1, 10, segments)
         true_start = np.cumsum(np.concatenate([[0], (size + gap)[:-1]])) + gap[0]
         true_end = true_start + size
         length = int(true_end[-1] + 5)
         lengths[name] = length
-        truth = rng.integers(0, CATEGORIES, SEGMENTS)
+        truth = rng.integers(0, CATEGORIES, segments)
         for c in range(CODERS):
-            start = np.maximum(true_start + rng.integers(-2, 3, SEGMENTS), 0)
-            end = np.minimum(true_end + rng.integers(-2, 3, SEGMENTS), length)
+            start = np.maximum(true_start + rng.integers(-2, 3, segments), 0)
+            end = np.minimum(true_end + rng.integers(-2, 3, segments), length)
             end = np.minimum(end, np.concatenate([start[1:], [length]]))
             end = np.maximum(end, start + 1)
             start = np.maximum(start, np.concatenate([[0], end[:-1]]))
             code = np.where(
-                rng.random(SEGMENTS) < 0.8, truth, rng.integers(0, CATEGORIES, SEGMENTS)
+                rng.random(segments) < 0.8, truth, rng.integers(0, CATEGORIES, segments)
             )
-            doc_ids.append(np.full(SEGMENTS, d))
-            coder_ids.append(np.full(SEGMENTS, c))
+            doc_ids.append(np.full(segments, d))
+            coder_ids.append(np.full(segments, c))
             starts.append(start)
             ends.append(end)
             codes.append(code)
@@ -202,8 +206,48 @@ def main() -> None:
             print(
                 f"{verdict}: {variant}, {CODERS} x {documents:,} x {SEGMENTS} < {TARGET_SECONDS} s"
             )
-    if failures:
+    growth_failures = growth(quick=args.quick)
+    if failures or growth_failures:
         sys.exit(1)
+
+
+def growth(*, quick: bool) -> int:
+    """Cost per span as the spans per document grow tenfold, the total held constant.
+
+    The same total of spans (10 coders x 500,000 / 50,000 with --quick) is cut into documents
+    of 50, 500 and 5,000 statements per coder: a kernel linear in the spans per document
+    costs the same per span in all three. Target (full run): u2004 and u at 5,000 spans per
+    coder per document within 1.5x of their cost per span at 500.
+    """
+    total = 50_000 if quick else 500_000
+    print()
+    print("| spans per coder per document | documents | spans | u2004 (ns/span) | u (ns/span) |")
+    print("|---|---|---|---|---|")
+    per_span: dict[tuple[str, int], float] = {}
+    for segments in (50, 500, 5000):
+        documents = max(1, total // (CODERS * segments))
+        frame, lengths = make_spans(documents, np.random.default_rng(SEED + segments), segments)
+        calls = {
+            v: partial(unitizing_alpha, frame, variant=v, continua=lengths) for v in ("u2004", "u")
+        }
+        timings = h.measure(calls, 3)
+        cells = []
+        for variant in ("u2004", "u"):
+            cost = timings[variant].cpu / frame.height * 1e9
+            per_span[variant, segments] = cost
+            cells.append(f"{timings[variant].wall / frame.height * 1e9:,.0f} ({cost:,.0f} CPU)")
+        print(f"| {segments:,} | {documents:,} | {frame.height:,} | {cells[0]} | {cells[1]} |")
+    if quick:
+        return 0
+    verdicts = h.Verdicts()
+    for variant in ("u2004", "u"):
+        ratio = per_span[variant, 5000] / per_span[variant, 500]
+        verdicts.check(
+            ratio <= 1.5,
+            f"{variant}: CPU cost per span at 5,000 spans per coder per document within 1.5x "
+            f"of that at 500 (got {ratio:.2f}x)",
+        )
+    return verdicts.report()
 
 
 if __name__ == "__main__":

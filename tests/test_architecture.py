@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 #: numpy-only modules: no polars, no attrs, no I/O, no other statecode room.
 KERNELS = {
     "statecode.reliability._kernels",
+    "statecode.reliability._moment_kernels",
     "statecode.reliability._agreement_kernels",
     "statecode.reliability._unitizing_kernels",
     "statecode.reliability._bootstrap",

@@ -157,3 +157,55 @@ def test_json_keys_with_a_bootstrap() -> None:
     assert record["seed"] == 4
     assert record["method"] == "units"
     assert set(record["q"]) == {"0.9", "0.8", "0.667"}
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+@pytest.mark.parametrize("cells", [3, 100])
+def test_draws_in_pieces_are_the_same_stream(
+    level: str, cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replicates drawn in pieces (a replicate split across calls) equal one draw per chunk."""
+    data = wide_matrix("hayes-krippendorff-2007-wide.csv")
+    whole = sc.krippendorff_alpha(data, level=level, bootstrap=40, seed=6)
+    monkeypatch.setattr(_bootstrap, "_CELLS", cells)
+    pieces = sc.krippendorff_alpha(data, level=level, bootstrap=40, seed=6)
+    assert whole.bootstrap is not None
+    assert pieces.bootstrap is not None
+    np.testing.assert_allclose(
+        pieces.bootstrap.replicates, whole.bootstrap.replicates, atol=1e-12, equal_nan=True
+    )
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "circular"])
+def test_units_with_equal_statistics_are_counted_as_one_pattern(
+    level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting draws per pattern of equal units gives the replicates of counting per unit."""
+    rng = np.random.default_rng(12)
+    data = _simulated(300, rng)
+    options = {"period": 4.0} if level == "circular" else {}
+    grouped = sc.krippendorff_alpha(data, level=level, bootstrap=50, seed=3, **options)
+
+    def every_unit_apart(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        index = np.arange(rows.shape[0], dtype=np.intp)
+        return index, index
+
+    monkeypatch.setattr(_bootstrap, "_patterns", every_unit_apart)
+    apart = sc.krippendorff_alpha(data, level=level, bootstrap=50, seed=3, **options)
+    assert grouped.bootstrap is not None
+    assert apart.bootstrap is not None
+    np.testing.assert_allclose(
+        grouped.bootstrap.replicates, apart.bootstrap.replicates, atol=1e-12, equal_nan=True
+    )
+
+
+def test_patterns_are_fewer_than_units_on_categorical_data() -> None:
+    data = _simulated(2000, np.random.default_rng(13))
+    codes = sc.ReliabilityData.from_array(data).codes
+    stats = _bootstrap.unit_statistics(codes, 4, 1.0 - np.eye(4))
+    assert stats.units == 2000
+    assert stats.m_u.size < 2000
+    assert stats.pattern is not None
+    # every unit's pattern row holds that unit's counts
+    counts = np.stack([(codes == c).sum(axis=0) for c in range(4)], axis=1)
+    np.testing.assert_array_equal(stats.counts[stats.pattern], counts)

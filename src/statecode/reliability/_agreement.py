@@ -95,13 +95,8 @@ def _gwet_family(
 
 def _per_category(counts: NDArray[np.float64], labels: tuple[Any, ...]) -> dict[Any, float]:
     """Fleiss' kappa of each category against all others (Fleiss 1971, eq. 11)."""
-    r_i = counts.sum(axis=1)
-    out = {}
-    for k, label in enumerate(labels):
-        binary = np.stack([counts[:, k], r_i - counts[:, k]], axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[label] = ak.fleiss_parts(binary, np.eye(2)).value
-    return out
+    values = ak.fleiss_per_category(counts)
+    return {label: float(v) for label, v in zip(labels, values.tolist(), strict=True)}
 
 
 def fleiss_kappa(

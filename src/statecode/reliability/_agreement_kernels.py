@@ -37,6 +37,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from statecode.reliability._kernels import unit_chunks, unit_counts
+
 __all__ = [
     "Parts",
     "brennan_prediger_parts",
@@ -44,7 +46,9 @@ __all__ = [
     "cohen_parts",
     "conger_parts",
     "fleiss_parts",
+    "fleiss_per_category",
     "gwet_parts",
+    "pair_agreements",
     "weight_matrix",
 ]
 
@@ -63,11 +67,40 @@ class Parts(NamedTuple):
 
 
 def category_counts(codes: Codes, n_categories: int) -> Floats:
-    """:math:`r_{ik}`: coders per unit and category (units x categories)."""
-    counts = np.zeros((codes.shape[1], n_categories))
-    for k in range(n_categories):
-        counts[:, k] = np.count_nonzero(codes == k, axis=0)
+    """:math:`r_{ik}`: coders per unit and category (units x categories).
+
+    Counted in chunks of units, by one comparison per category or one ``bincount`` of
+    ``unit * (q + 1) + code + 1``, whichever is cheaper (see ``_kernels.unit_counts``).
+    """
+    m, n_units = codes.shape
+    counts = np.empty((n_units, n_categories))
+    for part in unit_chunks(n_units, m):
+        counts[part] = unit_counts(codes[:, part], n_categories)
     return counts
+
+
+def pair_agreements(codes: Codes) -> tuple[Floats, Floats]:
+    r"""For every pair of coders: the units both coded, and those they coded alike (m x m).
+
+    :math:`N_{ij} = \sum_u [v_{iu} \ne \varnothing][v_{ju} \ne \varnothing]` is one matrix
+    product of the presence masks; :math:`M_{ij} = \sum_u [v_{iu} = v_{ju} \ne \varnothing]`
+    compares each coder's row with all later coders' rows at once, in chunks of units. Both
+    are symmetric with zero diagonals.
+    """
+    m, n_units = codes.shape
+    shared = np.zeros((m, m))
+    agree = np.zeros((m, m))
+    for part in unit_chunks(n_units, m):
+        block = codes[:, part]
+        valid = block >= 0
+        present = valid.astype(np.float64)
+        shared += present @ present.T
+        for i in range(m - 1):
+            same = block[i + 1 :] == block[i]
+            same &= valid[i]
+            agree[i, i + 1 :] += np.count_nonzero(same, axis=1)
+    np.fill_diagonal(shared, 0.0)
+    return shared, agree + agree.T
 
 
 def weight_matrix(kind: str, scores: Floats) -> Floats:
@@ -103,6 +136,15 @@ def weight_matrix(kind: str, scores: Floats) -> Floats:
     raise ValueError(msg)
 
 
+def _row_sums(counts: Floats) -> Floats:
+    """:math:`r_i`, the coders of each unit.
+
+    By ``einsum``: a sum along short rows, or a product with BLAS (whose threads spin on a
+    busy machine), is several times slower for few categories.
+    """
+    return np.asarray(np.einsum("uk->u", counts), dtype=np.float64)
+
+
 class _Observed(NamedTuple):
     pa: float
     pa_i: Floats
@@ -111,9 +153,13 @@ class _Observed(NamedTuple):
 
 
 def _observed(counts: Floats, weights: Floats) -> _Observed:
-    r_i = counts.sum(axis=1)
-    weighted = counts @ weights.T
-    sum_q = (counts * (weighted - 1.0)).sum(axis=1)
+    r_i = _row_sums(counts)
+    # unweighted (identity) agreement needs no units x q x q product
+    identity = weights.shape == (counts.shape[1],) * 2 and np.array_equal(
+        weights, np.eye(counts.shape[1])
+    )
+    weighted = counts if identity else counts @ weights.T
+    sum_q = np.einsum("uk,uk->u", counts, weighted) - r_i
     den = r_i * (r_i - 1.0)
     two = r_i >= 2
     pa_i = np.divide(sum_q, den, out=np.zeros_like(sum_q), where=two)
@@ -139,8 +185,9 @@ def _coefficient(pa: float, pe: float) -> float:
 
 def _classification_shares(counts: Floats) -> Floats:
     r""":math:`\pi_k`: the mean over units of each unit's share of category k."""
-    r_i = counts.sum(axis=1, keepdims=True)
-    return np.asarray((counts / r_i).mean(axis=0), dtype=np.float64)
+    return np.asarray(
+        np.einsum("u,uk->k", 1.0 / _row_sums(counts), counts) / counts.shape[0], dtype=np.float64
+    )
 
 
 def fleiss_parts(counts: Floats, weights: Floats) -> Parts:
@@ -150,8 +197,31 @@ def fleiss_parts(counts: Floats, weights: Floats) -> Parts:
     pe = float(pi @ weights @ pi)
     value = _coefficient(obs.pa, pe)
     pi_w = (weights @ pi + weights.T @ pi) / 2.0
-    pe_i = (counts @ pi_w) / obs.r_i
+    pe_i = np.einsum("uk,k->u", counts, pi_w) / obs.r_i
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
+
+
+def fleiss_per_category(counts: Floats) -> Floats:
+    r"""Fleiss' kappa of each category against all others (Fleiss 1971, eq. 11), at once.
+
+    For category :math:`k` as a binary variable ("k or another"), with
+    :math:`c = r_{ik}`: :math:`p_a = \frac{1}{n''} \sum_{i: r_i \ge 2}
+    \frac{c (c - 1) + (r_i - c)(r_i - c - 1)}{r_i (r_i - 1)}` and
+    :math:`p_e = \pi_k^2 + (1 - \pi_k)^2`: the figures of :func:`fleiss_parts` on the
+    units x 2 table of that category, for all categories in one pass over the counts.
+    """
+    r_i = _row_sums(counts)
+    two = r_i >= 2
+    n2 = int(np.count_nonzero(two))
+    rest = r_i[:, None] - counts
+    same = counts * (counts - 1.0) + rest * (rest - 1.0)
+    inverse_pairs = np.divide(1.0, r_i * (r_i - 1.0), out=np.zeros_like(r_i), where=two)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa = np.einsum("u,uk->k", inverse_pairs, same) / n2 if n2 else np.full(len(same.T), np.nan)
+        pi = _classification_shares(counts)
+        pe = pi * pi + (1.0 - pi) * (1.0 - pi)
+        value = np.where(pe < 1, (pa - pe) / (1.0 - pe), np.nan)
+    return np.asarray(value, dtype=np.float64)
 
 
 def gwet_parts(counts: Floats, weights: Floats) -> Parts:
@@ -162,7 +232,7 @@ def gwet_parts(counts: Floats, weights: Floats) -> Parts:
     scale = float(weights.sum()) / (q * (q - 1)) if q > 1 else float("nan")
     pe = scale * float(pi @ (1.0 - pi))
     value = _coefficient(obs.pa, pe)
-    pe_i = scale * (counts @ (1.0 - pi)) / obs.r_i
+    pe_i = scale * np.einsum("uk,k->u", counts, 1.0 - pi) / obs.r_i
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
 
 

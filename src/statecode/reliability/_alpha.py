@@ -17,13 +17,14 @@ from statecode.reliability import _bootstrap, _distance
 from statecode.reliability._input import codebook_variable
 from statecode.reliability._input import reliability_data as to_reliability_data
 from statecode.reliability._kernels import (
+    MATRIX_MAX_V,
     AlphaParts,
     CodeDistance,
-    embedded_parts,
     generic_parts,
+    matrix_parts,
     nominal_parts,
-    ordinal_parts,
 )
+from statecode.reliability._moment_kernels import embedded_parts, ordinal_parts
 from statecode.reliability.results import AlphaResult, BootstrapResult, CodedData
 from statecode.table import ReliabilityData
 
@@ -411,10 +412,14 @@ class _Metric:
     def _function(
         cls, name: str, metric: _distance.DistanceFunction, numbers: NDArray[np.float64]
     ) -> _Metric:
+        size = numbers.size
+        if size <= MATRIX_MAX_V:
+            # tabulated once: the kernels then work on per-unit counts and coincidences
+            return cls._matrix(name, metric(numbers[:, None], numbers[None, :]))
+
         def code_distance(a: NDArray[np.intp], b: NDArray[np.intp]) -> NDArray[np.float64]:
             return metric(numbers[a], numbers[b])
 
-        size = numbers.size
         return cls(
             name,
             code_distance,
@@ -433,10 +438,15 @@ class _Metric:
         def code_distance(a: NDArray[np.intp], b: NDArray[np.intp]) -> NDArray[np.float64]:
             return matrix[a, b]
 
+        def parts(r: ReliabilityData) -> AlphaParts:
+            if size <= MATRIX_MAX_V:
+                return matrix_parts(r.codes, matrix)
+            return generic_parts(r.codes, size, code_distance)
+
         return cls(
             name,
             code_distance,
-            lambda r: generic_parts(r.codes, size, code_distance),
+            parts,
             lambda r: _bootstrap.unit_statistics(r.codes, size, matrix),
             distance,
         )
@@ -509,10 +519,12 @@ def _require_numbers(rel: ReliabilityData, level: AlphaLevel) -> None:
 
 
 def _degenerate_reason(rel: ReliabilityData, parts: AlphaParts) -> str | None:
-    coders = int(np.count_nonzero(rel.valid().any(axis=1)))
-    if coders < 2:
-        return f"only {coders} coder(s) gave values; alpha compares two or more coders"
     if parts.n < 2:
+        # only here are the coders counted: a pairable unit holds two coders' values, so with
+        # two or more pairable values there are two or more coders (and no pass over the data)
+        coders = int(np.count_nonzero(rel.valid().any(axis=1)))
+        if coders < 2:
+            return f"only {coders} coder(s) gave values; alpha compares two or more coders"
         return (
             f"fewer than two pairable values ({parts.n}); no unit was coded by two or more coders"
         )

@@ -8,7 +8,11 @@ loop per replicate):
     units with replacement and recompute alpha, observed *and* expected disagreement, on the
     replicate. Resampling whole units keeps the values of one unit together, so the
     dependence between a unit's values is respected. Zapf et al. (2016) found this interval
-    to keep its nominal coverage for alpha in simulations.
+    to keep its nominal coverage for alpha in simulations. Alpha of a replicate depends on
+    the units drawn only through their statistics (value counts, or moments), so units with
+    equal statistics are stored once, as one *pattern*, and the :math:`N` draws of each
+    replicate (``rng.integers(0, N)``, the same stream as a loop over replicates) are counted
+    per pattern: the replicates are exactly those of recomputing alpha on the resampled units.
 
 ``krippendorff``
     Krippendorff's (2016) algorithm, as implemented in Hayes' KALPHA macro and R's ``icr``:
@@ -45,7 +49,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from statecode.reliability._distance import mid_ranks
-from statecode.reliability._kernels import CodeDistance, Codes, Floats, pairable_units
+from statecode.reliability._kernels import (
+    CodeDistance,
+    Codes,
+    Floats,
+    pairable_units,
+    unit_chunks,
+    unit_counts,
+)
 
 __all__ = [
     "UnitStatistics",
@@ -57,8 +68,10 @@ __all__ = [
 
 Progress = Callable[[int], None]
 
-# cells (replicates x units, or replicates x draws) handled at once
-_CELLS = 1 << 22
+# cells (replicates x units, or replicates x draws) handled at once: 512 KB of int64 draws,
+# small enough to stay in cache while they are mapped to patterns and counted, and to be
+# recycled by the allocator (larger ones are faulted in afresh each time)
+_CELLS = 1 << 16
 # above this many distinct differences, draw pair indices instead of multinomial counts
 _MULTINOMIAL_MAX_SUPPORT = 4096
 
@@ -142,9 +155,12 @@ def _sum_of_draws(
 
 
 class UnitStatistics(NamedTuple):
-    """What the unit bootstrap needs of each pairable unit.
+    """What the unit bootstrap needs of each pairable unit, stored once per distinct unit.
 
-    ``counts`` (units x V) with the difference matrix ``delta`` serves categorical metrics
+    Units with the same statistics are exchangeable in a resample: only how many times each
+    *pattern* (distinct row of statistics) is drawn matters. ``pattern`` maps every pairable
+    unit, in data order, to its row; the other arrays have one row per pattern. ``counts``
+    (patterns x V) with the difference matrix ``delta`` serves categorical metrics
     (``ordinal`` recomputes the ranks per replicate); ``sums``/``squares`` serve metrics that
     are squared Euclidean distances (interval, circular), whatever the number of values.
     """
@@ -157,14 +173,27 @@ class UnitStatistics(NamedTuple):
     sums: Floats | None = None
     squares: Floats | None = None
     scale: float = 1.0
+    pattern: NDArray[np.intp] | None = None
+
+    @property
+    def units(self) -> int:
+        """Pairable units (the size of every resample)."""
+        return int(self.pattern.size if self.pattern is not None else self.m_u.size)
+
+
+def _patterns(rows: NDArray[np.generic]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """One representative unit per distinct row, and each unit's pattern index."""
+    if rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    _, first, pattern = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return first.astype(np.intp), pattern.reshape(-1).astype(np.intp)
 
 
 def unit_statistics(
     codes: Codes, n_values: int, delta: Floats, *, ordinal: bool = False, max_cells: int = 1 << 25
 ) -> UnitStatistics:
-    """Per-unit value counts and observed disagreement for a categorical metric."""
-    valid = codes >= 0
-    m_u, keep = pairable_units(valid)
+    """Per-pattern value counts and observed disagreement for a categorical metric."""
+    _, keep = pairable_units(codes >= 0)
     codes = codes[:, keep]
     units = codes.shape[1]
     if units * n_values > max_cells:
@@ -173,22 +202,22 @@ def unit_statistics(
             f"{n_values:,} cells, too large; use method='krippendorff', or fewer distinct values"
         )
         raise MemoryError(msg)
-    keys = np.arange(units, dtype=np.int64)[None, :] * n_values + codes
-    counts = (
-        np.bincount(keys[codes >= 0], minlength=units * n_values)
-        .reshape(units, n_values)
-        .astype(np.float64)
+    by_unit = np.concatenate(
+        [np.zeros((0, n_values), dtype=np.int64)]
+        + [unit_counts(codes[:, part], n_values) for part in unit_chunks(units, codes.shape[0])]
     )
-    mu = m_u[keep].astype(np.float64)
+    first, pattern = _patterns(by_unit)
+    counts = by_unit[first].astype(np.float64)
+    mu = counts.sum(axis=1)
     observed = None
     if not ordinal:
         within = np.einsum("uc,uc->u", counts @ delta, counts) - counts @ np.diag(delta)
         observed = within / (mu - 1)
-    return UnitStatistics(mu, observed, counts, delta, ordinal)
+    return UnitStatistics(mu, observed, counts, delta, ordinal, pattern=pattern)
 
 
 def moment_statistics(points: Floats, scale: float = 1.0) -> UnitStatistics:
-    """Per-unit sums for metrics that are squared Euclidean distances (points: d x m x N)."""
+    """Per-pattern sums for metrics that are squared Euclidean distances (points: d x m x N)."""
     if points.ndim == 2:
         points = points[None]
     valid = ~np.isnan(points[0])
@@ -204,18 +233,49 @@ def moment_statistics(points: Floats, scale: float = 1.0) -> UnitStatistics:
     unit_mean = sums / mu
     within = np.where(valid, pts - grand[:, None, None] - unit_mean[:, None, :], 0.0)
     observed = scale * 2.0 * mu * np.einsum("dmu,dmu->u", within, within) / (mu - 1)
-    return UnitStatistics(mu, observed, sums=sums, squares=squares, scale=scale)
-
-
-def _weights(units: int, size: int, rng: np.random.Generator) -> Floats:
-    """How often each unit is drawn in ``size`` replicates (size x units)."""
-    picks = rng.integers(0, units, size=(size, units))
-    offsets = (np.arange(size, dtype=np.int64) * units)[:, None]
-    return (
-        np.bincount((picks + offsets).ravel(), minlength=size * units)
-        .reshape(size, units)
-        .astype(np.float64)
+    first, pattern = _patterns(np.column_stack([mu, observed, sums.T, squares]))
+    return UnitStatistics(
+        mu[first],
+        observed[first],
+        sums=sums[:, first],
+        squares=squares[first],
+        scale=scale,
+        pattern=pattern,
     )
+
+
+def _weights(
+    stats: UnitStatistics, size: int, rng: np.random.Generator, keys: NDArray[np.intp]
+) -> Floats:
+    r"""How often each pattern is drawn in ``size`` replicates (size x patterns).
+
+    Each replicate draws :math:`N` pairable units with replacement, the same stream as
+    ``rng.integers(0, N, size=(size, N))`` in row order; the draws are counted per pattern,
+    not per unit, so the arrays that follow have one column per distinct unit. Draws come in
+    pieces of at most ``keys.size`` (a work buffer reused by every piece: fresh chunk-sized
+    arrays make the allocator hand memory back to the system and fault it in again).
+    """
+    units = stats.units
+    patterns = stats.m_u.size
+    pattern = stats.pattern if stats.pattern is not None and patterns < units else None
+    if size * units <= keys.size:
+        picks = rng.integers(0, units, size=(size, units))
+        flat = keys[: size * units].reshape(size, units)
+        if pattern is not None:
+            np.take(pattern, picks, out=flat)
+        else:
+            np.copyto(flat, picks)
+        flat += (np.arange(size, dtype=np.intp) * patterns)[:, None]
+        counts = np.bincount(flat.ravel(), minlength=size * patterns)
+        return counts.reshape(size, patterns).astype(np.float64)
+    out = np.zeros((size, patterns))
+    for row in range(size):
+        for start in range(0, units, keys.size):
+            piece = rng.integers(0, units, size=min(keys.size, units - start))
+            if pattern is not None:
+                piece = np.take(pattern, piece, out=keys[: piece.size])
+            out[row] += np.bincount(piece, minlength=patterns)
+    return out
 
 
 def unit_replicates(
@@ -226,13 +286,13 @@ def unit_replicates(
     progress: Progress | None = None,
 ) -> Floats:
     """Alpha on ``replicates`` resamples of units; NaN where a replicate has no variation."""
-    units = stats.m_u.size
+    units = stats.units
     out = np.empty(replicates)
     chunk = max(1, _CELLS // max(units, 1))
+    keys = np.empty(_CELLS, dtype=np.intp)
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
-        weights = _weights(units, size, rng)
-        out[start : start + size] = _replicate_alphas(stats, weights)
+        out[start : start + size] = _replicate_alphas(stats, _weights(stats, size, rng, keys))
         if progress is not None:
             progress(size)
     return out

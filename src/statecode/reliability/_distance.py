@@ -133,10 +133,36 @@ def masi_distance(a: frozenset[str], b: frozenset[str]) -> float:
 def set_distance_matrix(
     domain: Sequence[frozenset[str]], distance: Callable[[frozenset[str], frozenset[str]], float]
 ) -> NDArray[np.float64]:
-    """The matrix of distances between every pair of sets in ``domain``."""
+    r"""The matrix of distances between every pair of sets in ``domain``.
+
+    MASI and Jaccard come from the sets' membership matrix :math:`A` (sets x labels): the
+    intersections are :math:`A A^\top` and the unions :math:`|a| + |b| - |a \cap b|`, with
+    the same arithmetic as :func:`masi_distance` and :func:`jaccard_distance`. Any other
+    function is called on every pair.
+    """
+    if distance is masi_distance or distance is jaccard_distance:
+        return _membership_distances(domain, masi=distance is masi_distance)
     size = len(domain)
     out = np.zeros((size, size))
     for i in range(size):
         for j in range(i + 1, size):
             out[i, j] = out[j, i] = distance(domain[i], domain[j])
     return out
+
+
+def _membership_distances(domain: Sequence[frozenset[str]], *, masi: bool) -> NDArray[np.float64]:
+    labels = {label: k for k, label in enumerate(dict.fromkeys(x for s in domain for x in s))}
+    member = np.zeros((len(domain), len(labels)))
+    for i, values in enumerate(domain):
+        member[i, [labels[x] for x in values]] = 1.0
+    common = member @ member.T  # exact: sums of a few ones
+    sizes = member.sum(axis=1)
+    union = sizes[:, None] + sizes[None, :] - common
+    share = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    if not masi:
+        return np.asarray(np.where(union > 0, 1.0 - share, 0.0), dtype=np.float64)
+    nested = common == np.minimum(sizes[:, None], sizes[None, :])
+    out = 1.0 - share * np.where(nested, 2 / 3, 1 / 3)
+    out[common == 0] = 1.0
+    out[(common == sizes[:, None]) & (common == sizes[None, :])] = 0.0  # equal sets
+    return np.asarray(out, dtype=np.float64)

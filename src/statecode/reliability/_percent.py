@@ -101,19 +101,15 @@ def holsti(
     0.6666666666666666
     """
     prepared = AgreementData(data, variable, unit, coder, value, domain, sets=True)
-    codes = prepared.codes
-    ratios = []
-    for i in range(prepared.coders - 1):
-        for j in range(i + 1, prepared.coders):
-            both = (codes[i] >= 0) & (codes[j] >= 0)
-            if both.any():
-                ratios.append(float(np.mean(codes[i, both] == codes[j, both])))
+    shared, agree = ak.pair_agreements(prepared.codes)
+    upper = np.triu(np.ones_like(shared, dtype=bool), 1) & (shared > 0)
+    ratios = agree[upper] / shared[upper]
     return _uncorrected(
         "holsti",
         prepared,
-        float(np.mean(ratios)) if ratios else math.nan,
-        pairs_of=len(ratios),
-        method=f"Holsti's CR, mean over {len(ratios)} coder pairs",
+        float(np.mean(ratios)) if ratios.size else math.nan,
+        pairs_of=int(ratios.size),
+        method=f"Holsti's CR, mean over {ratios.size} coder pairs",
         missing="each pair of coders is compared on the units both coded",
     )
 
