@@ -172,7 +172,7 @@ def test_the_walk_sees_every_module_and_lazy_import() -> None:
     # the rules below are only as good as the graph: it must hold the CLI's in-function
     # imports and the top-level face's TYPE_CHECKING-free part
     assert "statecode.reliability._alpha" in MODULES
-    assert "statecode.io" in _internal(GRAPH["statecode.cli._reliability"])
+    assert "statecode.io" in _internal(GRAPH["statecode.cli._options"])
     assert "statecode.render" in _internal(GRAPH["statecode.cli._reliability"])
 
 

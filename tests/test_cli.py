@@ -35,7 +35,7 @@ def test_help_lists_every_command_with_a_line() -> None:
     assert listing == {
         "alpha": "Krippendorff's alpha per variable, with CIs.",
         "report": "The reliability report of every variable.",
-        "agreement": "One agreement coefficient with its interval.",
+        "agreement": "One agreement coefficient per variable, with intervals.",
         "coders": "Pairwise coder agreement and leave-one-out alphas.",
         "validate": "Check coded data against a codebook.",
         "compare": "Compare the accounts of each event.",
@@ -47,8 +47,24 @@ def test_help_lists_every_command_with_a_line() -> None:
     sub = runner.invoke(app, ["codebook", "--help"])
     for command in ("show", "check", "export", "list"):
         assert f"  {command} " in sub.stdout
+    # the commands in the order of the work, each import format a command of its own
+    assert list(listing) == [
+        "alpha",
+        "report",
+        "agreement",
+        "coders",
+        "validate",
+        "unitizing",
+        "compare",
+        "import",
+        "export",
+        "codebook",
+    ]
+    formats = runner.invoke(app, ["import", "--help"])
+    for name in sc.options.ImportFormat:
+        assert f"  {name.value} " in formats.stdout
     # every one-line help fits: click shortens long ones with "..."
-    for listing in (result.stdout, sub.stdout):
+    for listing in (result.stdout, sub.stdout, formats.stdout):
         commands = listing.split("Commands:")[1]
         assert "..." not in commands
 

@@ -129,7 +129,7 @@ def test_options_without_a_codebook(tmp_path: Path) -> None:
         "story",
         "--coder",
         "who",
-        "--value",
+        "--variable",
         "tone",
         "--level",
         "ordinal",

@@ -161,7 +161,7 @@ def test_import_qualcoder_and_option_errors(tmp_path: Path) -> None:
     assert _spans(out) == [("readout.txt", "ann", "0", "4", "code", "place")]
     code, _, err = _run("import", "brat", tmp_path, "-o", out, "--discontinuous", "merge")
     assert code == 2
-    assert "'merge' is not one of 'error', 'split'" in err
+    assert "Invalid value for '--discontinuous': 'merge' is not one of error, split" in err
     code, _, err = _run("import", "dna", project, "-o", out)
     assert code == 1
     assert "call.qda: no such file" in err

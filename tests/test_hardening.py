@@ -227,8 +227,11 @@ def test_option_errors_are_usage_errors_in_option_terms(tmp_path: Path) -> None:
     path = _write(tmp_path / "c.csv", "document,coder,start,end,code\nd,a,0,2,x\nd,b,0,2,x\n")
     code, _, err = _cli("unitizing", str(path), "--variant", "CU")
     assert code == 2
-    assert "error: --variant CU is not valid" in err
+    # 'CU' is 'cu' and 'Cu' ignoring case: ambiguous, so refused with the closest
+    assert "Invalid value for '--variant': 'CU' is not one of u, cu, Cu, u2004" in err
     assert not re.search(r"\bvariant=", err)
+    code, _, err = _cli("unitizing", str(path), "--variant", "U2004")  # one match: taken
+    assert code == 0, err
 
 
 def test_cli_messages_name_options_not_keywords(tmp_path: Path) -> None:
@@ -613,7 +616,7 @@ def _cli_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["alpha", str(angles), "--level", "circular"], "--period"),
         (["alpha", str(wide)], "--wide"),
         (["alpha", str(coded), "--codebook", "readouts"], "--variable"),
-        (["unitizing", str(spans), "--variant", "CU"], "--variant CU"),
+        (["unitizing", str(spans), "--variant", "CU"], "'--variant': 'CU'"),
         (["unitizing", str(spans), "--corpus", str(folder)], "--metadata"),
         (["import", "labelstudio", str(export), "-o", str(tmp_path / "x.csv")], "--text-field"),
         (["report", str(ordinal), "--by", "nope"], "--by"),

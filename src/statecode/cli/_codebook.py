@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from statecode.cli._app import codebook_app
-from statecode.cli._common import CodebookArg, OutputOpt, emit, user_errors
+from statecode.cli._app import codebook_app, command
+from statecode.cli._common import emit, user_errors
+from statecode.cli._options import CodebookArg, OutputOpt, choice
+from statecode.exceptions import OptionError
 from statecode.options import CodebookFormat
 
 if TYPE_CHECKING:
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["codebook_check", "codebook_export", "codebook_list", "codebook_show"]
 
 
-@codebook_app.command("show", short_help="Print a codebook as readable tables.")
+@command(codebook_app, "show", "Print a codebook as readable tables.")
 @user_errors
 def codebook_show(codebook: CodebookArg) -> None:
     """Print a codebook as readable tables: variables, then the codes of each."""
@@ -27,7 +30,7 @@ def codebook_show(codebook: CodebookArg) -> None:
     typer.echo(codebook_to_text(read_codebook(codebook)), nl=False)
 
 
-@codebook_app.command("check", short_help="Validate a codebook; list every problem.")
+@command(codebook_app, "check", "Validate a codebook; list every problem.")
 @user_errors
 def codebook_check(codebook: CodebookArg) -> None:
     """Validate a codebook: exit 0, or print each problem on its own line and exit 1."""
@@ -38,13 +41,19 @@ def codebook_check(codebook: CodebookArg) -> None:
     typer.echo(f"ok: {cb.name}: {len(cb)} variables, {n_codes} codes")
 
 
-@codebook_app.command("export", short_help="Export a codebook for people or other tools.")
+@command(codebook_app, "export", "Export a codebook for people or other tools.")
 @user_errors
 def codebook_export(
     codebook: CodebookArg,
     to: Annotated[
-        CodebookFormat, typer.Option("--to", help="Output format.", case_sensitive=False)
-    ] = CodebookFormat.MARKDOWN,
+        CodebookFormat | None,
+        typer.Option(
+            "--to",
+            help="Output format (default: from the suffix of -o: .md, .toml, .txt, .xml; else "
+            "markdown).",
+            **choice(CodebookFormat),
+        ),
+    ] = None,
     output: OutputOpt = None,
     spans: Annotated[
         bool, typer.Option("--spans", help="labelstudio: <Labels> to mark spans, not <Choices>.")
@@ -66,6 +75,7 @@ def codebook_export(
     )
     from statecode.io import codebook_to_toml
 
+    to = to or _format_of(output)
     if spans and to is not CodebookFormat.LABELSTUDIO:
         msg = "--spans is for --to labelstudio (span labels instead of choices)"
         raise typer.BadParameter(msg, param_hint="--spans")
@@ -82,10 +92,33 @@ def codebook_export(
     emit(renderers[to](cb), output)
 
 
-@codebook_app.command("list", short_help="List the shipped codebooks.")
+@command(codebook_app, "list", "List the shipped codebooks.")
 def codebook_list() -> None:
     """List the codebooks shipped with statecode."""
     from statecode import shipped_codebooks
 
     for name, path in shipped_codebooks().items():
         typer.echo(f"{name}\t{path}")
+
+
+_SUFFIXES = {
+    ".md": CodebookFormat.MARKDOWN,
+    ".markdown": CodebookFormat.MARKDOWN,
+    ".toml": CodebookFormat.TOML,
+    ".txt": CodebookFormat.TEXT,
+    ".xml": CodebookFormat.DDI,
+}
+
+
+def _format_of(output: Path | None) -> CodebookFormat:
+    if output is None:
+        return CodebookFormat.MARKDOWN
+    chosen = _SUFFIXES.get(output.suffix.lower())
+    if chosen is None:
+        listed = ", ".join(m.value for m in CodebookFormat)
+        msg = (
+            f"-o {output}: the suffix does not say which format to write (.md, .toml, .txt, "
+            f".xml); give --to ({listed})"
+        )
+        raise OptionError(msg, option="to")
+    return chosen

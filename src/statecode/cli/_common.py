@@ -14,7 +14,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
@@ -31,33 +31,16 @@ from statecode.exceptions import (
     StatecodeError,
     StatecodeWarning,
 )
-from statecode.options import Normalization, Unmatched
 
 if TYPE_CHECKING:
     from statecode.codebook import Codebook
-    from statecode.table import CodingTable
 
 __all__ = [
     "BUG_EXIT",
-    "CodebookOpt",
-    "CoderOpt",
-    "DataArg",
-    "DelimiterOpt",
-    "EncodingOpt",
-    "MetadataOpt",
-    "MissingOpt",
-    "NormalizeOpt",
-    "OutputOpt",
-    "SeparatorOpt",
-    "SkipOpt",
-    "UnitOpt",
-    "UnmatchedOpt",
-    "VariableOpt",
     "cli_terms",
     "codebook_or_none",
     "emit",
     "progress_bar",
-    "report_skipped",
     "user_errors",
 ]
 
@@ -213,16 +196,6 @@ def codebook_or_none(codebook: str | None) -> Codebook | None:
     return read_codebook(codebook) if codebook is not None else None
 
 
-def report_skipped(table: CodingTable) -> None:
-    """Say on stderr how many invalid entries ``--skip-invalid`` left out."""
-    if table.skipped:
-        typer.echo(
-            f"warning: {table.source}: skipped {len(table.skipped)} invalid entries "
-            "(statecode validate lists them)",
-            err=True,
-        )
-
-
 @contextlib.contextmanager
 def progress_bar(replicates: int, label: str) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for long bootstraps, only when stderr is a terminal."""
@@ -231,64 +204,3 @@ def progress_bar(replicates: int, label: str) -> Iterator[Callable[[int], None] 
         return
     with typer.progressbar(length=replicates, label=label, file=sys.stderr) as bar:
         yield bar.update
-
-
-CodebookArg = Annotated[
-    str, typer.Argument(help="A codebook file (.toml) or the name of a shipped codebook.")
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-]
-SkipOpt = Annotated[
-    bool,
-    typer.Option("--skip-invalid", help="Leave out invalid rows and values (counted on stderr)."),
-]
-DataArg = Annotated[Path, typer.Argument(help="Coded data: .csv, .tsv, .parquet or .jsonl.")]
-CodebookOpt = Annotated[
-    str | None, typer.Option(help="Codebook file or shipped name; values are checked against it.")
-]
-VariableOpt = Annotated[
-    list[str] | None, typer.Option("--variable", help="Variable column to score (repeatable).")
-]
-UnitOpt = Annotated[str, typer.Option(help="Name of the unit id column.")]
-CoderOpt = Annotated[str, typer.Option(help="Name of the coder id column.")]
-MissingOpt = Annotated[
-    list[str] | None,
-    typer.Option(help="Cell text meaning missing (repeatable; default: empty, NA, NaN, .)."),
-]
-SeparatorOpt = Annotated[str, typer.Option(help="Separator of codes in multi-label cells.")]
-NormalizeOpt = Annotated[
-    Normalization | None,
-    typer.Option(
-        help="Make values that differ only in Unicode form (nfc) or also in letter case "
-        "(casefold) one value.",
-        case_sensitive=False,
-    ),
-]
-EncodingOpt = Annotated[
-    str, typer.Option(help="Encoding of CSV/TSV files, e.g. cp1252 or latin-1 for old exports.")
-]
-DelimiterOpt = Annotated[
-    str | None,
-    typer.Option(help="Character between CSV cells (default: , or ; or tab, from the header)."),
-]
-MetadataOpt = Annotated[
-    Path | None,
-    typer.Option(
-        help="For a --corpus folder of .txt files: the table linking them to documents "
-        "(default: metadata.csv in the folder)."
-    ),
-]
-UnmatchedOpt = Annotated[
-    Unmatched,
-    typer.Option(
-        help="For a --corpus folder: a .txt file without metadata row, or a row without file, "
-        "is an error or a warning.",
-        case_sensitive=False,
-    ),
-]
-WideOpt = Annotated[bool, typer.Option("--wide", help="A row per unit and a column per coder.")]
-CorpusOutOpt = Annotated[
-    Path | None,
-    typer.Option(help="Also write the texts as documents.csv and statements.csv here."),
-]

@@ -7,75 +7,80 @@ from typing import Annotated
 
 import typer
 
-from statecode.cli._app import app
-from statecode.cli._common import (
-    CodebookOpt,
-    CoderOpt,
+from statecode.cli._app import app, command
+from statecode.cli._common import emit, user_errors
+from statecode.cli._options import (
+    CodedInput,
     DataArg,
-    DelimiterOpt,
-    EncodingOpt,
     MetadataOpt,
-    MissingOpt,
-    NormalizeOpt,
     OutputOpt,
-    SeparatorOpt,
-    UnitOpt,
+    ReportFormatOpt,
     UnmatchedOpt,
-    codebook_or_none,
-    emit,
-    user_errors,
+    choice,
+    coded_input,
 )
-from statecode.options import CompareTable, ReportFormat, Unmatched
+from statecode.cli._options import output_format as format_of
+from statecode.options import Adjustment, CompareTable, ReportFormat, Unmatched
 
 __all__ = ["compare"]
 
 
-@app.command("compare", short_help="Compare the accounts of each event.")
+@command(app, "compare", "Compare the accounts of each event.")
 @user_errors
+@coded_input
 def compare(
     codings: DataArg,
+    coded: CodedInput,
     corpus: Annotated[
         Path,
-        typer.Option(help="Documents table, or a folder with documents.csv and statements.csv."),
+        typer.Option(
+            metavar="PATH",
+            help="Documents table, or a folder with documents.csv and statements.csv (or .txt "
+            "files and their metadata).",
+        ),
     ],
     statements: Annotated[
-        Path | None, typer.Option(help="Statements table (with a documents table).")
+        Path | None,
+        typer.Option(metavar="PATH", help="Statements table (with a documents table)."),
     ] = None,
     metadata: MetadataOpt = None,
     unmatched: UnmatchedOpt = Unmatched.ERROR,
-    codebook: CodebookOpt = None,
-    event: Annotated[str | None, typer.Option(help="Only this event.")] = None,
-    by: Annotated[str, typer.Option(help="Document attribute naming the account.")] = "source",
+    event: Annotated[str | None, typer.Option(metavar="ID", help="Only this event.")] = None,
+    accounts: Annotated[
+        str,
+        typer.Option(metavar="ATTRIBUTE", help="The document attribute that names each account."),
+    ] = "source",
     consensus_rule: Annotated[
         str,
-        typer.Option("--consensus", help="majority, unanimous or coder:<id>, when several coders."),
+        typer.Option(
+            "--consensus",
+            metavar="[majority|unanimous|coder:ID]",
+            help="How several coders' codings become one per statement.",
+        ),
     ] = "majority",
     flags: Annotated[
-        Path | None, typer.Option(help="Write the ties and dissent to adjudicate here (CSV).")
+        Path | None,
+        typer.Option(metavar="PATH", help="Write the ties and dissent to adjudicate here (CSV)."),
     ] = None,
     decisions: Annotated[
-        Path | None, typer.Option(help="The adjudicated flags sheet to apply.")
+        Path | None, typer.Option(metavar="PATH", help="The adjudicated flags sheet to apply.")
     ] = None,
-    adjust: Annotated[str, typer.Option(help="p-value adjustment: none or holm.")] = "none",
-    table: Annotated[CompareTable, typer.Option(help="Which table to print.")] = CompareTable.ALL,
-    unit: UnitOpt = "unit",
-    coder: CoderOpt = "coder",
-    missing: MissingOpt = None,
-    separator: SeparatorOpt = ";",
-    normalize: NormalizeOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    delimiter: DelimiterOpt = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")
-    ] = ReportFormat.TABLE,
+    adjust: Annotated[
+        Adjustment, typer.Option(help="p-value adjustment.", **choice(Adjustment))
+    ] = Adjustment.NONE,
+    table: Annotated[
+        CompareTable, typer.Option(help="Which table to print.", **choice(CompareTable))
+    ] = CompareTable.ALL,
+    output_format: ReportFormatOpt = None,
     output: OutputOpt = None,
     plot: Annotated[
-        Path | None, typer.Option(help="Write the dot-matrix figure (.png or .svg).")
+        Path | None,
+        typer.Option(metavar="PATH", help="Write the dot-matrix figure (.png or .svg)."),
     ] = None,
 ) -> None:
     """What each account raises, stresses and omits: presence, divergence, similarity, emphasis."""
     from statecode import compare_accounts, plot_accounts, read_corpus
-    from statecode.io import DEFAULT_MISSING, read_codings, write_table
+    from statecode.io import write_table
     from statecode.render import (
         comparison_page,
         comparison_sections,
@@ -84,29 +89,20 @@ def compare(
         require_matplotlib,
     )
 
+    output_format = format_of(output_format, output, ReportFormat)
     if output_format is ReportFormat.HTML or plot is not None:
         require_matplotlib()
     documents = read_corpus(corpus, statements, metadata=metadata, unmatched=unmatched)
-    coded = read_codings(
-        codings,
-        codebook=codebook_or_none(codebook),
-        unit=unit,
-        coder=coder,
-        missing=DEFAULT_MISSING if missing is None else missing,
-        separator=separator,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    coded_table = coded.read(codings)
     comparison = compare_accounts(
         documents,
-        coded,
+        coded_table,
         event=event,
-        by=by,
+        by=accounts,
         adjust=adjust,
         consensus=consensus_rule,
         decisions=decisions,
-        normalize=normalize,
+        normalize=coded.normalize,
     )
     if flags is not None and comparison.consensus is not None:
         write_table(comparison.consensus.flags_sheet, flags)

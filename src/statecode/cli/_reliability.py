@@ -9,155 +9,76 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from statecode.cli._app import app
-from statecode.cli._common import (
-    CodebookOpt,
-    CoderOpt,
+from statecode.cli._app import app, command
+from statecode.cli._common import emit, progress_bar, user_errors
+from statecode.cli._options import (
+    BootstrapOpt,
+    CodedInput,
+    ConfidenceOpt,
     DataArg,
-    DelimiterOpt,
-    EncodingOpt,
     MetadataOpt,
-    MissingOpt,
-    NormalizeOpt,
+    MethodOpt,
+    OutputFormatOpt,
     OutputOpt,
-    SeparatorOpt,
-    SkipOpt,
-    UnitOpt,
+    ReportFormatOpt,
+    SeedOpt,
     UnmatchedOpt,
-    VariableOpt,
-    WideOpt,
-    codebook_or_none,
-    emit,
-    progress_bar,
-    report_skipped,
-    user_errors,
+    choice,
+    coded_input,
 )
+from statecode.cli._options import output_format as format_of
 from statecode.exceptions import OptionError
 from statecode.options import (
-    AlphaLevel,
     BootstrapMethod,
     CoefficientName,
-    Normalization,
     OutputFormat,
+    OverlapRule,
     ReportFormat,
     SetDistance,
+    UnitizingVariant,
     Unmatched,
     Weights,
 )
 
 if TYPE_CHECKING:
-    from statecode import CodingTable
+    from statecode import AgreementResult, AlphaResult, UnitizingResult
 
 __all__ = ["agreement", "alpha", "coders", "report", "unitizing", "validate"]
 
-
-def _codings(
-    data: Path,
-    *,
-    codebook: str | None,
-    variable: list[str] | None,
-    unit: str,
-    coder: str,
-    missing: list[str] | None,
-    separator: str,
-    wide: bool = False,
-    by: str | None = None,
-    skip_invalid: bool = False,
-    normalize: Normalization | None = None,
-    encoding: str = "utf-8",
-    delimiter: str | None = None,
-) -> CodingTable:
-    from statecode import read_codings
-    from statecode.io import DEFAULT_MISSING
-
-    table = read_codings(
-        data,
-        codebook=codebook_or_none(codebook),
-        layout="wide" if wide else "long",
-        unit=unit,
-        coder=coder,
-        variables=variable or None,
-        missing=DEFAULT_MISSING if missing is None else missing,
-        separator=separator,
-        variable_name=(variable or ["value"])[0],
-        skip_invalid=skip_invalid,
-        by=by,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
-    report_skipped(table)
-    return table
+_ALL_COEFFICIENTS = ", ".join(m.value for m in CoefficientName)
 
 
-@app.command("alpha", short_help="Krippendorff's alpha per variable, with CIs.")
+@command(app, "alpha", "Krippendorff's alpha per variable, with CIs.")
 @user_errors
+@coded_input
 def alpha(
     data: DataArg,
-    codebook: CodebookOpt = None,
-    variable: Annotated[
-        list[str] | None,
-        typer.Option("--variable", "--value", help="Variable column to score (repeatable)."),
-    ] = None,
-    unit: UnitOpt = "unit",
-    coder: CoderOpt = "coder",
-    wide: WideOpt = False,
-    level: Annotated[
-        AlphaLevel | None,
-        typer.Option(help="Level of measurement (default: the codebook's, else nominal)."),
-    ] = None,
-    domain: Annotated[
-        str | None, typer.Option(help="All values in order, comma-separated (ordinal text).")
-    ] = None,
+    coded: CodedInput,
     distance: Annotated[
-        SetDistance | None, typer.Option(help="Distance between sets of codes.")
+        SetDistance | None,
+        typer.Option(help="Distance between sets of codes (multi-label).", **choice(SetDistance)),
     ] = None,
-    period: Annotated[float | None, typer.Option(help="Period of circular values.")] = None,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates (0: none).", min=0)] = 0,
-    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap.")] = None,
-    method: Annotated[
-        BootstrapMethod, typer.Option(help="Bootstrap method.")
-    ] = BootstrapMethod.UNITS,
-    confidence: Annotated[
-        float, typer.Option(help="Level of the bootstrap interval.", min=0.5, max=0.999)
-    ] = 0.95,
-    missing: MissingOpt = None,
-    separator: SeparatorOpt = ";",
-    normalize: NormalizeOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    delimiter: DelimiterOpt = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.TABLE,
+    period: Annotated[
+        float | None, typer.Option(metavar="FLOAT", help="Period of circular values (e.g. 360).")
+    ] = None,
+    bootstrap: BootstrapOpt = 0,
+    seed: SeedOpt = None,
+    method: MethodOpt = BootstrapMethod.UNITS,
+    confidence: ConfidenceOpt = 0.95,
+    output_format: OutputFormatOpt = None,
     output: OutputOpt = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Leave out invalid rows and values (counted)."),
-    ] = False,
 ) -> None:
     """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
     from statecode import krippendorff_alphas
     from statecode.render import alpha_to_csv, alpha_to_json, alpha_to_markdown, alpha_to_text
 
-    table = _codings(
-        data,
-        codebook=codebook,
-        variable=variable,
-        unit=unit,
-        coder=coder,
-        missing=missing,
-        separator=separator,
-        wide=wide,
-        skip_invalid=skip_invalid,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    chosen = format_of(output_format, output, OutputFormat)
+    table = coded.read(data)
     with progress_bar(bootstrap * len(table.variables), "bootstrap") as tick:
         results = krippendorff_alphas(
             table,
-            level=level,
-            domain=domain.split(",") if domain else None,
+            levels=coded.levels(table),
+            domains=coded.domains(table),
             distance=distance,
             period=period,
             bootstrap=bootstrap,
@@ -166,51 +87,42 @@ def alpha(
             confidence=confidence,
             progress=tick,
         )
-    renderers = {
+    renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str]] = {
         OutputFormat.TABLE: alpha_to_text,
         OutputFormat.JSON: alpha_to_json,
         OutputFormat.CSV: alpha_to_csv,
         OutputFormat.MARKDOWN: alpha_to_markdown,
     }
-    emit(renderers[output_format](results), output)
+    emit(renderers[chosen](results), output)
 
 
-@app.command("report", short_help="The reliability report of every variable.")
+@command(app, "report", "The reliability report of every variable.")
 @user_errors
+@coded_input
 def report(
     data: DataArg,
-    codebook: CodebookOpt = None,
+    coded: CodedInput,
     coefficients: Annotated[
         str,
         typer.Option(
-            help="Comma-separated: alpha,percent,holsti,cohen,scott,fleiss,conger,"
-            "bp,ac1,ac2, or all."
+            metavar="NAME[,NAME...]",
+            help=f"The coefficients, comma-separated: {_ALL_COEFFICIENTS}, or all.",
         ),
     ] = "percent,holsti,alpha",
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates of alpha.", min=0)] = 0,
-    seed: Annotated[int | None, typer.Option(help="Seed of the bootstrap.")] = None,
-    method: Annotated[
-        BootstrapMethod, typer.Option(help="Bootstrap method.")
-    ] = BootstrapMethod.UNITS,
+    bootstrap: BootstrapOpt = 0,
+    seed: SeedOpt = None,
+    method: MethodOpt = BootstrapMethod.UNITS,
+    confidence: ConfidenceOpt = 0.95,
     by: Annotated[
-        str | None, typer.Option(help="Column grouping the units; one report row per group.")
+        str | None,
+        typer.Option(metavar="COLUMN", help="A column grouping the units: a report per group."),
     ] = None,
-    variable: VariableOpt = None,
-    unit: UnitOpt = "unit",
-    coder: CoderOpt = "coder",
-    missing: MissingOpt = None,
-    separator: SeparatorOpt = ";",
-    normalize: NormalizeOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    delimiter: DelimiterOpt = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")
-    ] = ReportFormat.TABLE,
+    output_format: ReportFormatOpt = None,
     output: OutputOpt = None,
     plots: Annotated[
-        Path | None, typer.Option(help="Also write every figure as PNG and SVG to this folder.")
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Also write every figure as PNG and SVG here."),
     ] = None,
-    skip_invalid: SkipOpt = False,
 ) -> None:
     """Score every variable with the chosen coefficients, with intervals and a verdict."""
     from statecode import reliability_report
@@ -224,28 +136,25 @@ def report(
         save_report_figures,
     )
 
-    table = _codings(
-        data,
-        codebook=codebook,
-        variable=variable,
-        unit=unit,
-        coder=coder,
-        missing=missing,
-        separator=separator,
-        skip_invalid=skip_invalid,
-        by=by,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
-    if output_format is ReportFormat.HTML or plots is not None:
+    chosen = format_of(output_format, output, ReportFormat)
+    if chosen is ReportFormat.HTML or plots is not None:
         require_matplotlib()  # fail before the work, with what to install
-    result = reliability_report(
-        table, coefficients=coefficients, bootstrap=bootstrap, seed=seed, method=method
-    )
+    table = coded.read(data, by=by)
+    with progress_bar(bootstrap * len(table.variables), "bootstrap") as tick:
+        result = reliability_report(
+            table,
+            coefficients=coefficients,
+            bootstrap=bootstrap,
+            seed=seed,
+            method=method,
+            confidence=confidence,
+            levels=coded.levels(table),
+            domains=coded.domains(table),
+            progress=tick,
+        )
     if plots is not None:
         save_report_figures(result.alphas, result.row_names, plots)
-    if output_format is ReportFormat.HTML:
+    if chosen is ReportFormat.HTML:
         text = report_page(result, title=f"Reliability report: {data.name}")
     else:
         renderers = {
@@ -254,109 +163,100 @@ def report(
             ReportFormat.CSV: report_to_csv,
             ReportFormat.MARKDOWN: report_to_markdown,
         }
-        text = renderers[output_format](result.table)
+        text = renderers[chosen](result.table)
     emit(text, output)
 
 
-@app.command("agreement", short_help="One agreement coefficient with its interval.")
+@command(app, "agreement", "One agreement coefficient per variable, with intervals.")
 @user_errors
+@coded_input
 def agreement(
     data: DataArg,
+    coded: CodedInput,
     coefficient: Annotated[
-        CoefficientName, typer.Option(help="The coefficient.")
+        CoefficientName,
+        typer.Option(
+            help="The coefficient (alpha: statecode alpha).",
+            **choice(CoefficientName, exclude=[CoefficientName.ALPHA]),
+        ),
     ] = CoefficientName.FLEISS,
     weights: Annotated[
-        Weights | None, typer.Option(help="Agreement weights (kappa family, AC2).")
-    ] = None,
-    codebook: CodebookOpt = None,
-    variable: VariableOpt = None,
-    unit: UnitOpt = "unit",
-    coder: CoderOpt = "coder",
-    missing: MissingOpt = None,
-    separator: SeparatorOpt = ";",
-    normalize: NormalizeOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    delimiter: DelimiterOpt = None,
-    coders: Annotated[
-        str | None,
+        Weights | None,
         typer.Option(
-            metavar="A,B", help="cohen, scott: the two coders to compare (default: the only two)."
+            help="Agreement weights of the kappa family and AC2 (default: unweighted; AC2 by "
+            "level).",
+            **choice(Weights),
         ),
     ] = None,
-    output_format: Annotated[
-        OutputFormat,
-        typer.Option("--format", help="table, json, csv (one row per variable) or markdown."),
-    ] = OutputFormat.TABLE,
+    coders: Annotated[
+        str | None,
+        typer.Option(metavar="A,B", help="cohen, scott: the two coders to compare."),
+    ] = None,
+    confidence: ConfidenceOpt = 0.95,
+    output_format: OutputFormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Print one coefficient per variable with its interval, standard error and counts."""
-    from statecode import AgreementResult, agreement_coefficients
+    """One coefficient per variable with its interval, standard error, counts and verdict.
+
+    A variable the coefficient does not apply to (the kappa family on a multi-label
+    variable, Cohen's kappa on other than two coders) is listed as n/a, with the reason once.
+    """
+    from statecode import agreement_coefficients
     from statecode.render import agreement_to_csv, agreement_to_markdown, agreement_to_text
 
-    table = _codings(
-        data,
-        codebook=codebook,
-        variable=variable,
-        unit=unit,
-        coder=coder,
-        missing=missing,
-        separator=separator,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
-    options: dict[str, Any] = {} if weights is None else {"weights": weights}
+    chosen = format_of(output_format, output, OutputFormat)
+    options: dict[str, Any] = {"confidence": confidence}
+    if weights is not None:
+        options["weights"] = weights
     if coders is not None:
         if coefficient not in (CoefficientName.COHEN, CoefficientName.SCOTT):
             msg = f"--coders applies to --coefficient cohen or scott, not {coefficient.value}"
             raise OptionError(msg, option="coders")
         options["coders"] = tuple(name.strip() for name in coders.split(","))
-    results = agreement_coefficients(table, coefficient, **options)
+    if coefficient in (CoefficientName.PERCENT, CoefficientName.HOLSTI):
+        del options["confidence"]
+    table = coded.read(data)
+    results = agreement_coefficients(
+        table,
+        coefficient,
+        levels=coded.levels(table),
+        domains=coded.domains(table),
+        **options,
+    )
     renderers: dict[OutputFormat, Callable[[tuple[AgreementResult, ...]], str]] = {
         OutputFormat.TABLE: agreement_to_text,
         OutputFormat.MARKDOWN: agreement_to_markdown,
         OutputFormat.CSV: agreement_to_csv,
         OutputFormat.JSON: lambda rs: json.dumps([r.to_dict() for r in rs], indent=2) + "\n",
     }
-    emit(renderers[output_format](results), output)
+    emit(renderers[chosen](results), output)
 
 
-@app.command("coders", short_help="Pairwise coder agreement and leave-one-out alphas.")
+@command(app, "coders", "Pairwise coder agreement and leave-one-out alphas.")
 @user_errors
+@coded_input
 def coders(
     data: DataArg,
+    coded: CodedInput,
     coefficient: Annotated[
-        CoefficientName, typer.Option(help="Coefficient of the pairwise matrix.")
+        CoefficientName,
+        typer.Option(help="Coefficient of the pairwise matrix.", **choice(CoefficientName)),
     ] = CoefficientName.ALPHA,
-    codebook: CodebookOpt = None,
-    variable: VariableOpt = None,
-    unit: UnitOpt = "unit",
-    coder: CoderOpt = "coder",
-    missing: MissingOpt = None,
-    separator: SeparatorOpt = ";",
-    normalize: NormalizeOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    delimiter: DelimiterOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Per variable: a coder x coder agreement matrix and alpha without each coder."""
     from statecode import coder_diagnostics
     from statecode.render import frame_to_text
 
-    table = _codings(
-        data,
-        codebook=codebook,
-        variable=variable,
-        unit=unit,
-        coder=coder,
-        missing=missing,
-        separator=separator,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    table = coded.read(data)
     parts = []
-    for name, (matrix, loo) in coder_diagnostics(table, coefficient=coefficient).items():
+    diagnostics = coder_diagnostics(
+        table,
+        coefficient=coefficient,
+        levels=coded.levels(table),
+        domains=coded.domains(table),
+    )
+    for name, (matrix, loo) in diagnostics.items():
         parts.append(f"{name}: pairwise {coefficient.value}")
         parts.append(frame_to_text(matrix))
         parts.append(f"{name}: alpha without each coder (change > 0: the coder lowers alpha)")
@@ -364,77 +264,72 @@ def coders(
     emit("\n\n".join(parts) + "\n", output)
 
 
-@app.command("validate", short_help="Check coded data against a codebook.")
+@command(app, "validate", "Check coded data against a codebook.")
 @user_errors
-def validate(
-    data: DataArg,
-    codebook: Annotated[str, typer.Option(help="Codebook file or shipped name.")],
-    variable: VariableOpt = None,
-    unit: UnitOpt = "unit",
-    coder: CoderOpt = "coder",
-    missing: MissingOpt = None,
-    separator: SeparatorOpt = ";",
-    normalize: NormalizeOpt = None,
-    encoding: EncodingOpt = "utf-8",
-    delimiter: DelimiterOpt = None,
-    wide: WideOpt = False,
-) -> None:
-    """Check every value against the codebook: exit 0, or every problem on stderr and exit 1."""
-    table = _codings(
-        data,
-        codebook=codebook,
-        variable=variable,
-        unit=unit,
-        coder=coder,
-        missing=missing,
-        separator=separator,
-        wide=wide,
-        normalize=normalize,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+@coded_input
+def validate(data: DataArg, coded: CodedInput) -> None:
+    """Check every value against the codebook and any --domain; exit 0, or 1 with each problem.
+
+    Without a codebook, the file's structure is checked (and any --domain).
+    """
+    table = coded.read(data)
+    against = f"match {table.codebook.name!r}" if table.codebook is not None else "are well formed"
     typer.echo(
         f"ok: {data}: {len(table)} codings of {len(table.units)} units by "
-        f"{len(table.coders)} coders on {len(table.variables)} variables match "
-        f"{table.codebook.name if table.codebook else codebook!r}"
+        f"{len(table.coders)} coders on {len(table.variables)} variables {against}"
     )
 
 
-@app.command("unitizing", short_help="Agreement on where statements start and end.")
+@command(app, "unitizing", "Agreement on where statements start and end.")
 @user_errors
 def unitizing(
     source: Annotated[
-        Path, typer.Argument(help="A span table (document, coder, start, end, code) or a .qdpx.")
+        Path,
+        typer.Argument(
+            metavar="SPANS",
+            help="A span table (document, coder, start, end, code) or a .qdpx project.",
+            show_default=False,
+        ),
     ],
-    variant: Annotated[str, typer.Option(help="u, cu, Cu or u2004.")] = "u",
+    variant: Annotated[
+        UnitizingVariant,
+        typer.Option(
+            help="u: where units are; cu: codes, of the units all coders marked; Cu: codes "
+            "per variable; u2004: Krippendorff's 2004 unitizing alpha.",
+            **choice(UnitizingVariant),
+        ),
+    ] = UnitizingVariant.U,
     variable: Annotated[
-        str | None, typer.Option(help="The variable whose spans are compared.")
+        str | None,
+        typer.Option(metavar="NAME", help="The variable whose spans are compared."),
     ] = None,
     corpus: Annotated[
         Path | None,
-        typer.Option(help="Documents (table or folder) giving each continuum's length."),
+        typer.Option(
+            metavar="PATH", help="Documents (table or folder) giving each continuum's length."
+        ),
     ] = None,
     metadata: MetadataOpt = None,
     unmatched: UnmatchedOpt = Unmatched.ERROR,
-    overlaps: Annotated[str, typer.Option(help="A coder's overlapping spans: error or merge.")] = (
-        "error"
-    ),
+    overlaps: Annotated[
+        OverlapRule,
+        typer.Option(
+            help="A coder's overlapping spans: an error, or merged.", **choice(OverlapRule)
+        ),
+    ] = OverlapRule.ERROR,
     coders: Annotated[
         Path | None,
         typer.Option(
+            metavar="PATH",
             help="Who unitized each document (a document, coder table, e.g. from statecode "
-            "import --unitizers); without it every coder counts in every document."
+            "import --unitizers); without it every coder counts in every document.",
         ),
     ] = None,
-    output_format: Annotated[
-        OutputFormat,
-        typer.Option("--format", help="table, json, csv (the per-category table) or markdown."),
-    ] = OutputFormat.TABLE,
+    output_format: OutputFormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Krippendorff's unitizing alpha: agreement on the stretches coders mark, and their codes."""
     from statecode import (
-        UnitizingResult,
         read_corpus,
         read_span_source,
         read_unitizers,
@@ -443,6 +338,7 @@ def unitizing(
     from statecode.model import Corpus
     from statecode.render import unitizing_to_csv, unitizing_to_markdown, unitizing_to_text
 
+    chosen = format_of(output_format, output, OutputFormat)
     spans = read_span_source(source, variable=variable)
     continua: Corpus | None = (
         read_corpus(corpus, metadata=metadata, unmatched=unmatched)
@@ -469,4 +365,4 @@ def unitizing(
         OutputFormat.CSV: unitizing_to_csv,
         OutputFormat.JSON: lambda r: json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n",
     }
-    emit(renderers[output_format](result), output)
+    emit(renderers[chosen](result), output)
