@@ -34,6 +34,7 @@ from statecode.exceptions import (
 
 if TYPE_CHECKING:
     from statecode.codebook import Codebook
+    from statecode.render import Document
 
 __all__ = [
     "BUG_EXIT",
@@ -179,14 +180,25 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it to ``output`` atomically."""
+def emit(content: str | Document, output: Path | None) -> None:
+    """Print ``content``, or write it to ``output`` atomically.
+
+    A document of tables is fitted to the terminal by rich when stdout is one, and written
+    as plain text to pipes and files.
+    """
+    if not isinstance(content, str):
+        from statecode.render import plain, show
+
+        if output is None and sys.stdout.isatty():
+            show(content)
+            return
+        content = plain(content)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(content)
     else:
         from statecode.io import write_text
 
-        write_text(output, text)
+        write_text(output, content)
 
 
 def codebook_or_none(codebook: str | None) -> Codebook | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from statecode.cli._options import (
 )
 from statecode.cli._options import output_format as format_of
 from statecode.options import Adjustment, CompareTable, ReportFormat, Unmatched
+
+if TYPE_CHECKING:
+    from statecode.render import Document
 
 __all__ = ["compare"]
 
@@ -82,6 +85,7 @@ def compare(
     from statecode import compare_accounts, plot_accounts, read_corpus
     from statecode.io import write_table
     from statecode.render import (
+        comparison_document,
         comparison_page,
         comparison_sections,
         frame_to_csv,
@@ -120,6 +124,7 @@ def compare(
     tables = [(t, f) for t, f, k in chosen if table in (CompareTable.ALL, k)]
     if plot is not None:
         plot_accounts(comparison, event=event, path=plot)
+    text: str | Document
     if output_format is ReportFormat.CSV:
         if len(tables) != 1:
             msg = "CSV holds one table: choose it with --table"
@@ -134,5 +139,9 @@ def compare(
             comparison, tables, title=f"Comparison of accounts: {codings.name}", event=event
         )
     else:
-        text = comparison_sections(tables, markdown=output_format is ReportFormat.MARKDOWN)
+        text = (
+            comparison_sections(tables, markdown=True)
+            if output_format is ReportFormat.MARKDOWN
+            else comparison_document(tables)
+        )
     emit(text, output)

@@ -296,9 +296,7 @@ def _import(source_format: ImportFormat, sources: list[Path], **options: Any) ->
 
 
 import_app = _app("Import codings from QDA and annotation tools: one command per format.")
-app.add_typer(
-    import_app, name="import", short_help="Import codings from QDA and annotation tools."
-)
+app.add_typer(import_app, name="import", short_help="Import codings from QDA and annotation tools.")
 
 
 def _register(source_format: ImportFormat) -> None:

@@ -42,6 +42,7 @@ from statecode.options import (
 
 if TYPE_CHECKING:
     from statecode import AgreementResult, AlphaResult, UnitizingResult
+    from statecode.render import Document
 
 __all__ = ["agreement", "alpha", "coders", "report", "unitizing", "validate"]
 
@@ -70,7 +71,12 @@ def alpha(
 ) -> None:
     """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
     from statecode import krippendorff_alphas
-    from statecode.render import alpha_to_csv, alpha_to_json, alpha_to_markdown, alpha_to_text
+    from statecode.render import (
+        alpha_document,
+        alpha_to_csv,
+        alpha_to_json,
+        alpha_to_markdown,
+    )
 
     chosen = format_of(output_format, output, OutputFormat)
     table = coded.read(data)
@@ -87,8 +93,8 @@ def alpha(
             confidence=confidence,
             progress=tick,
         )
-    renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str]] = {
-        OutputFormat.TABLE: alpha_to_text,
+    renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str | Document]] = {
+        OutputFormat.TABLE: alpha_document,
         OutputFormat.JSON: alpha_to_json,
         OutputFormat.CSV: alpha_to_csv,
         OutputFormat.MARKDOWN: alpha_to_markdown,
@@ -127,11 +133,11 @@ def report(
     """Score every variable with the chosen coefficients, with intervals and a verdict."""
     from statecode import reliability_report
     from statecode.render import (
+        report_document,
         report_page,
         report_to_csv,
         report_to_json,
         report_to_markdown,
-        report_to_text,
         require_matplotlib,
         save_report_figures,
     )
@@ -154,11 +160,12 @@ def report(
         )
     if plots is not None:
         save_report_figures(result.alphas, result.row_names, plots)
+    text: str | Document
     if chosen is ReportFormat.HTML:
         text = report_page(result, title=f"Reliability report: {data.name}")
     else:
-        renderers = {
-            ReportFormat.TABLE: report_to_text,
+        renderers: dict[ReportFormat, Callable[[Any], str | Document]] = {
+            ReportFormat.TABLE: report_document,
             ReportFormat.JSON: report_to_json,
             ReportFormat.CSV: report_to_csv,
             ReportFormat.MARKDOWN: report_to_markdown,
@@ -202,7 +209,11 @@ def agreement(
     variable, Cohen's kappa on other than two coders) is listed as n/a, with the reason once.
     """
     from statecode import agreement_coefficients
-    from statecode.render import agreement_to_csv, agreement_to_markdown, agreement_to_text
+    from statecode.render import (
+        agreement_document,
+        agreement_to_csv,
+        agreement_to_markdown,
+    )
 
     chosen = format_of(output_format, output, OutputFormat)
     options: dict[str, Any] = {"confidence": confidence}
@@ -223,8 +234,8 @@ def agreement(
         domains=coded.domains(table),
         **options,
     )
-    renderers: dict[OutputFormat, Callable[[tuple[AgreementResult, ...]], str]] = {
-        OutputFormat.TABLE: agreement_to_text,
+    renderers: dict[OutputFormat, Callable[[tuple[AgreementResult, ...]], str | Document]] = {
+        OutputFormat.TABLE: agreement_document,
         OutputFormat.MARKDOWN: agreement_to_markdown,
         OutputFormat.CSV: agreement_to_csv,
         OutputFormat.JSON: lambda rs: json.dumps([r.to_dict() for r in rs], indent=2) + "\n",
@@ -246,7 +257,7 @@ def coders(
 ) -> None:
     """Per variable: a coder x coder agreement matrix and alpha without each coder."""
     from statecode import coder_diagnostics
-    from statecode.render import frame_to_text
+    from statecode.render import frame_table
 
     table = coded.read(data)
     parts = []
@@ -257,11 +268,10 @@ def coders(
         domains=coded.domains(table),
     )
     for name, (matrix, loo) in diagnostics.items():
-        parts.append(f"{name}: pairwise {coefficient.value}")
-        parts.append(frame_to_text(matrix))
-        parts.append(f"{name}: alpha without each coder (change > 0: the coder lowers alpha)")
-        parts.append(frame_to_text(loo))
-    emit("\n\n".join(parts) + "\n", output)
+        parts.append(frame_table(matrix, f"{name}: pairwise {coefficient.value}"))
+        title = f"{name}: alpha without each coder (change > 0: the coder lowers alpha)"
+        parts.append(frame_table(loo, title))
+    emit(parts, output)
 
 
 @command(app, "validate", "Check coded data against a codebook.")
@@ -336,7 +346,11 @@ def unitizing(
         unitizing_alpha,
     )
     from statecode.model import Corpus
-    from statecode.render import unitizing_to_csv, unitizing_to_markdown, unitizing_to_text
+    from statecode.render import (
+        unitizing_document,
+        unitizing_to_csv,
+        unitizing_to_markdown,
+    )
 
     chosen = format_of(output_format, output, OutputFormat)
     spans = read_span_source(source, variable=variable)
@@ -359,8 +373,8 @@ def unitizing(
         overlaps=overlaps,
         coders=None if coders is None else read_unitizers(coders),
     )
-    renderers: dict[OutputFormat, Callable[[UnitizingResult], str]] = {
-        OutputFormat.TABLE: unitizing_to_text,
+    renderers: dict[OutputFormat, Callable[[UnitizingResult], str | Document]] = {
+        OutputFormat.TABLE: unitizing_document,
         OutputFormat.MARKDOWN: unitizing_to_markdown,
         OutputFormat.CSV: unitizing_to_csv,
         OutputFormat.JSON: lambda r: json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n",

@@ -6,6 +6,15 @@ Rounding and layout happen here and nowhere else. Figures need the ``plot`` extr
 
 from statecode.render._accounts_plot import plot_accounts
 from statecode.render._codebook import codebook_to_markdown, codebook_to_text
+from statecode.render._document import (
+    Document,
+    Notes,
+    Table,
+    comparison_document,
+    frame_table,
+    plain,
+    show,
+)
 from statecode.render._html import (
     comparison_page,
     comparison_to_html,
@@ -21,17 +30,21 @@ from statecode.render._plots import (
     save_report_figures,
 )
 from statecode.render._reliability import (
+    agreement_document,
     agreement_to_csv,
     agreement_to_markdown,
     agreement_to_text,
+    alpha_document,
     alpha_to_csv,
     alpha_to_json,
     alpha_to_markdown,
     alpha_to_text,
+    report_document,
     report_to_csv,
     report_to_json,
     report_to_markdown,
     report_to_text,
+    unitizing_document,
     unitizing_to_csv,
     unitizing_to_markdown,
     unitizing_to_text,
@@ -47,9 +60,14 @@ from statecode.render._tables import (
 )
 
 __all__ = [
+    "Document",
+    "Notes",
+    "Table",
+    "agreement_document",
     "agreement_to_csv",
     "agreement_to_markdown",
     "agreement_to_text",
+    "alpha_document",
     "alpha_interval_figure",
     "alpha_to_csv",
     "alpha_to_json",
@@ -58,16 +76,20 @@ __all__ = [
     "codebook_to_markdown",
     "codebook_to_text",
     "coincidence_figure",
+    "comparison_document",
     "comparison_page",
     "comparison_sections",
     "comparison_to_html",
     "figure_svg",
+    "frame_table",
     "frame_to_csv",
     "frame_to_markdown",
     "frame_to_text",
     "frames_to_json",
     "markdown_table",
+    "plain",
     "plot_accounts",
+    "report_document",
     "report_page",
     "report_to_csv",
     "report_to_html",
@@ -77,7 +99,9 @@ __all__ = [
     "require_matplotlib",
     "save_figure",
     "save_report_figures",
+    "show",
     "text_table",
+    "unitizing_document",
     "unitizing_to_csv",
     "unitizing_to_markdown",
     "unitizing_to_text",

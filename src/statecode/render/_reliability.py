@@ -16,31 +16,34 @@ from statecode.reliability.results import (
     AlphaResult,
     UnitizingResult,
 )
+from statecode.render._document import Document, Notes, Table, frame_table, plain
 from statecode.render._tables import (
     fmt,
     frame_to_csv,
     frame_to_markdown,
-    frame_to_text,
     markdown_table,
     md_escape,
-    text_table,
 )
 
 __all__ = [
     "REPORT_FOOTER",
+    "agreement_document",
     "agreement_to_csv",
     "agreement_to_markdown",
     "agreement_to_text",
+    "alpha_document",
     "alpha_rows",
     "alpha_to_csv",
     "alpha_to_json",
     "alpha_to_markdown",
     "alpha_to_text",
     "report_cells",
+    "report_document",
     "report_to_csv",
     "report_to_json",
     "report_to_markdown",
     "report_to_text",
+    "unitizing_document",
     "unitizing_to_csv",
     "unitizing_to_markdown",
     "unitizing_to_text",
@@ -113,10 +116,18 @@ def _footer(results: Sequence[AlphaResult]) -> list[str]:
     return lines
 
 
+def alpha_document(results: Sequence[AlphaResult]) -> Document:
+    """The alpha table with a verdict per variable, and the notes below it."""
+    headers, rows = _alpha_table(results)
+    numbers = {
+        i for i, h in enumerate(headers) if h in ("alpha", "se", "units", "coders", "values")
+    }
+    return [Table(headers, rows, right=numbers), Notes(_footer(results))]
+
+
 def alpha_to_text(results: Sequence[AlphaResult]) -> str:
     """A plain-text table with a verdict per variable, and notes below it."""
-    headers, rows = _alpha_table(results)
-    return text_table(headers, rows) + "\n\n" + "\n".join(_footer(results)) + "\n"
+    return plain(alpha_document(results))
 
 
 def alpha_to_markdown(results: Sequence[AlphaResult]) -> str:
@@ -159,11 +170,17 @@ REPORT_FOOTER = (
 )
 
 
+def report_document(table: pl.DataFrame) -> Document:
+    """The report's table, intervals in brackets, and its notes."""
+    headers, rows, notes = report_cells(table)
+    numbers = {i for i, h in enumerate(headers) if h.startswith("n_")}
+    key = headers.index("Variable") + 1
+    return [Table(headers, rows, right=numbers, key=key), Notes([REPORT_FOOTER, *notes])]
+
+
 def report_to_text(table: pl.DataFrame) -> str:
     """The report as a plain-text table, intervals in brackets, notes below."""
-    headers, rows, notes = report_cells(table)
-    lines = [text_table(headers, rows), "", REPORT_FOOTER, *notes]
-    return "\n".join(lines) + "\n"
+    return plain(report_document(table))
 
 
 def report_to_markdown(table: pl.DataFrame) -> str:
@@ -235,10 +252,18 @@ def _agreement_notes(results: Sequence[AgreementResult]) -> list[str]:
     return notes
 
 
+def agreement_document(results: Sequence[AgreementResult]) -> Document:
+    """One coefficient per variable: value, interval, standard error, counts, verdict."""
+    headers, rows = _agreement_table(results)
+    numbers = {
+        i for i, h in enumerate(headers) if h in ("value", "se", "units", "dropped", "coders")
+    }
+    return [Table(headers, rows, right=numbers), Notes(_agreement_notes(results))]
+
+
 def agreement_to_text(results: Sequence[AgreementResult]) -> str:
     """One coefficient per variable: value, interval, standard error, counts."""
-    headers, rows = _agreement_table(results)
-    return text_table(headers, rows) + "\n\n" + "\n".join(_agreement_notes(results)) + "\n"
+    return plain(agreement_document(results))
 
 
 def agreement_to_markdown(results: Sequence[AgreementResult]) -> str:
@@ -279,10 +304,15 @@ def _unitizing_summary(result: UnitizingResult) -> list[tuple[str, str]]:
     return out
 
 
+def unitizing_document(result: UnitizingResult) -> Document:
+    """The overall figures (numbers to 3 decimals) and the per-category table."""
+    lines = [f"{key}: {text}" for key, text in _unitizing_summary(result)]
+    return [Notes(lines), frame_table(result.per_category())]
+
+
 def unitizing_to_text(result: UnitizingResult) -> str:
     """Overall figures (numbers to 3 decimals) and the per-category table as plain text."""
-    lines = [f"{key}: {text}" for key, text in _unitizing_summary(result)]
-    return "\n".join(lines) + "\n\n" + frame_to_text(result.per_category()) + "\n"
+    return plain(unitizing_document(result))
 
 
 def unitizing_to_markdown(result: UnitizingResult) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "cell_text",
     "comparison_sections",
     "fmt",
+    "frame_cells",
     "frame_to_csv",
     "frame_to_markdown",
     "frame_to_text",
@@ -25,7 +26,11 @@ __all__ = [
 
 
 def text_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, wrap_last: int | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    wrap_last: int | None = None,
+    wrap: int | None = None,
 ) -> str:
     """Lay out ``rows`` as a plain-text table with aligned columns.
 
@@ -37,6 +42,8 @@ def text_table(
         The cells, already formatted.
     wrap_last : int, optional
         Wrap the last column to this width (continuation lines are indented).
+    wrap : int, optional
+        Wrap any cell longer than this within its column (at spaces, after commas).
 
     Examples
     --------
@@ -46,25 +53,33 @@ def text_table(
     1   x
     22  y
     """
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row[:-1] if wrap_last else row):
-            widths[i] = max(widths[i], len(cell))
+    limits = [wrap] * len(headers)
     if wrap_last:
-        widths[-1] = max(widths[-1], min(wrap_last, max((len(r[-1]) for r in rows), default=0)))
+        limits[-1] = wrap_last
+    cells = [
+        [_wrapped(cell, limit) for cell, limit in zip(row, limits, strict=True)] for row in rows
+    ]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, lines in enumerate(row):
+            widths[i] = max(widths[i], *(len(line) for line in lines))
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+    def line(parts: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(parts, widths, strict=True)).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
-    for row in rows:
-        if wrap_last and row[-1]:
-            parts = textwrap.wrap(row[-1], wrap_last) or [""]
-            out.append(line([*row[:-1], parts[0]]))
-            out.extend(line([""] * (len(row) - 1) + [p]) for p in parts[1:])
-        else:
-            out.append(line(row))
+    for row in cells:
+        height = max(len(lines) for lines in row)
+        out.extend(
+            line([lines[k] if k < len(lines) else "" for lines in row]) for k in range(height)
+        )
     return "\n".join(out)
+
+
+def _wrapped(cell: str, limit: int | None) -> list[str]:
+    if limit is None or len(cell) <= limit:
+        return [cell]
+    return textwrap.wrap(cell, limit, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 def md_escape(text: str) -> str:
@@ -95,9 +110,9 @@ def cell_text(value: Any) -> str:
 
 
 def frame_to_text(frame: pl.DataFrame) -> str:
-    """Any table as aligned plain text (numbers to 3 decimals, lists joined)."""
+    """Any table as aligned plain text: numbers to 3 decimals, lists joined, cells wrapped."""
     rows = [[cell_text(v) for v in row] for row in frame.iter_rows()]
-    return text_table(frame.columns, rows)
+    return text_table(frame.columns, rows, wrap=60)
 
 
 def frame_to_markdown(frame: pl.DataFrame) -> str:
@@ -112,6 +127,13 @@ def comparison_sections(tables: Sequence[tuple[str, pl.DataFrame]], *, markdown:
         body = frame_to_markdown(frame) if markdown else frame_to_text(frame)
         parts.append(f"## {title}\n\n{body}" if markdown else f"{title}\n\n{body}")
     return "\n\n".join(parts) + "\n"
+
+
+def frame_cells(frame: pl.DataFrame) -> tuple[list[str], list[list[str]], set[int]]:
+    """A frame's headers, formatted cells and numeric columns (for right alignment)."""
+    rows = [[cell_text(v) for v in row] for row in frame.iter_rows()]
+    numbers = {i for i, dtype in enumerate(frame.dtypes) if dtype.is_numeric()}
+    return frame.columns, rows, numbers
 
 
 def frames_to_json(tables: Sequence[tuple[str, pl.DataFrame]]) -> str:
