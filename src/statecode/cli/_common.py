@@ -6,13 +6,12 @@ loads Typer and the option choices only, not polars and numpy.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -41,7 +40,6 @@ __all__ = [
     "cli_terms",
     "codebook_or_none",
     "emit",
-    "progress_bar",
     "user_errors",
 ]
 
@@ -206,13 +204,3 @@ def codebook_or_none(codebook: str | None) -> Codebook | None:
     from statecode.io import read_codebook
 
     return read_codebook(codebook) if codebook is not None else None
-
-
-@contextlib.contextmanager
-def progress_bar(replicates: int, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr for long bootstraps, only when stderr is a terminal."""
-    if replicates < 2000 or not sys.stderr.isatty():
-        yield None
-        return
-    with typer.progressbar(length=replicates, label=label, file=sys.stderr) as bar:
-        yield bar.update

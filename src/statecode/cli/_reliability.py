@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from statecode.cli._app import app, command
-from statecode.cli._common import emit, progress_bar, user_errors
+from statecode.cli._common import emit, user_errors
 from statecode.cli._options import (
     BootstrapOpt,
     CodedInput,
@@ -80,19 +81,18 @@ def alpha(
 
     chosen = format_of(output_format, output, OutputFormat)
     table = coded.read(data)
-    with progress_bar(bootstrap * len(table.variables), "bootstrap") as tick:
-        results = krippendorff_alphas(
-            table,
-            levels=coded.levels(table),
-            domains=coded.domains(table),
-            distance=distance,
-            period=period,
-            bootstrap=bootstrap,
-            method=method,
-            seed=seed,
-            confidence=confidence,
-            progress=tick,
-        )
+    results = krippendorff_alphas(
+        table,
+        levels=coded.levels(table),
+        domains=coded.domains(table),
+        distance=distance,
+        period=period,
+        bootstrap=bootstrap,
+        method=method,
+        seed=seed,
+        confidence=confidence,
+        progress=sys.stderr.isatty(),
+    )
     renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str | Document]] = {
         OutputFormat.TABLE: alpha_document,
         OutputFormat.JSON: alpha_to_json,
@@ -146,18 +146,17 @@ def report(
     if chosen is ReportFormat.HTML or plots is not None:
         require_matplotlib()  # fail before the work, with what to install
     table = coded.read(data, by=by)
-    with progress_bar(bootstrap * len(table.variables), "bootstrap") as tick:
-        result = reliability_report(
-            table,
-            coefficients=coefficients,
-            bootstrap=bootstrap,
-            seed=seed,
-            method=method,
-            confidence=confidence,
-            levels=coded.levels(table),
-            domains=coded.domains(table),
-            progress=tick,
-        )
+    result = reliability_report(
+        table,
+        coefficients=coefficients,
+        bootstrap=bootstrap,
+        seed=seed,
+        method=method,
+        confidence=confidence,
+        levels=coded.levels(table),
+        domains=coded.domains(table),
+        progress=sys.stderr.isatty(),
+    )
     if plots is not None:
         save_report_figures(result.alphas, result.row_names, plots)
     text: str | Document

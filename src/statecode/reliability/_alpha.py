@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from statecode._progress import ProgressArg, progress_to
 from statecode._values import value_text
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Level, SetDistance, parse_option
@@ -53,7 +54,7 @@ def krippendorff_alpha(
     seed: int | None = None,
     confidence: float = 0.95,
     alpha_min: Sequence[float] = ALPHA_MIN,
-    progress: Progress | None = None,
+    progress: ProgressArg = None,
     reliability_data: Any = None,
     level_of_measurement: AlphaLevel | Level | str | None = None,
     value_domain: Sequence[Any] | None = None,
@@ -101,8 +102,9 @@ def krippendorff_alpha(
         Level of the percentile interval.
     alpha_min : sequence of float
         Minimum acceptable alphas for which to report :math:`P(\alpha < \alpha_{min})`.
-    progress : callable, optional
-        Called with the number of replicates just finished (for progress bars).
+    progress : bool or callable, optional
+        True draws a progress bar of the bootstrap (in a terminal or a notebook); a
+        callable is called with the number of replicates just finished.
     reliability_data, level_of_measurement, value_domain
         The ``krippendorff`` package's names for ``data``, ``level`` and ``domain``, so
         ``krippendorff.alpha(reliability_data=x, level_of_measurement="ordinal")`` becomes
@@ -207,18 +209,19 @@ def krippendorff_alpha(
         warnings.warn(f"alpha is undefined: {reason}", DegenerateDataWarning, stacklevel=2)
     boot = None
     if bootstrap:
-        boot = _run_bootstrap(
-            rel,
-            metric,
-            parts,
-            bootstrap,
-            method,
-            seed,
-            confidence,
-            tuple(alpha_min),
-            progress,
-            degenerate=reason is not None,
-        )
+        with progress_to(progress, bootstrap, "bootstrap") as tick:
+            boot = _run_bootstrap(
+                rel,
+                metric,
+                parts,
+                bootstrap,
+                method,
+                seed,
+                confidence,
+                tuple(alpha_min),
+                tick,
+                degenerate=reason is not None,
+            )
     return AlphaResult(
         alpha=alpha,
         observed_disagreement=parts.observed_disagreement,

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from statecode._progress import ProgressArg, progress_to
 from statecode.exceptions import DataError, OptionError, Problem
 from statecode.options import CoefficientName, Level, find_member, parse_option
 from statecode.reliability._agreement import AGREEMENT_FUNCTIONS
@@ -149,7 +150,7 @@ def krippendorff_alphas(
     variables: Sequence[str] | None = None,
     levels: Mapping[str, Any] | None = None,
     domains: Mapping[str, Sequence[Any]] | None = None,
-    progress: Progress | None = None,
+    progress: ProgressArg = None,
     **options: Any,
 ) -> tuple[AlphaResult, ...]:
     """Krippendorff's alpha of every variable of a coding table, in table order.
@@ -166,8 +167,9 @@ def krippendorff_alphas(
     domains : mapping, optional
         Variable name to its values in order (``{"intensity": ["low", "mid", "high"]}``),
         over ``domain=``.
-    progress : callable, optional
-        Called with the number of bootstrap replicates just drawn, for every variable in
+    progress : bool or callable, optional
+        True draws one progress bar for the bootstraps of all variables; a callable is
+        called with the number of bootstrap replicates just drawn, for every variable in
         turn (so a bar of ``bootstrap * len(variables)`` steps fills once).
     **options
         Keyword options of :func:`~statecode.krippendorff_alpha` (``level``, ``domain``,
@@ -191,10 +193,13 @@ def krippendorff_alphas(
     ['precondition', 'blame_target']
     """
     chosen = per_variable(table, levels, domains)
-    return tuple(
-        krippendorff_alpha(table, variable=name, progress=progress, **chosen(name, options))
-        for name in _names(table, variables)
-    )
+    names = _names(table, variables)
+    total = int(options.get("bootstrap", 0) or 0) * len(names)
+    with progress_to(progress, total, "bootstrap") as tick:
+        return tuple(
+            krippendorff_alpha(table, variable=name, progress=tick, **chosen(name, options))
+            for name in names
+        )
 
 
 def agreement_coefficients(

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from statecode._progress import ProgressArg, progress_to
 from statecode._values import finite
 from statecode.codebook import Codebook, Variable
 from statecode.exceptions import DataError, DegenerateDataWarning
@@ -74,7 +75,7 @@ def reliability_report(
     by_name: str | None = None,
     levels: Mapping[str, Any] | None = None,
     domains: Mapping[str, Sequence[Any]] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: ProgressArg = None,
 ) -> ReliabilityReport:
     """Score every variable with every chosen coefficient.
 
@@ -105,8 +106,9 @@ def reliability_report(
         ``{"intensity": "ordinal"}``). It sets alpha's difference function and AC2's weights.
     domains : mapping, optional
         Variable name to its values in order (needed for ordinal text without a codebook).
-    progress : callable, optional
-        Called with the number of bootstrap replicates just drawn (for progress bars).
+    progress : bool or callable, optional
+        True draws one progress bar of the bootstraps (in a terminal or a notebook); a
+        callable is called with the number of bootstrap replicates just drawn.
 
     Returns
     -------
@@ -137,6 +139,25 @@ def reliability_report(
     names = list(variables) if variables is not None else list(table.variables)
     settings = per_variable(table, levels, domains)
     groups = _groups(table, by)
+    if progress is True:  # one bar for every bootstrap of the report
+        total = bootstrap * len(names) * len(groups)
+        with progress_to(progress, total, "bootstrap") as tick:
+            return reliability_report(
+                table,
+                codebook=codebook,
+                variables=variables,
+                coefficients=coefficients,
+                bootstrap=bootstrap,
+                seed=seed,
+                method=method,
+                confidence=confidence,
+                by=by,
+                by_name=by_name,
+                levels=levels,
+                domains=domains,
+                progress=tick,
+            )
+    tick = progress if callable(progress) else None
     rows: list[dict[str, Any]] = []
     alphas: list[AlphaResult] = []
     details: list[dict[str, AgreementResult | AlphaResult]] = []
@@ -153,7 +174,7 @@ def reliability_report(
                 seed=seed,
                 method=method,
                 confidence=confidence,
-                progress=progress,
+                progress=tick,
             )
             if group is not None:
                 row = {by_name: group, **row}
