@@ -89,6 +89,26 @@ class ConsensusResult:
     units: tuple[str, ...] = attrs.field(repr=False)
     variables: tuple[str, ...] = attrs.field(repr=False)
 
+    def __repr__(self) -> str:
+        ties = int(self.counts["tie"].sum())
+        dissent = int(self.counts["dissent"].sum())
+        return (
+            f"<ConsensusResult {self.rule}: {len(self.units)} units x {len(self.variables)} "
+            f"variables by {len(self.coders)} coders; {ties} ties, {dissent} dissenting cells>"
+        )
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     @property
     def n_ties(self) -> int:
         """Units and variables the rule could not decide."""

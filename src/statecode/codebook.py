@@ -206,6 +206,23 @@ class Codebook:
     version: str = ""
     description: str = ""
 
+    def __repr__(self) -> str:
+        version = f" {self.version}" if self.version else ""
+        codes = sum(len(v.categories) for v in self.variables)
+        return f"<Codebook {self.name!r}{version}: {len(self.variables)} variables, {codes} codes>"
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     def __attrs_post_init__(self) -> None:
         problems = duplicate_problems(
             [v.name for v in self.variables], "variables", "name", "variable name"

@@ -233,6 +233,21 @@ class Corpus:
     documents: tuple[Document, ...] = attrs.field(default=(), converter=tuple[Document, ...])
     statements: tuple[Statement, ...] = attrs.field(default=(), converter=tuple[Statement, ...])
 
+    def __repr__(self) -> str:
+        return f"<Corpus: {len(self.documents)} documents, {len(self.statements)} statements>"
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     def __attrs_post_init__(self) -> None:
         docs: dict[str, Document] = {}
         for doc in self.documents:

@@ -107,6 +107,54 @@ class Comparison:
     codebook: Codebook | None = attrs.field(default=None, repr=False)
     consensus: ConsensusResult | None = attrs.field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        accounts = sorted({a for names in self.accounts.values() for a in names})
+        return (
+            f"<Comparison: {len(self.events)} event(s), accounts {', '.join(accounts)}; "
+            f"{len(self.variables)} variables>"
+        )
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
+    def to_html(
+        self,
+        path: PathLike | None = None,
+        *,
+        title: str = "Comparison of accounts",
+        event: str | None = None,
+    ) -> str:
+        """The comparison as one self-contained HTML page, written to ``path`` when given.
+
+        Every table (similarity, divergence, emphasis, presence, the statements behind each
+        count) and the dot-matrix figure of ``event`` (default: the first). Needs the
+        ``plot`` extra (matplotlib).
+
+        Returns
+        -------
+        str
+            The page.
+        """
+        from statecode.render import comparison_page, write_page  # noqa: PLC0415 - a presentation hook
+
+        tables = [
+            ("Similarity of accounts", self.similarity),
+            ("Divergence: who raises what", self.divergence),
+            ("Emphasis: share differences, Fisher's exact test", self.emphasis),
+            ("Presence per account", self.presence),
+            ("Statements behind every count", self.statements),
+        ]
+        return write_page(comparison_page(self, tables, title=title, event=event), path)
+
 
 def compare_accounts(
     corpus: Corpus,

@@ -20,7 +20,9 @@ from statecode.render._html import (
     comparison_to_html,
     report_page,
     report_to_html,
+    write_page,
 )
+from statecode.render._notebook import html_table, notebook_html, notebook_text
 from statecode.render._plots import (
     alpha_interval_figure,
     coincidence_figure,
@@ -86,7 +88,10 @@ __all__ = [
     "frame_to_markdown",
     "frame_to_text",
     "frames_to_json",
+    "html_table",
     "markdown_table",
+    "notebook_html",
+    "notebook_text",
     "plain",
     "plot_accounts",
     "report_document",
@@ -105,4 +110,5 @@ __all__ = [
     "unitizing_to_csv",
     "unitizing_to_markdown",
     "unitizing_to_text",
+    "write_page",
 ]

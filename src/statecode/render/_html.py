@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 
 import polars as pl
 
+from statecode._typing import PathLike
 from statecode.compare import Comparison
+from statecode.io import write_text
 from statecode.reliability.results import ReliabilityReport
 from statecode.render._accounts_plot import plot_accounts
 from statecode.render._plots import alpha_interval_figure, coincidence_figure, figure_svg
 from statecode.render._reliability import REPORT_FOOTER, report_cells
 from statecode.render._tables import cell_text
 
-__all__ = ["comparison_page", "comparison_to_html", "report_page", "report_to_html"]
+__all__ = [
+    "comparison_page",
+    "comparison_to_html",
+    "report_page",
+    "report_to_html",
+    "write_page",
+]
 
 
 HTML_STYLE = """
@@ -95,6 +104,13 @@ def comparison_to_html(
         f"<title>{html.escape(title)}</title><style>{HTML_STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>{figure}{''.join(sections)}</body></html>\n"
     )
+
+
+def write_page(page: str, path: PathLike | None) -> str:
+    """Write an HTML page to ``path`` atomically (when given); return the page."""
+    if path is not None:
+        write_text(Path(path), page)
+    return page
 
 
 def report_page(report: ReliabilityReport, *, title: str) -> str:

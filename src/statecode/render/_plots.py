@@ -90,8 +90,12 @@ def alpha_interval_figure(results: Sequence[AlphaResult], names: Sequence[str]) 
 
 def figure_svg(fig: Any) -> str:
     """The figure as an SVG element to put inside HTML (no XML prolog)."""
+    import matplotlib as mpl  # noqa: PLC0415 - the optional plot extra
+
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    # a fixed salt: the element ids, and so the page, are the same on every run
+    with mpl.rc_context({"svg.hashsalt": "statecode"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     return re.sub(r"^.*?(<svg)", r"\1", text, count=1, flags=re.DOTALL)
 
@@ -125,8 +129,11 @@ def save_figure(fig: Any, target: Path, *, dpi: int = 300) -> None:
     """
     suffix = target.suffix.lower().lstrip(".")
     metadata = {"Date": None} if suffix == "svg" else {"Software": None}
+    import matplotlib as mpl  # noqa: PLC0415 - the optional plot extra
+
     try:
-        fig.savefig(target, format=suffix, dpi=dpi, metadata=metadata)
+        with mpl.rc_context({"svg.hashsalt": "statecode"}):
+            fig.savefig(target, format=suffix, dpi=dpi, metadata=metadata)
     except OSError as exc:
         msg = f"{target}: cannot write the figure ({exc.strerror or exc}); check the folder"
         raise InputFileError(msg) from exc

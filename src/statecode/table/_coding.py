@@ -79,6 +79,27 @@ class CodingTable:
     groups: Mapping[str, str] | None = attrs.field(default=None, repr=False)
     group_by: str | None = None
 
+    def __repr__(self) -> str:
+        source = f" {self.source!r}" if self.source else ""
+        codebook = f", codebook {self.codebook.name!r}" if self.codebook is not None else ""
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        return (
+            f"<CodingTable{source}: {len(self)} codings of {len(self.units)} units by "
+            f"{len(self.coders)} coders on {len(self.variables)} variables{codebook}{skipped}>"
+        )
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     @classmethod
     def from_frame(
         cls,

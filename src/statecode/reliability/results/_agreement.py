@@ -76,6 +76,28 @@ class AgreementResult:
     variable: str | None = None
     applies: bool = True
 
+    def __repr__(self) -> str:
+        name = self.variable or "data"
+        if not self.applies:
+            return f"<AgreementResult {name}: {self.coefficient} n/a ({self.reason})>"
+        interval = f" [{self.ci[0]:.3f}, {self.ci[1]:.3f}]" if self.ci else ""
+        return (
+            f"<AgreementResult {name}: {self.coefficient}={self.value:.3f}{interval}, "
+            f"{self.units} units, {self.coders} coders, {self.verdict}>"
+        )
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     @property
     def risk(self) -> float | None:
         """P(value < .667) by the normal approximation from ``se``, or None without one."""

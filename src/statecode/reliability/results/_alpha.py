@@ -159,6 +159,26 @@ class AlphaResult:
     distance: str | None = None
     _coded: CodedData | None = attrs.field(default=None, repr=False, alias="coded")
 
+    def __repr__(self) -> str:
+        interval = f", {self.ci[2]:.0%} CI [{self.ci[0]:.3f}, {self.ci[1]:.3f}]" if self.ci else ""
+        level = f"{self.level} ({self.distance})" if self.distance else self.level
+        return (
+            f"<AlphaResult {self.variable or 'alpha'}: alpha={self.alpha:.3f}{interval}, {level}, "
+            f"{self.pairable_units} units, {self.coders} coders, {self.verdict}>"
+        )
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     @property
     def values(self) -> tuple[Any, ...]:
         """The value domain, in order (the codes, numbers or sets of codes)."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 import polars as pl
 
+from statecode._typing import PathLike
 from statecode.reliability.results._agreement import AgreementResult
 from statecode.reliability.results._alpha import AlphaResult
 
@@ -36,6 +37,43 @@ class ReliabilityReport:
     alphas: tuple[AlphaResult, ...]
     details: tuple[Mapping[str, AgreementResult | AlphaResult], ...]
     group: str | None = None
+
+    def __repr__(self) -> str:
+        columns = [c for c in self.table.columns if c[:1].isupper() and "_CI_" not in c]
+        shown = [c for c in columns if c not in ("Variable", "Level", "Verdict", "Notes")]
+        shown = [c for c in shown if not c.startswith("n_") and c != self.group]
+        verdicts = self.table["Verdict"].value_counts(sort=True).iter_rows()
+        tally = ", ".join(f"{n} {v}" for v, n in verdicts)
+        per = f" per {self.group}" if self.group else ""
+        return f"<ReliabilityReport: {self.table.height} rows{per} x {', '.join(shown)}; {tally}>"
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
+    def to_html(self, path: PathLike | None = None, *, title: str = "Reliability report") -> str:
+        """The report as one self-contained HTML page, written to ``path`` when given.
+
+        The page holds the table with its verdicts, the notes and provenance, an interval
+        plot of alpha and a coincidence heatmap per variable, all inline (it loads nothing).
+        Needs the ``plot`` extra (matplotlib).
+
+        Returns
+        -------
+        str
+            The page.
+        """
+        from statecode.render import report_page, write_page  # noqa: PLC0415 - a presentation hook
+
+        return write_page(report_page(self, title=title), path)
 
     @property
     def row_names(self) -> list[str]:

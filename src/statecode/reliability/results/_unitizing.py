@@ -136,6 +136,25 @@ class UnitizingResult:
     unpaired_continua: int = 0
     _tables: UnitizingTables | None = attrs.field(default=None, repr=False, alias="tables")
 
+    def __repr__(self) -> str:
+        on = f" {self.variable}" if self.variable else ""
+        return (
+            f"<UnitizingResult {self.variant}{on}: alpha={self.alpha:.3f}, {self.coders} coders, "
+            f"{self.continua} continua, {self.units} units, {self.verdict}>"
+        )
+
+    def __str__(self) -> str:
+        """The table the CLI prints for it."""
+        from statecode.render import notebook_text  # noqa: PLC0415 - a presentation hook
+
+        return notebook_text(self)
+
+    def _repr_html_(self) -> str:
+        """Its table as HTML, for Jupyter."""
+        from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
+
+        return notebook_html(self)
+
     @property
     def verdict(self) -> str:
         """``reliable`` (>= .800), ``tentative`` (.667 to .800), ``unreliable``, ``undefined``."""
