@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -44,3 +46,12 @@ needs_real = pytest.mark.skipif(
 def root() -> Path:
     """The repository root (for shipped codebooks and examples)."""
     return ROOT
+
+
+def json_results(text: str) -> list[dict[str, Any]]:
+    """The results of a command's JSON output, after checking that its provenance is there."""
+    document = json.loads(text)
+    assert set(document) == {"provenance", "results"}, sorted(document)
+    assert document["provenance"]["statecode"]
+    assert document["provenance"]["created"]
+    return list(document["results"])

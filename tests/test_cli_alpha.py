@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 import statecode as sc
 from statecode.cli import app
 from statecode.reliability.results import VERDICT_RULE
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, json_results
 
 runner = CliRunner()
 EXAMPLE = str(ROOT / "examples" / "readouts" / "codings.csv")
@@ -64,7 +63,7 @@ def test_main_job_table_on_the_shipped_example() -> None:
 def test_json_has_every_key_and_matches_the_library() -> None:
     code, out, _ = _run("alpha", EXAMPLE, "--codebook", "readouts", "--format", "json")
     assert code == 0
-    records = json.loads(out)
+    records = json_results(out)
     assert [r["variable"] for r in records] == list(sc.read_codebook("readouts").names)
     for record in records:
         assert set(record) == KEYS
@@ -92,7 +91,7 @@ def test_bootstrap_json_keys_and_seed_reproducibility() -> None:
     )
     code, out, _ = _run(*args)
     assert code == 0
-    record = json.loads(out)[0]
+    record = json_results(out)[0]
     assert set(record) == KEYS | {
         "ci_low",
         "ci_high",
@@ -108,7 +107,7 @@ def test_bootstrap_json_keys_and_seed_reproducibility() -> None:
     assert record["seed"] == 1
     assert record["ci_level"] == 0.95
     assert record["ci_low"] <= record["alpha"] <= record["ci_high"]
-    assert json.loads(_run(*args)[1]) == [record]
+    assert json_results(_run(*args)[1]) == [record]
 
 
 def test_options_without_a_codebook(tmp_path: Path) -> None:
@@ -162,7 +161,7 @@ def test_wide_layout_and_missing_markers() -> None:
         "json",
     )
     assert code == 0
-    assert json.loads(out)[0]["alpha"] == pytest.approx(0.757378277153558, abs=1e-9)
+    assert json_results(out)[0]["alpha"] == pytest.approx(0.757378277153558, abs=1e-9)
 
 
 def test_custom_missing_marker(tmp_path: Path) -> None:
@@ -170,7 +169,7 @@ def test_custom_missing_marker(tmp_path: Path) -> None:
     path.write_text("unit\ta\tb\n1\t1\t1\n2\t2\t-\n3\t1\t2\n4\t2\t2\n", encoding="utf-8")
     code, out, err = _run("alpha", str(path), "--wide", "--missing", "-", "--format", "json")
     assert code == 0, err
-    assert json.loads(out)[0]["pairable_units"] == 3
+    assert json_results(out)[0]["pairable_units"] == 3
 
 
 def test_markdown_format() -> None:
@@ -187,7 +186,7 @@ def test_output_file(tmp_path: Path) -> None:
     )
     assert code == 0
     assert out == ""
-    assert len(json.loads(target.read_text(encoding="utf-8"))) == 7
+    assert len(json_results(target.read_text(encoding="utf-8"))) == 7
 
 
 def test_unknown_code_is_exit_1_with_row_and_column(tmp_path: Path) -> None:
@@ -228,7 +227,7 @@ def test_unknown_column_is_an_error_unless_variables_are_named(tmp_path: Path) -
         "json",
     )
     assert code == 0
-    assert [r["variable"] for r in json.loads(out)] == ["party_status"]
+    assert [r["variable"] for r in json_results(out)] == ["party_status"]
 
 
 def test_usage_errors_are_exit_2() -> None:
@@ -249,7 +248,7 @@ def test_degenerate_variable_is_reported_not_a_crash(tmp_path: Path) -> None:
     code, out, err = _run("alpha", str(path), "--format", "json")
     assert code == 0
     assert err == ""
-    record = json.loads(out)[0]
+    record = json_results(out)[0]
     assert record["alpha"] is None
     assert record["reason"].startswith("no variation")
 
@@ -275,4 +274,4 @@ def test_validate_command(tmp_path: Path) -> None:
     )
     assert code == 0
     assert err == f"warning: {bad}: skipped 2 invalid entries (statecode validate lists them)\n"
-    assert len(json.loads(out)) == 7
+    assert len(json_results(out)) == 7

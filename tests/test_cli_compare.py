@@ -22,6 +22,10 @@ def test_compare_json_on_the_shipped_example() -> None:
     result = runner.invoke(app, [*BASE, "--format", "json"])
     assert result.exit_code == 0, result.stderr
     tables = json.loads(result.stdout)
+    provenance = tables.pop("provenance")
+    assert provenance["inputs"][0]["file"] == "codings.csv"
+    assert len(provenance["inputs"][0]["sha256"]) == 64
+    assert provenance["codebook"]["name"] == "readouts"
     assert set(tables) == {"similarity", "divergence", "emphasis", "presence", "statements"}
     (pair,) = tables["similarity"]
     assert (pair["account_a"], pair["account_b"]) == ("Kremlin", "White House")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import polars as pl
@@ -11,7 +10,7 @@ from typer.testing import CliRunner
 
 import statecode as sc
 from statecode.cli import app
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, json_results
 
 runner = CliRunner()
 FOLDER = ROOT / "examples" / "readouts"
@@ -126,7 +125,7 @@ def test_import_unitizers_feed_unitizing(tmp_path: Path) -> None:
     expected = sc.unitizing_alpha(
         imported.spans, continua=imported.corpus, coders=imported.unitizers
     )
-    record = json.loads(result.stdout)
+    record = json_results(result.stdout)[0]
     assert record["alpha"] == pytest.approx(expected.alpha, rel=1e-12)
     assert record["coders"] == 3
     wrong = runner.invoke(app, ["import", "qdpx", "a.qdpx", "-o", "x.csv", "--unitizers", str(who)])

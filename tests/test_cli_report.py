@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import csv
 import io
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 
 import statecode as sc
 from statecode.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, json_results
 
 runner = CliRunner()
 EXAMPLE = str(ROOT / "examples" / "readouts" / "codings.csv")
@@ -37,7 +36,7 @@ def test_report_table() -> None:
 
 
 def test_report_json_csv_markdown_agree() -> None:
-    as_json = json.loads(_run(*BASE, "--coefficients", "all", "--format", "json").stdout)
+    as_json = json_results(_run(*BASE, "--coefficients", "all", "--format", "json").stdout)
     as_csv = list(
         csv.DictReader(io.StringIO(_run(*BASE, "--coefficients", "all", "--format", "csv").stdout))
     )
@@ -58,7 +57,7 @@ def test_report_by_column(tmp_path: Path) -> None:
         "report", str(path), "--codebook", "readouts", "--by", "document", "--format", "json"
     )
     assert result.exit_code == 0, result.stderr
-    records = json.loads(result.stdout)
+    records = json_results(result.stdout)
     assert {r["document"] for r in records} == {"kremlin", "white_house"}
     bad = _run("report", str(path), "--codebook", "readouts", "--by", "nope")
     assert bad.exit_code == 1
@@ -171,7 +170,7 @@ def test_agreement_command() -> None:
         "json",
     )
     assert result.exit_code == 0, result.stderr
-    record = json.loads(result.stdout)[0]
+    record = json_results(result.stdout)[0]
     table = sc.read_codings(EXAMPLE, codebook=sc.read_codebook("readouts"))
     expected = sc.fleiss_kappa(table, variable="party_status")
     assert record["value"] == pytest.approx(expected.value)
@@ -209,7 +208,7 @@ def test_agreement_command() -> None:
     expected = sc.gwet_ac1(table, variable="party_status")
     assert rows["party_status"][2] == f"{expected.value:.3f}"
     assert rows["party_status"][-1] == expected.verdict
-    records = json.loads(
+    records = json_results(
         _run(
             "agreement",
             EXAMPLE,
@@ -229,7 +228,7 @@ def test_agreement_command() -> None:
 def test_agreement_csv_and_markdown_carry_the_json_figures() -> None:
     args = ["agreement", EXAMPLE, "--codebook", "readouts", "--coefficient", "ac1"]
     args += ["--variable", "party_status", "--variable", "blame_target"]
-    as_json = json.loads(_run(*args, "--format", "json").stdout)
+    as_json = json_results(_run(*args, "--format", "json").stdout)
     as_csv = list(csv.DictReader(io.StringIO(_run(*args, "--format", "csv").stdout)))
     assert [r["variable"] for r in as_csv] == [r["variable"] for r in as_json]
     for row, record in zip(as_csv, as_json, strict=True):

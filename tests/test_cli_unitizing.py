@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from typer.testing import CliRunner
 
 import statecode as sc
 from statecode.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, json_results
 
 runner = CliRunner()
 ROWS = [
@@ -36,7 +35,7 @@ def test_unitizing_json_matches_the_library(tmp_path: Path, spans: list[sc.Span]
     result = runner.invoke(app, ["unitizing", str(table), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert "no --corpus" in result.stderr
-    record = json.loads(result.stdout)
+    record = json_results(result.stdout)[0]
     assert record["alpha"] == pytest.approx(sc.unitizing_alpha(spans).alpha)
     assert record["variant"] == "u"
 
@@ -57,7 +56,7 @@ def test_unitizing_reads_a_qdpx_with_its_texts(tmp_path: Path, spans: list[sc.Sp
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     expected = sc.unitizing_alpha(spans, variant="cu", continua=corpus)
-    assert json.loads(result.stdout)["alpha"] == pytest.approx(expected.alpha)
+    assert json_results(result.stdout)[0]["alpha"] == pytest.approx(expected.alpha)
     text = runner.invoke(app, ["unitizing", str(project)])
     assert text.exit_code == 0
     assert "alpha:" in text.stdout
@@ -78,7 +77,7 @@ def test_unitizing_reproduces_the_book_example_without_a_variable_column() -> No
     # Krippendorff (2019), Figure 12.11: u-alpha .510, cu-alpha .724 (tests/reliability)
     result = runner.invoke(app, ["unitizing", str(FIGURE_12_11), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    record = json.loads(result.stdout)
+    record = json_results(result.stdout)[0]
     assert round(record["alpha"], 3) == 0.510
     assert record["variable"] == "code"
     cu = runner.invoke(app, ["unitizing", str(FIGURE_12_11), "--variant", "cu"])
@@ -89,7 +88,7 @@ def test_unitizing_reproduces_the_book_example_without_a_variable_column() -> No
 
 def test_unitizing_csv_and_markdown_carry_the_per_category_table() -> None:
     source = str(FIGURE_12_11)
-    record = json.loads(runner.invoke(app, ["unitizing", source, "--format", "json"]).stdout)
+    record = json_results(runner.invoke(app, ["unitizing", source, "--format", "json"]).stdout)[0]
     table = runner.invoke(app, ["unitizing", source, "--format", "csv"])
     assert table.exit_code == 0, table.stderr
     rows = list(csv.DictReader(io.StringIO(table.stdout)))

@@ -47,6 +47,10 @@ if TYPE_CHECKING:
         ConsensusResult,
         consensus,
     )
+    from statecode._provenance import (
+        Provenance,
+        SourceFile,
+    )
     from statecode._segment import (
         segment,
     )
@@ -134,6 +138,7 @@ if TYPE_CHECKING:
         masi_distance,
         pairwise_agreement,
         percent_agreement,
+        provenance_of,
         reliability_report,
         scott_pi,
         unit_disagreement,
@@ -208,6 +213,9 @@ _LAZY = {
     "jaccard_distance": "statecode.reliability",
     "krippendorff_alpha": "statecode.reliability",
     "krippendorff_alphas": "statecode.reliability",
+    "provenance_of": "statecode.reliability",
+    "Provenance": "statecode._provenance",
+    "SourceFile": "statecode._provenance",
     "leave_one_coder_out": "statecode.reliability",
     "masi_distance": "statecode.reliability",
     "pairwise_agreement": "statecode.reliability",
@@ -279,10 +287,12 @@ __all__ = [
     "OptionError",
     "OverlapRule",
     "Problem",
+    "Provenance",
     "QdpxProject",
     "QualCoderImport",
     "ReliabilityData",
     "ReliabilityReport",
+    "SourceFile",
     "Span",
     "SpanRule",
     "StatecodeError",
@@ -323,6 +333,7 @@ __all__ = [
     "pairwise_agreement",
     "percent_agreement",
     "plot_accounts",
+    "provenance_of",
     "read_brat",
     "read_codebook",
     "read_codings",

@@ -20,6 +20,7 @@ from statecode.cli._options import (
     coded_input,
 )
 from statecode.cli._options import output_format as format_of
+from statecode.exceptions import OptionError
 from statecode.options import Adjustment, CompareTable, ReportFormat, Unmatched
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def compare(
         comparison_sections,
         frame_to_csv,
         frames_to_json,
+        provenance_lines,
         require_matplotlib,
     )
 
@@ -128,11 +130,12 @@ def compare(
     if output_format is ReportFormat.CSV:
         if len(tables) != 1:
             msg = "CSV holds one table: choose it with --table"
-            raise typer.BadParameter(msg)
+            raise OptionError(msg, option="table")
         text = frame_to_csv(tables[0][1])
     elif output_format is ReportFormat.JSON:
         text = frames_to_json(
-            [(k.value, f) for _, f, k in chosen if table in (CompareTable.ALL, k)]
+            [(k.value, f) for _, f, k in chosen if table in (CompareTable.ALL, k)],
+            provenance=comparison.provenance,
         )
     elif output_format is ReportFormat.HTML:
         text = comparison_page(
@@ -141,6 +144,8 @@ def compare(
     else:
         text = (
             comparison_sections(tables, markdown=True)
+            + "\n".join(provenance_lines(comparison.provenance, markdown=True))
+            + "\n"
             if output_format is ReportFormat.MARKDOWN
             else comparison_document(tables)
         )

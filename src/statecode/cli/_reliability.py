@@ -71,7 +71,7 @@ def alpha(
     output: OutputOpt = None,
 ) -> None:
     """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
-    from statecode import krippendorff_alphas
+    from statecode import krippendorff_alphas, provenance_of
     from statecode.render import (
         alpha_document,
         alpha_to_csv,
@@ -93,11 +93,12 @@ def alpha(
         confidence=confidence,
         progress=sys.stderr.isatty(),
     )
+    provenance = provenance_of(table, coefficients=["alpha"], alphas=results)
     renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str | Document]] = {
         OutputFormat.TABLE: alpha_document,
-        OutputFormat.JSON: alpha_to_json,
+        OutputFormat.JSON: lambda rs: alpha_to_json(rs, provenance),
         OutputFormat.CSV: alpha_to_csv,
-        OutputFormat.MARKDOWN: alpha_to_markdown,
+        OutputFormat.MARKDOWN: lambda rs: alpha_to_markdown(rs, provenance),
     }
     emit(renderers[chosen](results), output)
 
@@ -164,12 +165,12 @@ def report(
         text = report_page(result, title=f"Reliability report: {data.name}")
     else:
         renderers: dict[ReportFormat, Callable[[Any], str | Document]] = {
-            ReportFormat.TABLE: report_document,
+            ReportFormat.TABLE: lambda r: report_document(r.table),
             ReportFormat.JSON: report_to_json,
-            ReportFormat.CSV: report_to_csv,
+            ReportFormat.CSV: lambda r: report_to_csv(r.table),
             ReportFormat.MARKDOWN: report_to_markdown,
         }
-        text = renderers[chosen](result.table)
+        text = renderers[chosen](result)
     emit(text, output)
 
 
@@ -207,10 +208,11 @@ def agreement(
     A variable the coefficient does not apply to (the kappa family on a multi-label
     variable, Cohen's kappa on other than two coders) is listed as n/a, with the reason once.
     """
-    from statecode import agreement_coefficients
+    from statecode import agreement_coefficients, provenance_of
     from statecode.render import (
         agreement_document,
         agreement_to_csv,
+        agreement_to_json,
         agreement_to_markdown,
     )
 
@@ -233,11 +235,12 @@ def agreement(
         domains=coded.domains(table),
         **options,
     )
+    provenance = provenance_of(table, coefficients=[coefficient.value])
     renderers: dict[OutputFormat, Callable[[tuple[AgreementResult, ...]], str | Document]] = {
         OutputFormat.TABLE: agreement_document,
-        OutputFormat.MARKDOWN: agreement_to_markdown,
+        OutputFormat.MARKDOWN: lambda rs: agreement_to_markdown(rs, provenance),
         OutputFormat.CSV: agreement_to_csv,
-        OutputFormat.JSON: lambda rs: json.dumps([r.to_dict() for r in rs], indent=2) + "\n",
+        OutputFormat.JSON: lambda rs: agreement_to_json(rs, provenance),
     }
     emit(renderers[chosen](results), output)
 
@@ -339,6 +342,8 @@ def unitizing(
 ) -> None:
     """Krippendorff's unitizing alpha: agreement on the stretches coders mark, and their codes."""
     from statecode import (
+        Provenance,
+        SourceFile,
         read_corpus,
         read_span_source,
         read_unitizers,
@@ -346,12 +351,14 @@ def unitizing(
     )
     from statecode.model import Corpus
     from statecode.render import (
+        provenance_lines,
         unitizing_document,
         unitizing_to_csv,
         unitizing_to_markdown,
     )
 
     chosen = format_of(output_format, output, OutputFormat)
+    inputs = [SourceFile.of(p) for p in (source, corpus, coders) if p is not None]
     spans = read_span_source(source, variable=variable)
     continua: Corpus | None = (
         read_corpus(corpus, metadata=metadata, unmatched=unmatched)
@@ -372,10 +379,16 @@ def unitizing(
         overlaps=overlaps,
         coders=None if coders is None else read_unitizers(coders),
     )
+    provenance = Provenance.now(
+        inputs=inputs, codebook=None, coefficients=[f"unitizing alpha ({variant.value})"]
+    )
+    document = {"provenance": provenance.to_dict(), "results": [result.to_dict()]}
     renderers: dict[OutputFormat, Callable[[UnitizingResult], str | Document]] = {
         OutputFormat.TABLE: unitizing_document,
-        OutputFormat.MARKDOWN: unitizing_to_markdown,
+        OutputFormat.MARKDOWN: lambda r: (
+            unitizing_to_markdown(r) + "\n".join(provenance_lines(provenance, markdown=True)) + "\n"
+        ),
         OutputFormat.CSV: unitizing_to_csv,
-        OutputFormat.JSON: lambda r: json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n",
+        OutputFormat.JSON: lambda r: json.dumps(document, indent=2, ensure_ascii=False) + "\n",
     }
     emit(renderers[chosen](result), output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -13,6 +14,7 @@ import polars as pl
 from statecode._adjudication import apply_adjudication
 from statecode._consensus import ConsensusResult
 from statecode._consensus import consensus as consensus_of
+from statecode._provenance import Provenance, SourceFile
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
 from statecode.compare._input import (
@@ -87,6 +89,9 @@ class Comparison:
         ``"none"`` or ``"holm"``.
     codebook : Codebook or None
         The codebook the categories come from.
+    provenance : Provenance or None
+        What the comparison was computed from: the codings' file and its SHA-256, the
+        decisions sheet, the codebook, the statistics.
     consensus : ConsensusResult or None
         When ``compare_accounts`` was asked to reach a consensus of several coders first:
         its result, whose ``flags`` (``flags_sheet`` for a file) list the ties and dissent to
@@ -106,6 +111,7 @@ class Comparison:
     adjust: str = Adjustment.NONE.value
     codebook: Codebook | None = attrs.field(default=None, repr=False)
     consensus: ConsensusResult | None = attrs.field(default=None, repr=False)
+    provenance: Provenance | None = attrs.field(default=None, repr=False)
 
     def __repr__(self) -> str:
         accounts = sorted({a for names in self.accounts.values() for a in names})
@@ -334,6 +340,7 @@ def compare_accounts(
     >>> result.similarity.select("account_a", "account_b", "jaccard", "only_a").row(0)
     ('Kremlin', 'White House', 0.5, ['topic:arms'])
     """  # noqa: E501 (doctest output lines)
+    read = codings if isinstance(codings, CodingTable) else None
     codings = coding_table(
         codings,
         "codings",
@@ -394,4 +401,29 @@ def compare_accounts(
         adjust=method.value,
         codebook=book,
         consensus=agreed,
+        provenance=_provenance(read, decisions, book, method),
+    )
+
+
+def _provenance(
+    codings: CodingTable | None,
+    decisions: PathLike | Any | None,
+    codebook: Codebook | None,
+    method: Adjustment,
+) -> Provenance:
+    source: SourceFile | str | None = None
+    if codings is not None:
+        source = codings.origin or codings.source
+    sheet = SourceFile.of(decisions) if isinstance(decisions, str | os.PathLike) else None
+    statistics = [
+        "presence",
+        "divergence",
+        "similarity (Jaccard)",
+        "emphasis (Fisher's exact test"
+        + (", Holm-adjusted)" if method is Adjustment.HOLM else ")"),
+    ]
+    return Provenance.now(
+        inputs=[source, sheet],
+        codebook=None if codebook is None else (codebook.name, codebook.version or ""),
+        coefficients=statistics,
     )

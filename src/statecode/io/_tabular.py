@@ -20,6 +20,7 @@ import attrs
 import polars as pl
 
 from statecode._frames import to_polars
+from statecode._provenance import SourceFile
 from statecode._text import quoted_detail
 from statecode._typing import PathLike
 from statecode.codebook import Codebook
@@ -485,7 +486,9 @@ def read_codings(
     if type(path).__module__.startswith(("polars", "pandas")) and hasattr(path, "columns"):
         raw = _Raw(to_polars(path), 1, (), spreadsheet=False)
         source = None
+        origin = None
     else:
+        origin = SourceFile.of(path)  # as it is before it is read, for provenance
         raw = _read_raw(
             path, missing, delimiter, encoding, DEFAULT_MAX_CELL_BYTES, DEFAULT_MAX_BYTES
         )
@@ -524,7 +527,7 @@ def read_codings(
     if codebook is None and tuple(missing) == DEFAULT_MISSING:
         # with markers of the user's own, what is missing is the user's decision
         warn_missing_lookalikes(table.data, source)
-    return table
+    return attrs.evolve(table, origin=origin)
 
 
 def _no_codings(frame: pl.DataFrame, source: str | None, missing: Sequence[str]) -> None:

@@ -28,6 +28,7 @@ from statecode.reliability._diagnostics import (
 )
 from statecode.reliability._distance import jaccard_distance, masi_distance
 from statecode.reliability._percent import holsti, percent_agreement
+from statecode.reliability._provenance import provenance_of
 from statecode.reliability._report import reliability_report
 from statecode.reliability._unitizing import unitizing_alpha
 from statecode.reliability.results import (
@@ -61,6 +62,7 @@ __all__ = [
     "masi_distance",
     "pairwise_agreement",
     "percent_agreement",
+    "provenance_of",
     "reliability_report",
     "scott_pi",
     "unit_disagreement",

@@ -23,6 +23,7 @@ from statecode.reliability._batch import (
     per_variable,
     variable_level,
 )
+from statecode.reliability._provenance import provenance_of
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable, coding_table
 
@@ -183,7 +184,14 @@ def reliability_report(
             details.append(detail)
     schema = _schema(chosen, bootstrap=bool(bootstrap), group=by_name if by else None)
     frame = pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema)
-    return ReliabilityReport(frame, tuple(alphas), tuple(details), group=by_name if by else None)
+    provenance = provenance_of(table, coefficients=[c.value for c in chosen], alphas=alphas)
+    return ReliabilityReport(
+        frame,
+        tuple(alphas),
+        tuple(details),
+        group=by_name if by else None,
+        provenance=provenance,
+    )
 
 
 _NO_INTERVAL = frozenset({CoefficientName.PERCENT, CoefficientName.HOLSTI})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from statecode._provenance import Provenance
 from statecode._typing import PathLike
 from statecode.compare import Comparison
 from statecode.io import write_text
@@ -38,12 +39,20 @@ th{background:#f3f3f3}td.text{text-align:left}
 """
 
 
+def _provenance_html(provenance: Provenance | None) -> str:
+    if provenance is None:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in provenance.lines())
+    return f'<section class="provenance"><h2>Provenance</h2><ul>{items}</ul></section>'
+
+
 def report_to_html(
     table: pl.DataFrame,
     *,
     title: str,
     overview_svg: str,
     variable_svgs: Sequence[tuple[str, str]],
+    provenance: Provenance | None = None,
 ) -> str:
     """One self-contained HTML page: the table, the interval plot, a heatmap per variable.
 
@@ -79,12 +88,16 @@ def report_to_html(
         f'<p class="notes">{html.escape(REPORT_FOOTER)}</p><ul class="notes">{note_items}</ul>'
         f'<h2>Alpha and its interval</h2><div class="figures">{overview_svg}</div>'
         f"<h2>Coincidences per variable</h2>{''.join(sections)}"
-        "</body></html>\n"
+        f"{_provenance_html(provenance)}</body></html>\n"
     )
 
 
 def comparison_to_html(
-    tables: Sequence[tuple[str, pl.DataFrame]], *, title: str, figure_svg: str | None
+    tables: Sequence[tuple[str, pl.DataFrame]],
+    *,
+    title: str,
+    figure_svg: str | None,
+    provenance: Provenance | None = None,
 ) -> str:
     """A self-contained HTML page: the tables and, when given, the dot-matrix figure."""
     sections = []
@@ -102,7 +115,8 @@ def comparison_to_html(
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{HTML_STYLE}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{figure}{''.join(sections)}</body></html>\n"
+        f"<h1>{html.escape(title)}</h1>{figure}{''.join(sections)}"
+        f"{_provenance_html(provenance)}</body></html>\n"
     )
 
 
@@ -125,7 +139,11 @@ def report_page(report: ReliabilityReport, *, title: str) -> str:
         for name, alpha in zip(names, report.alphas, strict=True)
     ]
     return report_to_html(
-        report.table, title=title, overview_svg=overview, variable_svgs=per_variable
+        report.table,
+        title=title,
+        overview_svg=overview,
+        variable_svgs=per_variable,
+        provenance=report.provenance,
     )
 
 
@@ -141,4 +159,4 @@ def comparison_page(
     Needs the ``plot`` extra (matplotlib).
     """
     svg = figure_svg(plot_accounts(comparison, event=event))
-    return comparison_to_html(tables, title=title, figure_svg=svg)
+    return comparison_to_html(tables, title=title, figure_svg=svg, provenance=comparison.provenance)

@@ -10,10 +10,12 @@ from typing import Any
 
 import polars as pl
 
+from statecode._provenance import Provenance
 from statecode.reliability.results import (
     VERDICT_RULE,
     AgreementResult,
     AlphaResult,
+    ReliabilityReport,
     UnitizingResult,
 )
 from statecode.render._document import Document, Notes, Table, frame_table, plain
@@ -29,6 +31,7 @@ __all__ = [
     "REPORT_FOOTER",
     "agreement_document",
     "agreement_to_csv",
+    "agreement_to_json",
     "agreement_to_markdown",
     "agreement_to_text",
     "alpha_document",
@@ -37,6 +40,7 @@ __all__ = [
     "alpha_to_json",
     "alpha_to_markdown",
     "alpha_to_text",
+    "provenance_lines",
     "report_cells",
     "report_document",
     "report_to_csv",
@@ -55,9 +59,27 @@ def alpha_rows(results: Sequence[AlphaResult]) -> list[dict[str, Any]]:
     return [r.to_dict() for r in results]
 
 
-def alpha_to_json(results: Sequence[AlphaResult]) -> str:
-    """A JSON array, one object per variable (null where alpha is undefined)."""
-    return json.dumps(alpha_rows(results), indent=2, ensure_ascii=False) + "\n"
+def provenance_lines(provenance: Provenance | None, *, markdown: bool = False) -> list[str]:
+    """The provenance as lines (a Markdown section when ``markdown``), or none."""
+    if provenance is None:
+        return []
+    lines = provenance.lines()
+    if markdown:
+        return ["", "## Provenance", "", *(f"- {md_escape(line)}" for line in lines)]
+    return ["provenance:", *(f"  {line}" for line in lines)]
+
+
+def _json(results: list[dict[str, Any]], provenance: Provenance | None) -> str:
+    document = {
+        "provenance": provenance.to_dict() if provenance is not None else None,
+        "results": results,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def alpha_to_json(results: Sequence[AlphaResult], provenance: Provenance | None = None) -> str:
+    """JSON: ``provenance``, and ``results`` with one object per variable (null: undefined)."""
+    return _json(alpha_rows(results), provenance)
 
 
 def alpha_to_csv(results: Sequence[AlphaResult]) -> str:
@@ -130,11 +152,12 @@ def alpha_to_text(results: Sequence[AlphaResult]) -> str:
     return plain(alpha_document(results))
 
 
-def alpha_to_markdown(results: Sequence[AlphaResult]) -> str:
-    """A Markdown table with the same columns as the text table, and the notes."""
+def alpha_to_markdown(results: Sequence[AlphaResult], provenance: Provenance | None = None) -> str:
+    """A Markdown table with the same columns as the text table, the notes, provenance."""
     headers, rows = _alpha_table(results)
-    notes = "\n".join(f"- {line}" for line in _footer(results))
-    return markdown_table(headers, rows) + "\n\n" + notes + "\n"
+    notes = [f"- {md_escape(line)}" for line in _footer(results)]
+    out = [markdown_table(headers, rows), "", *notes, *provenance_lines(provenance, markdown=True)]
+    return "\n".join(out) + "\n"
 
 
 def report_cells(table: pl.DataFrame) -> tuple[list[str], list[list[str]], list[str]]:
@@ -183,16 +206,22 @@ def report_to_text(table: pl.DataFrame) -> str:
     return plain(report_document(table))
 
 
-def report_to_markdown(table: pl.DataFrame) -> str:
-    """The report as a Markdown table, intervals in brackets, notes as a list."""
-    headers, rows, notes = report_cells(table)
-    out = [markdown_table(headers, rows), "", REPORT_FOOTER, *[f"- {n}" for n in notes]]
+def report_to_markdown(report: ReliabilityReport) -> str:
+    """The report as a Markdown table, intervals in brackets, notes as a list, provenance."""
+    headers, rows, notes = report_cells(report.table)
+    out = [
+        markdown_table(headers, rows),
+        "",
+        md_escape(REPORT_FOOTER),
+        *[f"- {md_escape(n)}" for n in notes],
+        *provenance_lines(report.provenance, markdown=True),
+    ]
     return "\n".join(out) + "\n"
 
 
-def report_to_json(table: pl.DataFrame) -> str:
-    """The report as a JSON array of row objects (full precision, null where undefined)."""
-    return json.dumps(table.to_dicts(), indent=2, ensure_ascii=False) + "\n"
+def report_to_json(report: ReliabilityReport) -> str:
+    """The report as JSON: ``provenance``, and ``results``, one object per row, full precision."""
+    return _json(report.table.to_dicts(), report.provenance)
 
 
 def report_to_csv(table: pl.DataFrame) -> str:
@@ -266,11 +295,21 @@ def agreement_to_text(results: Sequence[AgreementResult]) -> str:
     return plain(agreement_document(results))
 
 
-def agreement_to_markdown(results: Sequence[AgreementResult]) -> str:
-    """The table of :func:`agreement_to_text` in Markdown, notes as a list."""
+def agreement_to_markdown(
+    results: Sequence[AgreementResult], provenance: Provenance | None = None
+) -> str:
+    """The table of :func:`agreement_to_text` in Markdown, notes as a list, provenance."""
     headers, rows = _agreement_table(results)
     notes = [f"- {md_escape(n)}" for n in _agreement_notes(results)]
-    return markdown_table(headers, rows) + "\n\n" + "\n".join(notes) + "\n"
+    out = [markdown_table(headers, rows), "", *notes, *provenance_lines(provenance, markdown=True)]
+    return "\n".join(out) + "\n"
+
+
+def agreement_to_json(
+    results: Sequence[AgreementResult], provenance: Provenance | None = None
+) -> str:
+    """JSON: ``provenance``, and ``results`` with one object per variable."""
+    return _json([r.to_dict() for r in results], provenance)
 
 
 def agreement_to_csv(results: Sequence[AgreementResult]) -> str:

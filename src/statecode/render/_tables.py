@@ -136,9 +136,12 @@ def frame_cells(frame: pl.DataFrame) -> tuple[list[str], list[list[str]], set[in
     return frame.columns, rows, numbers
 
 
-def frames_to_json(tables: Sequence[tuple[str, pl.DataFrame]]) -> str:
-    """Tables as one JSON object of arrays of row objects (full precision)."""
-    return json.dumps({k: f.to_dicts() for k, f in tables}, indent=2, ensure_ascii=False) + "\n"
+def frames_to_json(tables: Sequence[tuple[str, pl.DataFrame]], provenance: Any = None) -> str:
+    """Tables as one JSON object of arrays of rows (full precision), with ``provenance``."""
+    document: dict[str, Any] = {k: f.to_dicts() for k, f in tables}
+    if provenance is not None:
+        document = {"provenance": provenance.to_dict(), **document}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def frame_to_csv(frame: pl.DataFrame) -> str:

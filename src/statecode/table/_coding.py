@@ -11,6 +11,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statecode._frames import take, to_polars
+from statecode._provenance import SourceFile
 from statecode._typing import Value
 from statecode._values import EMPTY_SET, sort_key, value_text
 from statecode.codebook import Codebook, Level, Variable
@@ -69,6 +70,8 @@ class CodingTable:
         document or the account), for :func:`~statecode.reliability_report`'s ``by``.
     group_by : str or None
         The name of that column.
+    origin : SourceFile or None
+        The file as it was read (path, size, modification time), for a report's provenance.
     """
 
     data: pl.DataFrame
@@ -78,6 +81,7 @@ class CodingTable:
     skipped: tuple[Problem, ...] = ()
     groups: Mapping[str, str] | None = attrs.field(default=None, repr=False)
     group_by: str | None = None
+    origin: SourceFile | None = None
 
     def __repr__(self) -> str:
         source = f" {self.source!r}" if self.source else ""

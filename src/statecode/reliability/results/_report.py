@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 import polars as pl
 
+from statecode._provenance import Provenance
 from statecode._typing import PathLike
 from statecode.reliability.results._agreement import AgreementResult
 from statecode.reliability.results._alpha import AlphaResult
@@ -31,12 +32,16 @@ class ReliabilityReport:
         Per row, every coefficient's full result by short name.
     group : str or None
         The name of the group column (the table's first), when the report is per group.
+    provenance : Provenance or None
+        What the report was computed from and how: statecode version, date, input file
+        and its SHA-256, codebook, coefficients, bootstrap.
     """
 
     table: pl.DataFrame
     alphas: tuple[AlphaResult, ...]
     details: tuple[Mapping[str, AgreementResult | AlphaResult], ...]
     group: str | None = None
+    provenance: Provenance | None = None
 
     def __repr__(self) -> str:
         columns = [c for c in self.table.columns if c[:1].isupper() and "_CI_" not in c]

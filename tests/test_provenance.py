@@ -1,0 +1,119 @@
+"""Provenance: every report says what it was computed from and how."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import statecode as sc
+from statecode.cli import app
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "readouts" / "codings.csv"
+runner = CliRunner()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_report_states_its_inputs_codebook_coefficients_and_bootstrap(tmp_path: Path) -> None:
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    table = sc.read_codings(path, codebook=sc.read_codebook("readouts"))
+    report = sc.reliability_report(table, coefficients="alpha,fleiss", bootstrap=300, seed=4)
+    p = report.provenance
+    assert p is not None
+    assert p.statecode == sc.__version__ or re.fullmatch(r"\d+\.\d+.*", p.statecode)
+    created = dt.datetime.fromisoformat(p.created)
+    assert abs((dt.datetime.now(dt.UTC) - created).total_seconds()) < 120
+    assert p.inputs == (
+        {
+            "file": "codings.csv",
+            "path": str(path),
+            "bytes": path.stat().st_size,
+            "sha256": _sha(path),
+        },
+    )
+    assert p.codebook == {"name": "readouts", "version": sc.read_codebook("readouts").version}
+    assert p.coefficients == ("alpha", "fleiss")  # in the report's column order
+    assert p.bootstrap == {
+        "method": "units",
+        "replicates": 300,
+        "seed": 4,
+        "confidence": 0.95,
+        "undefined": sum(a.bootstrap.undefined for a in report.alphas if a.bootstrap),
+    }
+
+
+def test_a_file_changed_after_reading_gets_no_digest(tmp_path: Path) -> None:
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    table = sc.read_codings(path)
+    path.write_text(path.read_text(encoding="utf-8") + "kr99,coder_a,x,x,0,x,x,x,x\n", "utf-8")
+    os.utime(path, ns=(1, 1))
+    (item,) = sc.reliability_report(table).provenance.inputs  # type: ignore[union-attr]
+    assert item["sha256"] is None
+    assert item["note"] == "the file changed or went after it was read: no digest"
+
+
+def test_data_from_python_has_no_file() -> None:
+    table = sc.CodingTable.from_frame(
+        pl.DataFrame({"unit": ["1", "1"], "coder": ["a", "b"], "v": ["x", "y"]})
+    )
+    report = sc.reliability_report(table)
+    assert report.provenance is not None
+    assert report.provenance.inputs == ()
+    assert report.provenance.codebook is None
+    assert "codebook: none (values taken as they are)" in report.provenance.lines()
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("alpha", ("--bootstrap", "200", "--seed", "1")),
+        ("report", ("--bootstrap", "200", "--seed", "1")),
+        ("agreement", ()),
+    ],
+)
+def test_json_and_markdown_outputs_carry_the_provenance(
+    tmp_path: Path, command: str, extra: tuple[str, ...]
+) -> None:
+    args = [command, str(EXAMPLE), "--codebook", "readouts", *extra]
+    document = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    provenance = document["provenance"]
+    assert provenance["inputs"][0]["sha256"] == _sha(EXAMPLE)
+    assert provenance["codebook"]["name"] == "readouts"
+    markdown = runner.invoke(app, [*args, "--format", "markdown"]).stdout
+    assert "## Provenance" in markdown
+    assert f"sha256 {_sha(EXAMPLE)}" in markdown
+    if command != "agreement":
+        assert "seed 1" in markdown
+
+
+def test_the_html_pages_carry_the_provenance(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(EXAMPLE), "--codebook", "readouts", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>Provenance</h2>" in page
+    assert _sha(EXAMPLE) in page
+    folder = EXAMPLE.parent
+    compare = tmp_path / "c.html"
+    result = runner.invoke(
+        app, ["compare", str(EXAMPLE), "--corpus", str(folder), "-o", str(compare)]
+    )
+    assert result.exit_code == 0, result.stderr
+    page = compare.read_text(encoding="utf-8")
+    assert "<h2>Provenance</h2>" in page
+    assert "emphasis (Fisher&#x27;s exact test)" in page
