@@ -5,8 +5,6 @@ from __future__ import annotations
 import builtins
 import csv
 import io
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -94,44 +92,6 @@ def test_report_html_and_plots(tmp_path: Path) -> None:
     assert len([n for n in names if n.startswith("coincidences_")]) == 2 * 7
     assert all((plots / n).stat().st_size > 1000 for n in names)
     assert out.stat().st_mode & 0o044  # readable by others, like any written file
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_html_report_renders_in_a_headless_browser(tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    assert _run(*BASE, "--format", "html", "-o", str(out)).exit_code == 0
-    shot = tmp_path / "shot.png"
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [CHROMIUM, *flags, "--dump-dom", out.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    assert "Reliability report" in dom
-    assert dom.count("<svg") == 8
-    subprocess.run(
-        [CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", out.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert shot.stat().st_size > 10_000
 
 
 def test_without_matplotlib_the_command_says_what_to_install(

@@ -28,14 +28,17 @@ __all__ = [
 
 
 HTML_STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;font-size:.9rem;margin:1rem 0}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}
-th{background:#f3f3f3}td.text{text-align:left}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222;
+max-width:100%}
+table{border-collapse:collapse;font-size:.9rem;margin:1rem 0;max-width:100%}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right;vertical-align:top}
+th{background:#f3f3f3;text-align:left;overflow-wrap:anywhere}
+td.text{text-align:left;max-width:26rem;overflow-wrap:anywhere}
 .reliable{background:#e6f4ea}.tentative{background:#fff4e0}.unreliable{background:#fde8e8}
+.insufficient{background:#eef0f7}.undefined{background:#f3f3f3}
 .figures{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 .figures svg{max-width:100%;height:auto}
-.notes{font-size:.85rem;color:#555}
+.notes,.provenance{font-size:.85rem;color:#555}
 """
 
 
@@ -72,9 +75,8 @@ def report_to_html(
             else f"<td>{html.escape(c)}</td>"
             for i, c in enumerate(row[:-1])
         )
-        body.append(
-            f'<tr>{cells}<td class="{html.escape(verdict)}">{html.escape(verdict)}</td></tr>'
-        )
+        kind = verdict.split()[0]  # 'insufficient data' is styled as 'insufficient'
+        body.append(f'<tr>{cells}<td class="{html.escape(kind)}">{html.escape(verdict)}</td></tr>')
     sections = [
         f'<section><h3>{html.escape(name)}</h3><div class="figures">{svg}</div></section>'
         for name, svg in variable_svgs
@@ -103,8 +105,16 @@ def comparison_to_html(
     sections = []
     for name, frame in tables:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+        text = [not dtype.is_numeric() for dtype in frame.dtypes]  # text and lists left
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell_text(v))}</td>" for v in row) + "</tr>"
+            "<tr>"
+            + "".join(
+                f'<td class="text">{html.escape(cell_text(v))}</td>'
+                if left
+                else f"<td>{html.escape(cell_text(v))}</td>"
+                for v, left in zip(row, text, strict=True)
+            )
+            + "</tr>"
             for row in frame.iter_rows()
         )
         sections.append(

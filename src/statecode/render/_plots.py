@@ -22,6 +22,7 @@ __all__ = [
     "alpha_interval_figure",
     "coincidence_figure",
     "figure_svg",
+    "per_code_pairs",
     "require_matplotlib",
     "save_figure",
     "save_report_figures",
@@ -42,25 +43,76 @@ def require_matplotlib() -> Any:
 
 
 def coincidence_figure(result: AlphaResult, title: str) -> Any:
-    """A heatmap of the coincidence matrix: agreement on the diagonal, confusions off it."""
+    """The coincidences of a variable drawn so that disagreement shows.
+
+    A variable of single codes gets a heatmap whose colour scale is the disagreements
+    alone (off the diagonal); the agreements on the diagonal are grey cells with their
+    counts, so a large agreed category no longer washes out the confusions. A variable of
+    sets of codes gets one bar per code instead of a matrix of code combinations: how many
+    pairable pairs of values both include the code, and how many only one does.
+    """
+    if result.values and all(isinstance(v, frozenset) for v in result.values):
+        return _per_code_figure(result, title)
     figure_class = require_matplotlib()
     table = result.coincidences
-    labels = table["value"].to_list()
+    labels = [str(v) for v in table["value"].to_list()]
     matrix = table.drop("value").to_numpy()
     size = max(3.0, 0.45 * len(labels) + 2.0)
     fig = figure_class(figsize=(size + 1.0, size), layout="constrained")
     ax = fig.add_subplot()
-    image = ax.imshow(matrix, cmap="Blues")
+    off = matrix.copy().astype(float)
+    np.fill_diagonal(off, np.nan)
+    top = np.nanmax(off) if off.size and not np.all(np.isnan(off)) else 0.0
+    image = ax.imshow(np.ma.masked_invalid(off), cmap="Reds", vmin=0, vmax=max(top, 1.0))
+    diagonal = np.where(np.eye(len(labels), dtype=bool), 1.0, np.nan)
+    ax.imshow(np.ma.masked_invalid(diagonal), cmap="Greys", vmin=0, vmax=4, alpha=0.6)
     ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    ax.set_title(f"{title}: coincidences", fontsize=10)
+    ax.set_title(f"{title}: disagreements (agreement on the grey diagonal)", fontsize=10)
     if len(labels) <= 12:
-        top = matrix.max() if matrix.size else 0
         for (i, j), value in np.ndenumerate(matrix):
             if value:
-                colour = "white" if value > top / 2 else "black"
+                strong = i != j and value > top / 2
+                colour = "white" if strong else "black"
                 ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7, color=colour)
-    fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="coincidences off the diagonal")
+    return fig
+
+
+def per_code_pairs(result: AlphaResult) -> list[tuple[str, float, float]]:
+    """Per code of a set-valued variable: coincidences that both values include, or one.
+
+    From the coincidence matrix: for each code, the coincidences whose two values both
+    hold the code, and those where only one of the two does (each ordered pair counted,
+    as the matrix counts them).
+    """
+    values = list(result.values)
+    matrix = result.coincidences.drop("value").to_numpy()
+    codes = sorted({code for value in values for code in value})
+    out = []
+    for code in codes:
+        has = np.array([code in value for value in values])
+        both = float(matrix[np.ix_(has, has)].sum())
+        one = float(matrix[np.ix_(has, ~has)].sum() + matrix[np.ix_(~has, has)].sum())
+        out.append((str(code), both, one))
+    return out
+
+
+def _per_code_figure(result: AlphaResult, title: str) -> Any:
+    figure_class = require_matplotlib()
+    rows = per_code_pairs(result)
+    height = max(2.0, 0.35 * len(rows) + 1.3)
+    fig = figure_class(figsize=(7.0, height), layout="constrained")
+    ax = fig.add_subplot()
+    positions = np.arange(len(rows))[::-1]
+    both = np.array([b for _, b, _ in rows])
+    one = np.array([o for _, _, o in rows])
+    ax.barh(positions, both, color="tab:blue", label="both values hold the code")
+    ax.barh(positions, one, left=both, color="tab:red", label="only one does")
+    ax.set_yticks(positions, [name for name, _, _ in rows], fontsize=8)
+    ax.set_xlabel("coincidences (ordered pairs of values within a unit)")
+    ax.set_title(f"{title}: agreement per code", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
     return fig
 
 
