@@ -13,6 +13,8 @@ import polars as pl
 from statecode._provenance import Provenance
 from statecode.reliability.results import (
     VERDICT_RULE,
+    VERDICT_SOURCES,
+    VERDICT_TEXT,
     AgreementResult,
     AlphaResult,
     ReliabilityReport,
@@ -188,9 +190,12 @@ def report_cells(table: pl.DataFrame) -> tuple[list[str], list[list[str]], list[
 
 
 REPORT_FOOTER = (
-    f"Verdict from Krippendorff's alpha; {VERDICT_RULE}. Intervals in brackets: bootstrap for "
-    "alpha, analytic (Gwet; Fleiss, Cohen & Everitt) for the kappa family."
+    f"Verdict from Krippendorff's alpha ({VERDICT_SOURCES}): {VERDICT_TEXT}. Intervals in "
+    "brackets: bootstrap for alpha, analytic (Gwet; Fleiss, Cohen & Everitt) for the kappa "
+    "family."
 )
+#: Under a report without a bootstrap of alpha.
+NO_INTERVAL = "no interval of alpha: the verdicts read the point estimates only (add a bootstrap)"
 
 
 def report_document(table: pl.DataFrame) -> Document:
@@ -198,7 +203,10 @@ def report_document(table: pl.DataFrame) -> Document:
     headers, rows, notes = report_cells(table)
     numbers = {i for i, h in enumerate(headers) if h.startswith("n_")}
     key = headers.index("Variable") + 1
-    return [Table(headers, rows, right=numbers, key=key), Notes([REPORT_FOOTER, *notes])]
+    footer = [REPORT_FOOTER]
+    if "Krippendorffs_Alpha" in table.columns and "Krippendorffs_Alpha_CI_low" not in table.columns:
+        footer.append(NO_INTERVAL)
+    return [Table(headers, rows, right=numbers, key=key), Notes([*footer, *notes])]
 
 
 def report_to_text(table: pl.DataFrame) -> str:

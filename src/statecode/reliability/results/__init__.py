@@ -15,6 +15,8 @@ from statecode.reliability.results._verdict import (
     RISK,
     TENTATIVE,
     VERDICT_RULE,
+    VERDICT_SOURCES,
+    VERDICT_TEXT,
     VERDICTS,
     verdict_of,
 )
@@ -26,6 +28,8 @@ __all__ = [
     "TENTATIVE",
     "VERDICTS",
     "VERDICT_RULE",
+    "VERDICT_SOURCES",
+    "VERDICT_TEXT",
     "VOID",
     "AgreementResult",
     "AlphaResult",

@@ -11,6 +11,8 @@ __all__ = [
     "TENTATIVE",
     "VERDICTS",
     "VERDICT_RULE",
+    "VERDICT_SOURCES",
+    "VERDICT_TEXT",
     "verdict_of",
 ]
 
@@ -24,13 +26,16 @@ INSUFFICIENT = "insufficient data"
 #: Every verdict, best first.
 VERDICTS = ("reliable", "tentative", INSUFFICIENT, "unreliable", "undefined")
 
-#: The rule in one sentence, for the notes under every table.
-VERDICT_RULE = (
-    "verdict (Krippendorff 2019, p. 356; Hayes & Krippendorff 2007): reliable if the "
-    "coefficient >= .800, tentative if >= .667, unreliable below; with an interval, reliable "
-    "or tentative only if P(coefficient < .667) <= .05, else insufficient data (the interval "
-    "is too wide to tell)"
+#: Where the rule comes from.
+VERDICT_SOURCES = "Krippendorff 2019, p. 356; Hayes & Krippendorff 2007"
+#: The rule itself.
+VERDICT_TEXT = (
+    "reliable if the coefficient >= .800, tentative if >= .667, unreliable below; with an "
+    "interval, reliable or tentative only if P(coefficient < .667) <= .05, else insufficient "
+    "data (the interval is too wide to tell)"
 )
+#: The rule in one sentence, for the notes under every table.
+VERDICT_RULE = f"verdict ({VERDICT_SOURCES}): {VERDICT_TEXT}"
 
 
 def verdict_of(value: float, risk: float | None = None) -> str:
