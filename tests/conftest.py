@@ -55,3 +55,34 @@ def json_results(text: str) -> list[dict[str, Any]]:
     assert document["provenance"]["statecode"]
     assert document["provenance"]["created"]
     return list(document["results"])
+
+
+def _untracked() -> set[str] | None:
+    """Files git does not track or ignore in the checkout, or None outside one."""
+    import subprocess  # noqa: PLC0415 - only for the check below
+
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {line[3:] for line in done.stdout.splitlines() if line.startswith("??")}
+
+
+_BEFORE = _untracked()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a run whose tests left files in the repository (they belong in tmp_path)."""
+    if _BEFORE is None or hasattr(session.config, "workerinput"):
+        return  # not a git checkout, or an xdist worker (the controller checks)
+    left = sorted((_untracked() or set()) - _BEFORE)
+    if left:
+        print(f"\ntests wrote into the repository: {', '.join(left[:10])}")  # noqa: T201
+        session.exitstatus = 1

@@ -12,8 +12,17 @@ from typer.testing import CliRunner
 from statecode.cli import app
 
 
-def test_readme_python_blocks_run(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(root)
+def _workdir(root: Path, tmp_path: Path) -> Path:
+    """A folder where the READMEs' relative paths resolve and what they write stays out of
+    the repository: the examples linked in, nothing else."""
+    (tmp_path / "examples").symlink_to(root / "examples", target_is_directory=True)
+    return tmp_path
+
+
+def test_readme_python_blocks_run(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_workdir(root, tmp_path))
     text = (root / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
     assert len(blocks) >= 3
@@ -44,9 +53,9 @@ def _transcripts(text: str) -> list[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize("document", ["README.md", "examples/readouts/README.md"])
 def test_transcripts_show_what_the_commands_print(
-    root: Path, monkeypatch: pytest.MonkeyPatch, document: str
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, document: str
 ) -> None:
-    monkeypatch.chdir(root)
+    monkeypatch.chdir(_workdir(root, tmp_path))
     checked = 0
     for command, shown in _transcripts((root / document).read_text(encoding="utf-8")):
         args = shlex.split(command)
