@@ -84,5 +84,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return  # not a git checkout, or an xdist worker (the controller checks)
     left = sorted((_untracked() or set()) - _BEFORE)
     if left:
-        print(f"\ntests wrote into the repository: {', '.join(left[:10])}")  # noqa: T201
+        print(f"\ntests wrote into the repository: {', '.join(left[:10])}")
         session.exitstatus = 1
