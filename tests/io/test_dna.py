@@ -228,3 +228,28 @@ def test_not_a_dna_database(tmp_path: Path) -> None:
     problems = [str(p) for p in exc.value.problems]
     assert problems[0].startswith("not a DNA 3 database")
     assert "table DOCUMENTS: missing" in problems
+
+
+def test_a_text_that_is_not_utf8_is_a_data_error(tmp_path: Path) -> None:
+    # found by the long fuzz run: one byte of the schema's text changed, and Python's sqlite3
+    # raised UnicodeDecodeError past the reader
+    path = _database(tmp_path / "bad.dna", [(1, 1, 0, 2, 1, 2, 1, 4)])
+    data = path.read_bytes()
+    assert b"CREATE TABLE STATEMENTTYPES" in data
+    path.write_bytes(
+        data.replace(b"CREATE TABLE STATEMENTTYPES", b"CR\xc5ATE TABLE STATEMENTTYPES")
+    )
+    with pytest.raises(DataError) as exc:
+        read_dna(path)
+    assert str(exc.value).startswith(f"{path}: a text in the database is not UTF-8 (byte ")
+    assert str(exc.value).endswith(
+        "the file is damaged, or not a DNA file: open it in DNA to check"
+    )
+    # a damaged cell of a table: sqlite3 says so itself, and the reader passes it on
+    good = _database(tmp_path / "cell.dna", [(1, 1, 0, 2, 1, 2, 1, 4)])
+    db = sqlite3.connect(good)
+    db.execute("UPDATE DOCUMENTS SET Text = CAST(X'41C542' AS TEXT)")
+    db.commit()
+    db.close()
+    with pytest.raises(DataError, match=r"cannot read the database \(Could not decode to UTF-8"):
+        read_dna(good)

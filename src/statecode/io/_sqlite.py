@@ -33,6 +33,13 @@ def open_database(file: Path, what: str) -> Iterator[sqlite3.Connection]:
     except sqlite3.Error as exc:
         msg = f"cannot read the database ({exc}); is this a {what} file? open it in {what} to check"
         raise DataError([Problem("", msg)], source=str(file)) from None
+    except UnicodeDecodeError as exc:
+        # Python's sqlite3 decodes every TEXT value as UTF-8: a damaged one cannot be read
+        msg = (
+            f"a text in the database is not UTF-8 (byte {exc.start} of a value: {exc.reason}); "
+            f"the file is damaged, or not a {what} file: open it in {what} to check"
+        )
+        raise DataError([Problem("", msg)], source=str(file)) from None
     finally:
         db.close()
 
