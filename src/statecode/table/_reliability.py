@@ -15,9 +15,9 @@ from statecode.exceptions import DataError
 from statecode.table._checks import check_ids
 from statecode.table._factorize import (
     check_finite,
+    codes_from_floats,
     factorize,
     factorize_numbers,
-    factorize_small_integers,
 )
 
 __all__ = ["ReliabilityData", "assemble"]
@@ -89,7 +89,7 @@ class ReliabilityData:
         if self._codes is not None:
             return self._codes
         floats: NDArray[np.float64] = np.asarray(self._source, dtype=np.float64)
-        coded = factorize_small_integers(floats)
+        coded = codes_from_floats(floats)
         if coded is not None:
             self._codes, self._numbers = coded
         else:
