@@ -50,9 +50,9 @@ _NEWLINE = ord("\n")
 _SHOWN = 10
 
 
-def _head(file: Path, size: int = _HEAD) -> bytes:
+def _head(file: Path) -> bytes:
     with file.open("rb") as fh:
-        return fh.read(size)
+        return fh.read(_HEAD)
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, file: Path, encoding: str) -> str:
