@@ -187,3 +187,33 @@ def test_the_mapping_is_closed_before_polars_reads(
         path, suffix=".csv", delimiter=None, encoding="utf-8", max_cell_bytes=1 << 20
     )
     assert opened
+
+
+@given(csv_bytes())
+def test_a_file_read_whole_gets_the_problems_the_count_finds(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[bytes, int]
+) -> None:
+    # parsed whole, a file is first checked by two counts only; a row too wide is then
+    # found by the parser, and the file counted line by line for the message
+    data, columns = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_delimited, "_regular", lambda *_: False)
+        patch.setattr(_delimited, "_balanced", lambda *_: False)
+        expected, _ = _problems(data, columns, 1 << 20)
+    path = tmp_path_factory.mktemp("csv") / "table.csv"
+    path.write_bytes(data)
+    if expected:
+        with pytest.raises(DataError) as exc:
+            sc.read_table(path)
+        assert [str(p) for p in exc.value.problems] == expected
+    else:
+        frame, _ = sc.read_table(path)
+        assert frame.width == columns
+
+
+def test_a_row_too_wide_among_balanced_rows_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("a,b,c\n1,2\n1,2,3,4\n5,6,7\n")
+    with pytest.raises(DataError) as exc:
+        sc.read_codings(path, unit="a", coder="b")
+    assert [p.where for p in exc.value.problems] == ["line 2", "line 3"]

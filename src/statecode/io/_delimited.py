@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import mmap
 from collections.abc import Callable, Iterator, Sequence
@@ -197,6 +198,38 @@ def _records(
     )
 
 
+def _plain_end(buf: bytes | mmap.mmap, columns: int) -> int | None:
+    """Where the rows of a file without quotes end (before its last line break), or None.
+
+    None for what only the line-by-line count handles: one column, a quote character, or
+    blank lines closing the file.
+    """
+    size = len(buf)
+    end = size - 1 if size and buf[size - 1 : size] == b"\n" else size
+    last = buf.rfind(b"\n", 0, end) + 1
+    if columns < 2 or end <= last or buf[last:end] == b"\r" or buf.find(b'"') >= 0:
+        return None
+    return end
+
+
+def _balanced(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:
+    """Whether a file without quotes has ``columns - 1`` delimiters per row on average.
+
+    Exact where the parser refuses a row with a field too many (polars does, when it parses
+    every column): no row above ``columns - 1`` and the average ``columns - 1`` leave no row
+    below, a blank line included. Two counts, one vectorised pass.
+    """
+    end = _plain_end(buf, columns)
+    if end is None:
+        return False
+    delimiters = breaks = 0
+    for start in range(0, end, _SCAN):
+        b = np.frombuffer(buf[start : min(end, start + _SCAN)], dtype=np.uint8)
+        delimiters += int(np.count_nonzero(b == delimiter))
+        breaks += int(np.count_nonzero(b == _NEWLINE))
+    return delimiters == (columns - 1) * (breaks + 1)
+
+
 def _regular(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:
     """Whether a file without quote characters has ``columns`` fields on every line.
 
@@ -206,10 +239,8 @@ def _regular(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:
     a field too many or too few, or blank lines closing the file break that pattern, or are
     sent to the line-by-line count (False) that names them.
     """
-    size = len(buf)
-    end = size - 1 if size and buf[size - 1 : size] == b"\n" else size
-    last = buf.rfind(b"\n", 0, end) + 1
-    if columns < 2 or end <= last or buf[last:end] == b"\r" or buf.find(b'"') >= 0:
+    end = _plain_end(buf, columns)
+    if end is None:
         return False
     seen = 0  # delimiters and line breaks before the chunk
     for start in range(0, end, _SCAN):
@@ -261,11 +292,18 @@ def _longest_line(buf: bytes | mmap.mmap) -> tuple[int, int]:
 
 
 def _shape_problems(
-    buf: bytes | mmap.mmap, delimiter: str, columns: int, max_cell_bytes: int
+    buf: bytes | mmap.mmap,
+    delimiter: str,
+    columns: int,
+    max_cell_bytes: int,
+    *,
+    parser_refuses_wide_rows: bool = False,
 ) -> tuple[list[Problem], int]:
     """Rows narrower or wider than the header, blank lines, cells past the size limit.
 
-    Also how many blank lines end the file: they close it and are not rows.
+    Also how many blank lines end the file: they close it and are not rows. With
+    ``parser_refuses_wide_rows`` the rows need only average the right width (the parser
+    then refuses a row too wide, and :class:`_TooWide` sends the file back here).
     """
     if not len(buf):
         return [], 0  # no header: read as an empty table
@@ -278,6 +316,8 @@ def _shape_problems(
                 "the limit"
             )
             return [Problem(f"line {at}", msg)], 0
+    if parser_refuses_wide_rows and _balanced(buf, ord(delimiter), columns):
+        return [], 0
     if _regular(buf, ord(delimiter), columns):
         return [], 0
     fields, lines, starts, lengths = _records(buf, ord(delimiter))
@@ -347,13 +387,7 @@ def read_delimited(
         raise OptionError(msg, option="max_cell_bytes")
     native = name == "utf-8"
     if native:
-        head = _head(file)
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # a multi-byte character cut by the end of the head is not an error
-            if exc.start < len(head) - 4:
-                raise InputFileError(_decode_error(head, exc, file, encoding)) from None
+        _check_head(file, encoding)
     size = file.stat().st_size
     text = b""
     with file.open("rb") as fh:
@@ -362,8 +396,11 @@ def read_delimited(
         if mapped is not None and not native:
             text = _text(file, encoding)
         buf: bytes | mmap.mmap = mapped if native and mapped is not None else text
-        sep, fields, trailing = _checked_shape(file, buf, suffix, delimiter, max_cell_bytes)
+        sep, fields = _header(file, buf, suffix, delimiter)
         chosen = _projection(fields, columns)
+        # a parser of every column refuses a row too wide: then counts settle the shape
+        shape = functools.partial(_checked_shape, file, sep, fields, max_cell_bytes)
+        trailing = shape(buf, parser_refuses_wide_rows=chosen is None)
         if native and chosen is not None and mapped is not None:
             # polars checks the encoding of the columns it parses only
             _check_utf8(mapped, file)
@@ -373,9 +410,33 @@ def read_delimited(
             mapped.close()
     source: Path | io.BytesIO = file if native else io.BytesIO(text)
     kinds = [bool(categorical and categorical(name)) for name in fields]
-    frame = _parse(file, source, sep, missing or [], chosen, kinds, native=native)
+    try:
+        frame = _parse(file, source, sep, missing or [], chosen, kinds, native=native)
+    except _TooWide as wide:
+        # the rows average the header's width, and one is wider: count them line by line
+        if native:
+            with file.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+                shape(m)
+        else:
+            shape(text)
+        raise wide.error from None
     del text
-    names = fields if chosen is None else [fields[i] for i in chosen]
+    return _finished(frame, fields if chosen is None else [fields[i] for i in chosen], trailing)
+
+
+def _check_head(file: Path, encoding: str) -> None:
+    """The first megabyte is UTF-8: most files that are not show it there, with its line."""
+    head = _head(file)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut by the end of the head is not an error
+        if exc.start < len(head) - 4:
+            raise InputFileError(_decode_error(head, exc, file, encoding)) from None
+
+
+def _finished(frame: pl.DataFrame, names: list[str], trailing: int) -> pl.DataFrame:
+    """The header's names on the columns; the blank lines that close the file left out."""
     # polars keeps the doubled quotes of a quoted column name ('a""b' for "a""b"); the csv
     # module read the header record as the CSV rules say
     if len(names) == frame.width:
@@ -388,21 +449,48 @@ def read_delimited(
     return frame
 
 
-def _checked_shape(
-    file: Path, buf: bytes | mmap.mmap, suffix: str, delimiter: str | None, max_cell_bytes: int
-) -> tuple[str, list[str], int]:
-    """The delimiter, the header's fields and the blank lines closing the file; or the problems."""
+class _TooWide(Exception):  # noqa: N818 - a signal, not an error shown to users
+    """polars found a row with more fields than the header (``error`` says so its way)."""
+
+    def __init__(self, error: InputFileError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _header(
+    file: Path, buf: bytes | mmap.mmap, suffix: str, delimiter: str | None
+) -> tuple[str, list[str]]:
+    """The delimiter and the header's fields; or the problems of the header."""
     head = buf[:_HEAD]
     first_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     sep = _delimiter(first_line, suffix, delimiter)
     fields = _header_fields(head, sep, file)
     problems = _header_problems(fields)
-    trailing = 0
-    if not problems:
-        problems, trailing = _shape_problems(buf, sep, max(len(fields), 1), max_cell_bytes)
     if problems:
         raise DataError(problems, source=str(file))
-    return sep, fields, trailing
+    return sep, fields
+
+
+def _checked_shape(
+    file: Path,
+    sep: str,
+    fields: list[str],
+    max_cell_bytes: int,
+    buf: bytes | mmap.mmap,
+    *,
+    parser_refuses_wide_rows: bool = False,
+) -> int:
+    """The blank lines closing the file; or the problems of its rows."""
+    problems, trailing = _shape_problems(
+        buf,
+        sep,
+        max(len(fields), 1),
+        max_cell_bytes,
+        parser_refuses_wide_rows=parser_refuses_wide_rows,
+    )
+    if problems:
+        raise DataError(problems, source=str(file))
+    return trailing
 
 
 def _projection(fields: list[str], columns: Sequence[str] | None) -> list[int] | None:
@@ -467,6 +555,7 @@ def _parse(
                 infer_schema=False,
                 raise_if_empty=False,
                 null_values=missing or None,
+                truncate_ragged_lines=False,  # a row too wide is an error (see _balanced)
                 **options,
             ),
             file,
@@ -487,4 +576,6 @@ def _parse(
             _raise_not_utf8(file)
         text = quoted_detail(exc)
         msg = f"{file}: polars cannot read this table ({text}); check that it is CSV or TSV"
+        if "more fields" in str(exc):
+            raise _TooWide(InputFileError(msg)) from None
         raise InputFileError(msg) from None
