@@ -55,8 +55,10 @@ __all__ = [
     "ordinal_by_coincidences",
     "pair_distances",
     "pairable_units",
+    "unanimous_units",
     "unit_chunks",
     "unit_counts",
+    "unit_square_sums",
     "value_counts",
 ]
 
@@ -315,6 +317,36 @@ def _nominal_chunk(
                 squares += np.multiply(count, count, dtype=np.int32)
     n_c -= _single_values(block, m_u, n_values)
     return m_u, squares
+
+
+def unit_square_sums(codes: Codes, n_values: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    r""":math:`m_u` and :math:`\sum_c n_{uc}^2` of every unit: exact integers, in chunks.
+
+    The figures of percent agreement (:math:`\sum_c n_{uc}(n_{uc} - 1)` agreeing ordered
+    pairs of values in unit :math:`u`), by the cheapest of the nominal kernel's methods and
+    without the units x values table of counts.
+    """
+    m, n_units = codes.shape
+    method = _nominal_method(m, n_values)
+    m_u = np.empty(n_units, dtype=np.int64)
+    squares = np.empty(n_units, dtype=np.int64)
+    n_c = np.zeros(n_values)
+    for part in unit_chunks(n_units, m):
+        m_u[part], squares[part] = _nominal_chunk(codes[:, part], n_values, method, n_c)
+    return m_u, squares
+
+
+def unanimous_units(codes: Codes) -> NDArray[np.bool_]:
+    """Units whose values (two or more) are all the same: the largest code is the smallest."""
+    m, n_units = codes.shape
+    out = np.empty(n_units, dtype=bool)
+    top = np.iinfo(np.int32).max
+    for part in unit_chunks(n_units, m):
+        block = codes[:, part]
+        valid = block >= 0
+        low = np.where(valid, block, top).min(axis=0)
+        out[part] = (block.max(axis=0) == low) & (np.count_nonzero(valid, axis=0) >= 2)
+    return out
 
 
 def nominal_parts(codes: Codes, n_values: int) -> AlphaParts:

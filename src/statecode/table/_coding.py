@@ -33,6 +33,8 @@ __all__ = ["LONG_SCHEMA", "CodingTable", "coding_table"]
 
 # problems listed one by one before the rest are counted
 _SHOWN = 20
+# the reliability data a table keeps (most recent first): a report's variable at a time
+_KEPT = 8
 
 #: Columns and types of a coding table's long data (``CodingTable.data``).
 LONG_SCHEMA = {
@@ -297,8 +299,15 @@ class CodingTable:
 
     def shape_of(self, variable: str) -> tuple[int, int]:
         """(coders, units) with a value of ``variable``: the shape of its reliability data."""
-        part = self._part(variable)
-        return part.coders, part.units
+
+        def make() -> tuple[int, int]:
+            for key, rel in self._cache.get("reliability", {}).items():
+                if key[0] == variable:
+                    return cast("ReliabilityData", rel).shape
+            part = self._part(variable)
+            return part.coders, part.units
+
+        return cast("tuple[int, int]", self._cached(("shape", variable), make))
 
     def where_units(self, units: Collection[str]) -> CodingTable:
         """The codings of the units ``units`` only (the same codebook, source and groups)."""
@@ -307,15 +316,11 @@ class CodingTable:
         return attrs.evolve(self, data=self.data.filter(pl.col("unit").is_in(list(units))))
 
     def _part(self, variable: str) -> Part:
-        """The values of ``variable`` and where they go, made once."""
+        """The values of ``variable`` and where they go."""
         self.variable(variable)
-
-        def make() -> Part:
-            if self._columns is not None:
-                return self._columns.part(variable)
-            return Part.from_long(self.data.filter(pl.col("variable") == variable))
-
-        return cast("Part", self._cached(("part", variable), make))
+        if self._columns is not None:
+            return self._columns.part(variable)
+        return Part.from_long(self.data.filter(pl.col("variable") == variable))
 
     def to_reliability_data(
         self, variable: str, *, domain: Sequence[Any] | None = None, numeric: bool = False
@@ -330,11 +335,15 @@ class CodingTable:
         """
         var = self.variable(variable)
         key = _options_key(variable, domain, numeric=numeric)
-        if key is not None and key in self._cache:
-            return cast("ReliabilityData", self._cache[key])
+        made: dict[Any, ReliabilityData] = self._cache.setdefault("reliability", {})
+        if key is not None and key in made:
+            made[key] = made.pop(key)  # the most recent last
+            return made[key]
         rel = self._reliability_data(self._part(variable), variable, var, domain, numeric)
         if key is not None:
-            self._cache[key] = rel
+            made[key] = rel
+            while len(made) > _KEPT:
+                del made[next(iter(made))]  # the least recent goes
         return rel
 
     def _reliability_data(
@@ -427,7 +436,7 @@ def _options_key(variable: str, domain: Sequence[Any] | None, *, numeric: bool) 
     """What the reliability data of a variable depend on, or None when it cannot be a key."""
     try:
         values = None if domain is None else tuple((type(v), v) for v in domain)
-        key = ("reliability", variable, values, numeric)
+        key = (variable, values, numeric)
         hash(key)
     except TypeError:  # unhashable domain values (lists of codes): made each time
         return None

@@ -19,7 +19,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statecode.table._codes import Coded, code_column, first_seen, renumber
-from statecode.table._reliability import ReliabilityData
+from statecode.table._reliability import ReliabilityData, Texts
 
 __all__ = ["Columns", "Part"]
 
@@ -321,6 +321,6 @@ class Part:
             matrix,
             labels,
             numbers,
-            tuple(self._unit_ids.cast(pl.String).to_list()),
+            Texts(self._unit_ids.cast(pl.String)),
             tuple(self._coder_ids.cast(pl.String).to_list()),
         )
