@@ -127,3 +127,44 @@ def pairable_values(matrix: list[list[float]]) -> list[float]:
 def varied(matrix: list[list[float]]) -> bool:
     """Whether alpha is defined: two or more distinct pairable values."""
     return len(set(pairable_values(matrix))) >= 2
+
+
+# cells of coding frames: codes that look alike, numbers, text with spaces, empty cells
+cell_values = st.one_of(
+    st.none(),
+    st.sampled_from(["a", "b", "B", " a", "0", "1", "2", "10", "1.5", "", "x;y"]),
+)
+
+
+@st.composite
+def coding_frames(
+    draw: st.DrawFn, *, max_units: int = 6, max_coders: int = 4, max_variables: int = 3
+) -> dict[str, list[str | None]]:
+    """Columns of a coding frame: unit, coder, v0, v1, ...: one row per unit and coder.
+
+    The rows come grouped by unit, grouped by coder, or shuffled; units and coders may be
+    left out of rows, values may be missing or empty.
+    """
+    units = [f"u{i}" for i in range(draw(st.integers(1, max_units)))]
+    coders = [f"c{i}" for i in range(draw(st.integers(1, max_coders)))]
+    pairs = [(u, c) for u in units for c in coders]
+    kept = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=len(pairs), unique=True))
+    layout = draw(st.sampled_from(["by unit", "by coder", "shuffled"]))
+    if layout == "by unit":
+        kept.sort(key=lambda p: (units.index(p[0]), coders.index(p[1])))
+    elif layout == "by coder":
+        kept.sort(key=lambda p: (coders.index(p[1]), units.index(p[0])))
+    n_vars = draw(st.integers(1, max_variables))
+    columns: dict[str, list[str | None]] = {
+        "unit": [u for u, _ in kept],
+        "coder": [c for _, c in kept],
+    }
+    for i in range(n_vars):
+        pool = draw(st.sampled_from(["text", "numbers", "any"]))
+        values = {
+            "text": st.one_of(st.none(), st.sampled_from(["a", "b", "c", "B", " a"])),
+            "numbers": st.one_of(st.none(), st.sampled_from(["0", "1", "2", "10", "1.5"])),
+            "any": cell_values,
+        }[pool]
+        columns[f"v{i}"] = draw(st.lists(values, min_size=len(kept), max_size=len(kept)))
+    return columns

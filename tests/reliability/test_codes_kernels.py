@@ -1,8 +1,13 @@
-"""The fast coding functions offered to the data path, against the table's factorizers."""
+"""The fast coding functions of the data path, against the table's previous factorizer.
+
+They were written beside the kernels and moved to ``table/_factorize.py`` (the table may
+not import the reliability room); the previous offset coder is kept here as the reference.
+"""
 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -11,8 +16,39 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from statecode.reliability import _kernels
-from statecode.table._factorize import factorize_small_integers
+from statecode.table import _factorize as _kernels
+
+
+def factorize_small_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The table's previous offset coder, row by row: the reference."""
+    if values.ndim != 2 or not values.size:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN data
+        low, high = np.nanmin(values), np.nanmax(values)
+    if not (np.isfinite(low) and np.isfinite(high)) or high - low >= 1 << 24:
+        return None
+    span = int(high - low) + 1
+    codes = np.empty(values.shape, dtype=np.int32)
+    used = np.zeros(span, dtype=bool)
+    for i, row in enumerate(values):
+        missing = np.isnan(row)
+        shifted = row - low if low else row
+        code_row = codes[i]
+        with np.errstate(invalid="ignore"):
+            np.copyto(code_row, shifted, casting="unsafe")
+            whole = np.all((code_row == shifted) | missing)
+        if not whole:
+            return None
+        code_row[missing] = -1
+        used |= np.bincount(code_row + 1, minlength=span + 1)[1:] > 0
+    numbers = np.flatnonzero(used).astype(np.float64) + low
+    if not used.all():
+        mapping = np.cumsum(used, dtype=np.int32) - 1
+        for row in codes:
+            valid = row >= 0
+            row[valid] = mapping[row[valid]]
+    return codes, numbers
 
 
 @st.composite

@@ -16,6 +16,7 @@ from statecode.io._codebook_formats import (
     codebook_to_json_schema,
     codebook_to_labelstudio,
 )
+from statecode.io._codings import read_codings
 from statecode.io._corpus import read_corpus, write_corpus
 from statecode.io._ddi import codebook_from_ddi, codebook_to_ddi
 from statecode.io._dna import DnaImport, read_dna
@@ -33,7 +34,6 @@ from statecode.io._spans import (
 )
 from statecode.io._tabular import (
     DEFAULT_MISSING,
-    read_codings,
     read_table,
     write_codings,
     write_table,

@@ -19,12 +19,13 @@ from statecode.codebook import Codebook
 from statecode.exceptions import DataError, OptionError
 from statecode.io._annotations import frozen_counts, frozen_rosters
 from statecode.io._brat import read_brat
+from statecode.io._codings import read_codings
 from statecode.io._dna import read_dna
 from statecode.io._doccano import read_doccano
 from statecode.io._labelstudio import read_labelstudio
 from statecode.io._qualcoder import read_qualcoder
 from statecode.io._spans import attach_statements, read_spans
-from statecode.io._tabular import DEFAULT_MISSING, read_codings
+from statecode.io._tabular import DEFAULT_MISSING
 from statecode.io._webanno_read import read_webanno
 from statecode.io._xmi import read_xmi
 from statecode.io.refi import read_qdpx

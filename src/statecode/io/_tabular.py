@@ -14,17 +14,13 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 import polars as pl
 
-from statecode._frames import to_polars
-from statecode._provenance import SourceFile
 from statecode._text import quoted_detail
 from statecode._typing import PathLike
-from statecode.codebook import Codebook
-from statecode.exceptions import DataError, InputFileError, OptionError, Problem, StatecodeError
+from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
 from statecode.io._archive import DEFAULT_MAX_BYTES
 from statecode.io._atomic import write_bytes_atomic
 from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, read_delimited
@@ -32,12 +28,10 @@ from statecode.io._json import read_json_lines
 from statecode.io._parquet import check_parquet
 from statecode.io._polars import polars_read
 from statecode.io._xlsx import read_xlsx, write_xlsx
-from statecode.options import Normalization
-from statecode.table import CodingTable, warn_missing_lookalikes
+from statecode.table import CodingTable
 
 __all__ = [
     "DEFAULT_MISSING",
-    "read_codings",
     "read_table",
     "refuse_missing_cells",
     "spreadsheet_escape",
@@ -153,7 +147,15 @@ def _read_raw(
     encoding: str,
     max_cell_bytes: int,
     max_bytes: int,
+    *,
+    columns: Sequence[str] | None = None,
+    categorical: Callable[[str], bool] | None = None,
 ) -> _Raw:
+    """The table of a file as its format gives it.
+
+    ``columns`` (the columns to parse) and ``categorical`` (columns to parse as categorical
+    text) apply to CSV and TSV files; other formats are read whole.
+    """
     file = Path(path)
     suffix = file.suffix.lower()
     if file.is_dir():
@@ -178,6 +180,8 @@ def _read_raw(
                 encoding=encoding,
                 max_cell_bytes=max_cell_bytes,
                 missing=list(missing),
+                columns=columns,
+                categorical=categorical,
             )
             missing = ()  # the parser has made them null
         elif suffix == ".parquet":
@@ -253,9 +257,12 @@ def _as_text(
 ) -> pl.DataFrame:
     """Every column as text: lists joined, escapes removed, missing markers as null.
 
-    Each step touches only the columns that need it. polars runs even a Series method
-    through ``pl.col(name)``, which takes ``^a$`` for a pattern, so the work is done under
-    positional names and the real ones are given back at the end.
+    Each step touches only the columns that need it, found by one cheap test per column
+    (a prefix test, not a pattern; the distinct values of a categorical column). A
+    categorical column (how :func:`read_codings` parses the value columns of a CSV file)
+    stays one: its values are text already. polars runs even a Series method through
+    ``pl.col(name)``, which takes ``^a$`` for a pattern, so the work is done under positional
+    names and the real ones are given back at the end.
     """
     header = frame.columns
     frame.columns = [f"c{i}" for i in range(frame.width)]
@@ -269,20 +276,43 @@ def _as_text(
         *(
             pl.col(n).cast(pl.String)
             for n, t in schema.items()
-            if t != pl.String and not isinstance(t, pl.List)
+            if t != pl.String and not isinstance(t, pl.List | pl.Categorical)
         ),
     )
     if spreadsheet:
-        escaped = _columns_where(frame, lambda c: pl.col(c).str.contains(_ESCAPED.pattern))
+        escaped = _escaped_columns(frame)
         frame = frame.with_columns(
-            pl.col(n).str.replace(r"^'('*[=+\-@\t\r])", "${1}") for n in escaped
+            pl.col(n).cast(pl.String).str.replace(r"^'('*[=+\-@\t\r])", "${1}") for n in escaped
         )
     markers = list(missing)
     if markers:
-        hit = _columns_where(frame, lambda c: pl.col(c).is_in(markers))
-        frame = frame.with_columns(pl.col(n).replace(markers, [None] * len(markers)) for n in hit)
+        hit = _columns_where(frame, lambda c: pl.col(c).cast(pl.String).is_in(markers))
+        frame = frame.with_columns(
+            pl.col(n).cast(pl.String).replace(markers, [None] * len(markers)) for n in hit
+        )
     frame.columns = header
     return frame
+
+
+def _escaped_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns holding a spreadsheet escape: an apostrophe, then a formula character."""
+    text = [n for n, t in frame.schema.items() if t == pl.String]
+    candidates = []
+    if text and frame.height:
+        # a prefix test per column; the pattern only where an apostrophe starts a cell
+        found = frame.select(pl.col(n).str.starts_with("'").any() for n in text).row(0)
+        candidates = [n for n, hit in zip(text, found, strict=True) if hit]
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Categorical):
+            distinct = frame.get_column(name).unique().drop_nulls().cast(pl.String)
+            if distinct.str.starts_with("'").any():
+                candidates.append(name)
+    if not candidates:
+        return []
+    return _columns_where(
+        frame.select(candidates),
+        lambda c: pl.col(c).cast(pl.String).str.contains(_ESCAPED.pattern),
+    )
 
 
 # from this many columns on, a check runs on one long column instead of one per column
@@ -413,165 +443,3 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
     else:
         write_xlsx(frame, buffer)
     write_bytes_atomic(path, buffer.getvalue())
-
-
-def read_codings(
-    path: PathLike | Any,
-    *,
-    codebook: Codebook | None = None,
-    layout: str = "long",
-    unit: str = "unit",
-    coder: str = "coder",
-    variables: Sequence[str] | None = None,
-    missing: Sequence[str] = DEFAULT_MISSING,
-    separator: str = ";",
-    variable_name: str = "value",
-    skip_invalid: bool = False,
-    by: str | None = None,
-    normalize: Normalization | str | None = None,
-    delimiter: str | None = None,
-    encoding: str = "utf-8",
-) -> CodingTable:
-    """Read coded data from a table file into a validated :class:`CodingTable`.
-
-    Parameters
-    ----------
-    path : str, path or DataFrame
-        A ``.csv``, ``.tsv``, ``.parquet``, ``.jsonl`` or ``.xlsx`` file, or a polars or
-        pandas frame in one of the layouts below (its rows numbered from 1).
-    codebook : Codebook, optional
-        Check every value against it.
-    layout : {'long', 'wide'}
-        ``long``: a unit column, a coder column, and one column per variable (a row per unit
-        and coder). ``wide``: a row per unit and a column per coder, for one variable (named
-        ``variable_name``); the unit column is optional (rows are numbered otherwise).
-    unit, coder : str
-        Names of the id columns.
-    variables : sequence of str, optional
-        Variable columns to read (default: all, which must then be codebook variables).
-    missing : sequence of str
-        Cell contents that mean "missing".
-    separator : str
-        Separator of codes in multi-label cells.
-    variable_name : str
-        Name of the variable in the wide layout.
-    skip_invalid : bool
-        Leave out invalid rows and values instead of failing; the table's ``skipped`` lists
-        each, so nothing is dropped silently.
-    by : str, optional
-        A column grouping the units (e.g. the document of each statement): kept as the
-        table's ``groups`` for :func:`~statecode.reliability_report`, not read as a variable.
-    normalize : {'nfc', 'casefold'}, optional
-        Make values that differ only in Unicode form (``nfc``) or also in letter case
-        (``casefold``) one value (see :meth:`CodingTable.from_frame`).
-    delimiter, encoding
-        Of a CSV or TSV file (see :func:`read_table`): by default ``,`` (``;`` or a tab when
-        the header line holds that and no comma) and UTF-8.
-
-    Warns
-    -----
-    NearDuplicateValuesWarning
-        Without a codebook, for values that differ only in case, white space or Unicode form.
-    MissingLookalikeWarning
-        Without a codebook and with the default missing markers, for cells such as ``N/A``
-        or ``NULL`` that other programs write for a missing value but that are read as values.
-
-    Raises
-    ------
-    InputFileError
-        If the file cannot be read.
-    DataError
-        Listing every problem with its row and column.
-    """
-    if type(path).__module__.startswith(("polars", "pandas")) and hasattr(path, "columns"):
-        raw = _Raw(to_polars(path), 1, (), spreadsheet=False)
-        source = None
-        origin = None
-    else:
-        origin = SourceFile.of(path)  # as it is before it is read, for provenance
-        raw = _read_raw(
-            path, missing, delimiter, encoding, DEFAULT_MAX_CELL_BYTES, DEFAULT_MAX_BYTES
-        )
-        source = str(path)
-    if layout not in ("long", "wide"):
-        msg = f"layout={layout!r} is not valid; use 'long' or 'wide'"
-        raise OptionError(msg, option="layout")
-    first = raw.first
-    if layout == "wide":
-        # one unpivot first: the cells are then made text in one long column, whatever
-        # the number of coders
-        wide = _wide_to_long(raw.frame, unit=unit, coder=coder, name=variable_name, first=first)
-        frame = _as_text(wide, raw.missing, separator, spreadsheet=raw.spreadsheet)
-    else:
-        frame = _as_text(raw.frame, raw.missing, separator, spreadsheet=raw.spreadsheet)
-    row_column = None
-    if layout == "wide":
-        variables = [variable_name]
-        row_column = _ROW
-    table = CodingTable.from_frame(
-        frame,
-        unit=unit,
-        coder=coder,
-        variables=variables,
-        codebook=codebook,
-        separator=separator,
-        source=source,
-        first_row=first,
-        row_column=row_column,
-        skip_invalid=skip_invalid,
-        by=by,
-        normalize=normalize,
-    )
-    if not len(table) and not table.skipped:
-        _no_codings(frame, source, missing)
-    if codebook is None and tuple(missing) == DEFAULT_MISSING:
-        # with markers of the user's own, what is missing is the user's decision
-        warn_missing_lookalikes(table.data, source)
-    return attrs.evolve(table, origin=origin)
-
-
-def _no_codings(frame: pl.DataFrame, source: str | None, missing: Sequence[str]) -> None:
-    """A file that holds no coding is an error: say what it holds instead."""
-    columns = ", ".join(repr(c) for c in frame.columns) or "none"
-    if not frame.height:
-        msg = f"the file holds a header (columns: {columns}) and no rows, so no codings"
-    else:
-        markers = ", ".join(repr(m) for m in missing)
-        msg = (
-            f"every one of its {frame.height} rows is missing in every variable (empty, or "
-            f"one of the missing markers {markers}), so it holds no codings"
-        )
-    raise DataError([Problem("", msg)], source=source)
-
-
-_ROW = "\x00row"
-
-
-def _wide_to_long(
-    frame: pl.DataFrame, *, unit: str, coder: str, name: str, first: int
-) -> pl.DataFrame:
-    """A row per unit and a column per coder as a row per unit and coder: one unpivot.
-
-    The columns get positional names in one step (a coder called ``*`` stays one), so a
-    table of a million coders costs what its cells cost.
-    """
-    header = frame.columns
-    coders = [c for c in header if c != unit]
-    if not coders:
-        msg = "a wide table needs one column per coder besides the unit column"
-        raise DataError(msg)
-    work = frame.clone()
-    work.columns = [f"\x00{i}" for i in range(work.width)]
-    inner = {f"\x00{i}": c for i, c in enumerate(header) if c != unit}
-    rows = pl.int_range(first, first + frame.height, dtype=pl.Int64, eager=True).alias(_ROW)
-    units = work.get_column(f"\x00{header.index(unit)}") if unit in header else rows.cast(pl.String)
-    work = work.with_columns(rows, units.alias("\x00unit"))
-    long = work.unpivot(
-        index=[_ROW, "\x00unit"], on=list(inner), variable_name="\x00coder", value_name="\x00v"
-    )
-    return long.select(
-        _ROW,
-        pl.col("\x00unit").alias(unit),
-        pl.col("\x00coder").replace_strict(inner, return_dtype=pl.String).alias(coder),
-        pl.col("\x00v").alias(name),
-    )

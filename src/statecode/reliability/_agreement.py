@@ -66,7 +66,7 @@ def _gwet_family(
     check_confidence(confidence)
     prepared = AgreementData(data, variable, unit, coder, value, domain)
     matrix, kind = prepared.weights(weights)
-    counts = ak.category_counts(prepared.codes, prepared.q)
+    counts = prepared.counts()
     if name == "gwet":
         parts = ak.gwet_parts(counts, matrix)
         name = "gwet_ac1" if kind == "identity" else "gwet_ac2"

@@ -21,6 +21,7 @@ from statecode.exceptions import DataError, DegenerateDataWarning
 from statecode.options import Weights, parse_option
 from statecode.reliability import _agreement_kernels as ak
 from statecode.reliability._input import codebook_variable, reliability_data
+from statecode.reliability._shared import Shared, shared
 from statecode.reliability.results import AgreementResult
 
 __all__ = [
@@ -65,10 +66,9 @@ class AgreementData:
         self.variable = variable
         self.rel = rel
         self.labels = rel.labels
-        codes = rel.codes
-        rated = (codes >= 0).any(axis=0)
-        self.dropped_empty = int((~rated).sum())
-        self.codes = codes[:, rated] if self.dropped_empty else codes
+        self._shared: Shared | None = shared(rel)
+        self.dropped_empty = self._shared.dropped_empty
+        self.codes = self._shared.codes
         self.q = len(self.labels)
         numbers = rel.numbers
         self.scores = (
@@ -80,6 +80,18 @@ class AgreementData:
     @property
     def coders(self) -> int:
         return int(self.codes.shape[0])
+
+    def counts(self) -> NDArray[np.float64]:
+        """:math:`r_{ik}`: coders per unit and category (shared inside ``sharing()``)."""
+        if self._shared is None:
+            return ak.category_counts(self.codes, self.q)
+        return self._shared.counts(self.q)
+
+    def values_per_unit(self) -> NDArray[np.intp]:
+        """How many coders rated each unit (shared inside ``sharing()``)."""
+        if self._shared is None:
+            return np.asarray((self.codes >= 0).sum(axis=0), dtype=np.intp)
+        return self._shared.values_per_unit()
 
     def weights(self, weights: WeightsArg) -> tuple[NDArray[np.float64], str]:
         if isinstance(weights, str | Weights):
@@ -123,13 +135,11 @@ def interval(
 ) -> tuple[float, float, float] | None:
     if math.isnan(value) or math.isnan(se):
         return None
-    from scipy import stats  # noqa: PLC0415 - scipy.stats costs ~0.5 s to import: only here
+    # scipy.special: what scipy.stats.norm.ppf and t.ppf compute, without the ~1 s import
+    from scipy import special  # noqa: PLC0415 - a heavy extra, imported when used
 
-    quantile = (
-        stats.norm.ppf(0.5 + confidence / 2)
-        if df is None
-        else stats.t.ppf(0.5 + confidence / 2, df)
-    )
+    q = 0.5 + confidence / 2
+    quantile = special.ndtri(q) if df is None else special.stdtrit(df, q)
     return (float(value - quantile * se), float(min(1.0, value + quantile * se)), confidence)
 
 
@@ -165,7 +175,7 @@ def agreement_result(
     units_with_pairs = (
         parts.units
         if name in ("cohen_kappa", "scott_pi")
-        else int(((prepared.codes >= 0).sum(axis=0) >= 2).sum())
+        else int(np.count_nonzero(prepared.values_per_unit() >= 2))
     )
     reason = undefined_reason(prepared.coders, units_with_pairs, parts.chance)
     value = float("nan") if reason else parts.value
@@ -203,4 +213,5 @@ def with_pair(prepared: AgreementData, pair: NDArray[np.int32]) -> AgreementData
     clone = object.__new__(AgreementData)
     clone.__dict__.update(prepared.__dict__)
     clone.codes = pair
+    clone._shared = None  # the intermediates are of all coders' codes
     return clone

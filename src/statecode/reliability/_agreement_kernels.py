@@ -256,26 +256,30 @@ def conger_parts(codes: Codes, counts: Floats, weights: Floats) -> Parts:
     n, q = counts.shape
     r = codes.shape[0]
     obs = _observed(counts, weights)
-    by_coder = category_counts(codes.T.copy(), q)  # r x q: units each coder put in k
+    # r x q: the units each coder put in each category (one bincount per coder)
+    by_coder = np.stack([np.bincount(row + 1, minlength=q + 1)[1:] for row in codes]).astype(
+        np.float64
+    )
     n_g = by_coder.sum(axis=1)
     p_gk = by_coder / n_g[:, None]
     p_mean = p_gk.mean(axis=0)
     s2 = (p_gk.T @ p_gk - r * np.outer(p_mean, p_mean)) / (r - 1)
     pe = float(np.sum(weights * (np.outer(p_mean, p_mean) - s2 / r)))
     value = _coefficient(obs.pa, pe)
-    rated = (codes >= 0).T.astype(np.float64)  # n x r: epsilon_ig
-    lam = np.zeros((n, r))
-    share = (n_g / n)[None, :]
-    for k in range(q):
-        lam_k = np.zeros((n, r))
-        for ell in range(q):
-            if weights[k, ell] == 0:
-                continue
-            chose = np.equal(codes.T, ell).astype(np.float64)
-            lam_k += weights[k, ell] * (chose - (rated - share) * p_gk[:, ell][None, :])
-        lam_k *= (n / n_g)[None, :]
-        lam += lam_k * (r * p_gk[:, k].mean() - p_gk[:, k][None, :])
-    pe_i = lam.sum(axis=1) / (r * (r - 1))
+    # Gwet's lambda_ig = (n / n_g) sum_k c_gk sum_l w_kl ([v_ig = l] - (e_ig - n_g/n) p_gl),
+    # c_gk = r mean_g(p_gk) - p_gk, e_ig = [coder g rated unit i], is per coder and value
+    # b_g[v] e_ig - (e_ig - n_g/n) a_g: two small tables, gathered by each coder's codes
+    c = r * p_gk.mean(axis=0)[None, :] - p_gk  # r x q
+    b = c @ weights  # b_g[v] = sum_k c_gk w_kv
+    a = np.einsum("gk,kl,gl->g", c, weights, p_gk)  # a_g = sum_k c_gk sum_l w_kl p_gl
+    share = n_g / n
+    lam_sum = np.zeros(n)
+    for g, row in enumerate(codes):
+        rated = row >= 0
+        term = np.where(rated, b[g][np.maximum(row, 0)], 0.0)
+        term -= (rated - share[g]) * a[g]
+        lam_sum += term * (n / n_g[g])
+    pe_i = lam_sum / (r * (r - 1))
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), n)
 
 

@@ -103,7 +103,7 @@ def not_applicable(
     if var is not None and var.multi_label and coefficient in NEEDS_SINGLE_CODES:
         return "multi-label: needs one code per unit"
     if coefficient in (CoefficientName.COHEN, CoefficientName.SCOTT) and coders is None:
-        n = table.data.filter(pl.col("variable") == name).get_column("coder").n_unique()
+        n, _ = table.shape_of(name)
         if n != 2:
             return f"needs exactly two coders; the variable has {n}"
     return None
@@ -280,15 +280,15 @@ RESULT_NAMES = {
 def _not_applicable(
     table: CodingTable, name: str, coefficient: CoefficientName, why: str
 ) -> AgreementResult:
-    part = table.data.filter(pl.col("variable") == name)
+    coders, units = table.shape_of(name)
     return AgreementResult(
         coefficient=RESULT_NAMES[coefficient],
         value=math.nan,
         observed_agreement=math.nan,
         chance_agreement=math.nan,
         units=0,
-        units_dropped=part.get_column("unit").n_unique(),
-        coders=part.get_column("coder").n_unique(),
+        units_dropped=units,
+        coders=coders,
         categories=(),
         weights="",
         se=None,

@@ -36,7 +36,7 @@ units x values x values array or a float copy of integer codes:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,8 +46,6 @@ __all__ = [
     "CodeDistance",
     "Coincidences",
     "chunk_width",
-    "code_objects",
-    "codes_from_floats",
     "coincidence_matrix",
     "coincidences",
     "count_type",
@@ -57,8 +55,10 @@ __all__ = [
     "ordinal_by_coincidences",
     "pair_distances",
     "pairable_units",
+    "unanimous_units",
     "unit_chunks",
     "unit_counts",
+    "unit_square_sums",
     "value_counts",
 ]
 
@@ -85,8 +85,6 @@ _GEMM_MAX_V = 64
 MATRIX_MAX_V = 2048
 # the most pair keys of one chunk (32 MB of keys, 32 MB of their weights)
 _MAX_PAIR_KEYS = 1 << 22
-# whole numbers spanning fewer values than this are coded by offset, not by sorting
-_DIRECT_RANGE = 1 << 24
 # rows of the V x V difference matrix built at once for the expected disagreement
 _EXPECTED_BLOCK = 1 << 22
 
@@ -321,6 +319,36 @@ def _nominal_chunk(
     return m_u, squares
 
 
+def unit_square_sums(codes: Codes, n_values: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    r""":math:`m_u` and :math:`\sum_c n_{uc}^2` of every unit: exact integers, in chunks.
+
+    The figures of percent agreement (:math:`\sum_c n_{uc}(n_{uc} - 1)` agreeing ordered
+    pairs of values in unit :math:`u`), by the cheapest of the nominal kernel's methods and
+    without the units x values table of counts.
+    """
+    m, n_units = codes.shape
+    method = _nominal_method(m, n_values)
+    m_u = np.empty(n_units, dtype=np.int64)
+    squares = np.empty(n_units, dtype=np.int64)
+    n_c = np.zeros(n_values)
+    for part in unit_chunks(n_units, m):
+        m_u[part], squares[part] = _nominal_chunk(codes[:, part], n_values, method, n_c)
+    return m_u, squares
+
+
+def unanimous_units(codes: Codes) -> NDArray[np.bool_]:
+    """Units whose values (two or more) are all the same: the largest code is the smallest."""
+    m, n_units = codes.shape
+    out = np.empty(n_units, dtype=bool)
+    top = np.iinfo(np.int32).max
+    for part in unit_chunks(n_units, m):
+        block = codes[:, part]
+        valid = block >= 0
+        low = np.where(valid, block, top).min(axis=0)
+        out[part] = (block.max(axis=0) == low) & (np.count_nonzero(valid, axis=0) >= 2)
+    return out
+
+
 def nominal_parts(codes: Codes, n_values: int) -> AlphaParts:
     r"""Alpha's sums for nominal data.
 
@@ -481,85 +509,3 @@ def generic_parts(codes: Codes, n_values: int, distance: CodeDistance) -> AlphaP
     n_c = value_counts(codes, n_values)
     expected = expected_sum(n_c, distance)
     return AlphaParts(observed, expected, int(n_c.sum()), int(keep.sum()))
-
-
-def codes_from_floats(values: Floats) -> tuple[Codes, Floats] | None:
-    """Codes by offset for whole numbers in a small range; None otherwise.
-
-    The fast path from a NaN float array (the ``krippendorff`` package's layout) to codes,
-    with the contract of ``table._factorize.factorize_small_integers``: codes ``0 .. V-1`` in
-    numeric order of the values present, ``-1`` where NaN, and the values as floats; ``None``
-    for no values, values that are not whole, or a range of ``2**24`` or more.
-
-    Two NaN-ignoring reductions find the range; then, per chunk of units in cache,
-    ``fmax(x, low - 1) - low`` turns NaN into ``-1`` and every value into its offset in one
-    step (``fmax`` ignores NaN), a cast makes the codes and one comparison checks that the
-    values were whole. Which values occur is checked for the values not seen so far only
-    (usually all are seen in the first chunk), or for wide ranges by one scatter at the end.
-    """
-    if values.ndim != 2 or not values.size:
-        return None
-    low, high = float(np.fmin.reduce(values, axis=None)), float(np.fmax.reduce(values, axis=None))
-    if not (np.isfinite(low) and np.isfinite(high)) or high - low >= _DIRECT_RANGE:
-        return None
-    span = int(high - low) + 1
-    m, n_units = values.shape
-    codes = np.empty((m, n_units), dtype=np.int32)
-    unseen = list(range(span)) if span <= _NOMINAL_COUNTS_MAX_V else []
-    for part in unit_chunks(n_units, m):
-        shifted = np.fmax(values[:, part], low - 1.0)
-        shifted -= low
-        out = codes[:, part]
-        np.copyto(out, shifted, casting="unsafe")
-        if not np.array_equal(out, shifted):
-            return None
-        if len(unseen) <= _NOMINAL_COMPARE_MAX_V:
-            unseen = [v for v in unseen if not (out == v).any()]
-        elif unseen:
-            seen = np.bincount(out.ravel() + 1, minlength=span + 1)[1:] > 0
-            unseen = [v for v in unseen if not seen[v]]
-    if span <= _NOMINAL_COUNTS_MAX_V:
-        present = np.ones(span, dtype=bool)
-        present[unseen] = False
-    else:
-        used = np.zeros(span + 1, dtype=bool)
-        used[codes.ravel() + 1] = True
-        present = used[1:]
-    numbers = np.flatnonzero(present).astype(np.float64) + low
-    if not present.all():
-        # renumber the values present 0 .. V-1; index 0 (missing) stays -1
-        table = np.full(span + 1, -1, dtype=np.int32)
-        table[1:][present] = np.arange(numbers.size, dtype=np.int32)
-        for part in unit_chunks(n_units, m):
-            codes[:, part] = table[codes[:, part] + 1]
-    return codes, numbers
-
-
-def code_objects(values: NDArray[np.object_]) -> tuple[Codes, list[Any]]:
-    """Codes of an object array into its distinct values, in the order first seen.
-
-    The fast first step of coding text and sets: every element is looked up once in a
-    dictionary (C speed), so anything done per *value* (canonical forms, missing markers,
-    sorting, a declared domain) is done on the few distinct values and applied to the codes
-    with one small lookup table. Sets and lists, which cannot be dictionary keys, are made
-    frozensets first (one pass in Python, only when they occur; one frozenset per object).
-    Equal values share a code, as they share a dictionary key (so ``1``, ``1.0`` and ``True``
-    are one value, as in a ``set``); NaN objects that are not the same object get codes of
-    their own, to be merged by the caller with its other missing markers.
-    """
-    flat = values.ravel().tolist()
-    try:
-        index = dict.fromkeys(flat)
-    except TypeError:  # a set or a list among the values: one frozenset per such object
-        made: dict[int, frozenset[Any]] = {}
-        for i, v in enumerate(flat):
-            if isinstance(v, set | list):
-                key = id(v)  # the objects stay alive in ``flat``, so ids stay unique
-                if key not in made:
-                    made[key] = frozenset(v)
-                flat[i] = made[key]
-        index = dict.fromkeys(flat)
-    distinct = list(index)
-    index.update(zip(distinct, range(len(distinct)), strict=True))
-    codes = np.fromiter(map(index.__getitem__, flat), dtype=np.int32, count=len(flat))
-    return codes.reshape(values.shape), distinct

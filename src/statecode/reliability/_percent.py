@@ -12,6 +12,7 @@ import numpy as np
 from statecode.exceptions import DegenerateDataWarning
 from statecode.options import AgreementMethod, parse_option
 from statecode.reliability import _agreement_kernels as ak
+from statecode.reliability import _kernels as kernels
 from statecode.reliability._agreement_input import AgreementData, undefined_reason
 from statecode.reliability.results import AgreementResult
 
@@ -52,17 +53,24 @@ def percent_agreement(
     """
     chosen = parse_option(AgreementMethod, method, "method")
     prepared = AgreementData(data, variable, unit, coder, value, domain, sets=True)
-    counts = ak.category_counts(prepared.codes, prepared.q)
-    r_i = counts.sum(axis=1)
-    two = r_i >= 2
-    same = (counts * (counts - 1)).sum(axis=1)
-    pairs = r_i * (r_i - 1)
-    if chosen is AgreementMethod.PAIRS:
-        observed = float(same[two].sum() / pairs[two].sum()) if two.any() else math.nan
-    elif chosen is AgreementMethod.UNITS:
-        observed = float(np.mean(same[two] / pairs[two])) if two.any() else math.nan
+    # every figure is a count: exact in floats, in whatever order it is summed
+    if chosen is AgreementMethod.FULL:
+        r_i = prepared.values_per_unit()
+        two = r_i >= 2
+        n_two = int(np.count_nonzero(two))
+        unanimous = int(np.count_nonzero(kernels.unanimous_units(prepared.codes)))
+        observed = unanimous / n_two if n_two else math.nan
     else:
-        observed = float(np.mean(counts[two].max(axis=1) == r_i[two])) if two.any() else math.nan
+        m_u, squares = kernels.unit_square_sums(prepared.codes, prepared.q)
+        two = m_u >= 2
+        same = (squares - m_u)[two].astype(np.float64)  # sum_k r_ik (r_ik - 1)
+        pairs = (m_u * (m_u - 1))[two].astype(np.float64)
+        if not two.any():
+            observed = math.nan
+        elif chosen is AgreementMethod.PAIRS:
+            observed = float(same.sum() / pairs.sum())
+        else:
+            observed = float(np.mean(same / pairs))
     return _uncorrected(
         "percent_agreement",
         prepared,
@@ -132,7 +140,7 @@ def _uncorrected(
     if reason:
         warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=3)
         value = math.nan
-    two = (prepared.codes >= 0).sum(axis=0) >= 2
+    two = prepared.values_per_unit() >= 2
     return AgreementResult(
         coefficient=name,
         value=value,

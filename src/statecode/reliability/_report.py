@@ -6,7 +6,6 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-import attrs
 import polars as pl
 
 from statecode._progress import ProgressArg, progress_to
@@ -24,6 +23,7 @@ from statecode.reliability._batch import (
     variable_level,
 )
 from statecode.reliability._provenance import provenance_of
+from statecode.reliability._shared import sharing
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable, coding_table
 
@@ -165,18 +165,19 @@ def reliability_report(
     for group, part in groups:
         for name in names:
             var = codebook[name] if codebook is not None and name in codebook else None
-            row, alpha, detail = _row(
-                part,
-                name,
-                var,
-                chosen,
-                settings(name, {}),
-                bootstrap=bootstrap,
-                seed=seed,
-                method=method,
-                confidence=confidence,
-                progress=tick,
-            )
+            with sharing():  # one variable's coefficients share its counts
+                row, alpha, detail = _row(
+                    part,
+                    name,
+                    var,
+                    chosen,
+                    settings(name, {}),
+                    bootstrap=bootstrap,
+                    seed=seed,
+                    method=method,
+                    confidence=confidence,
+                    progress=tick,
+                )
             if group is not None:
                 row = {by_name: group, **row}
             rows.append(row)
@@ -234,12 +235,10 @@ def _groups(
         shown = ", ".join(repr(u) for u in missing[:5])
         msg = f"by= gives no group for unit(s) {shown}; give every unit a group"
         raise DataError(msg)
-    out: list[tuple[str | None, CodingTable]] = []
-    for group in dict.fromkeys(by[u] for u in table.units):
-        units = [u for u in table.units if by[u] == group]
-        part = table.data.filter(pl.col("unit").is_in(units))
-        out.append((group, attrs.evolve(table, data=part)))
-    return out
+    members: dict[str, list[str]] = {}
+    for unit in table.units:
+        members.setdefault(by[unit], []).append(unit)
+    return [(group, table.where_units(units)) for group, units in members.items()]
 
 
 def _row(

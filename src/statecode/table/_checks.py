@@ -5,21 +5,21 @@ from __future__ import annotations
 import difflib
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
 from statecode._frames import take
-from statecode._values import check_value, looks_missing, near_duplicates
-from statecode.codebook import Codebook, Variable
+from statecode._values import looks_missing, near_duplicates
+from statecode.codebook import Codebook
 from statecode.exceptions import (
     DataError,
     MissingLookalikeWarning,
     NearDuplicateValuesWarning,
     Problem,
 )
-from statecode.options import Normalization, parse_option
+from statecode.options import Normalization
 
 __all__ = [
     "check_ids",
@@ -27,10 +27,8 @@ __all__ = [
     "duplicate_problems",
     "id_problems",
     "missing_id_problems",
-    "normalized",
     "numeric_domain",
     "unit_groups",
-    "validate",
     "warn_missing_lookalikes",
     "warn_near_duplicates",
 ]
@@ -135,68 +133,6 @@ def choose_variables(
     return chosen
 
 
-def validate(
-    long: pl.DataFrame,
-    codebook: Codebook,
-    separator: str,
-    problems: list[Problem],
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Check every value against its variable; return the table with canonical values.
-
-    Categorical values are checked once per distinct text (a file of millions of rows holds
-    few distinct codes), numbers column-wise; problems come back in file order.
-    """
-    numeric = [v.name for v in codebook if not v.categories]
-    long = long.with_row_index("position")  # to give the table back in its order
-    categorical = long.filter(~pl.col("variable").is_in(numeric))
-    checked = [
-        (variable, text, *check_value(codebook[variable], text, separator))
-        for variable, text in categorical.select("variable", "value").unique().iter_rows()
-    ]
-    verdicts = pl.DataFrame(
-        checked,
-        schema={
-            "variable": pl.String,
-            "value": pl.String,
-            "canonical": pl.String,
-            "message": pl.String,
-        },
-        orient="row",
-    )
-    joined = categorical.join(verdicts, on=["variable", "value"], how="left", maintain_order="left")
-    if numeric:
-        parts = [check_numbers(long.filter(pl.col("variable") == n), codebook[n]) for n in numeric]
-        joined = pl.concat([joined, *parts]).sort("position")
-    order = {name: i for i, name in enumerate(codebook.names)}
-    bad = joined.filter(pl.col("message").is_not_null())
-    found = sorted(
-        bad.select("row", "variable", "message").iter_rows(), key=lambda r: (r[0], order[r[1]])
-    )
-    problems.extend(Problem(f"row {r}, column {v!r}", m) for r, v, m in found)
-    table = joined.select("unit", "coder", "variable", pl.col("canonical").alias("value"), "row")
-    return table, bad.select("row", "variable")
-
-
-def check_numbers(part: pl.DataFrame, var: Variable) -> pl.DataFrame:
-    """Column-wise checks of a numeric variable: a number, finite, within the range."""
-    number = pl.col("value").cast(pl.Float64, strict=False)
-    suspect = number.is_null() | ~number.is_finite()
-    if var.minimum is not None:
-        suspect = suspect | (number < var.minimum)
-    if var.maximum is not None:
-        suspect = suspect | (number > var.maximum)
-    # only the few suspect rows are looked at one by one, for their messages
-    flagged = part.filter(suspect.fill_null(value=True)).select("row", "value")
-    messages = pl.DataFrame(
-        [(row, check_value(var, text, "")[1]) for row, text in flagged.iter_rows()],
-        schema={"row": pl.Int64, "message": pl.String},
-        orient="row",
-    )
-    return part.with_columns(pl.col("value").alias("canonical")).join(
-        messages, on="row", how="left"
-    )
-
-
 def unit_groups(df: pl.DataFrame, unit: str, by: str) -> dict[str, str]:
     """The group of every unit from the column ``by``; each unit must have one group."""
     if by not in df.columns:
@@ -259,37 +195,21 @@ def normal_form(value: str, how: Normalization, separator: str) -> str:
     return separator.join(part for part in (form(p) for p in value.split(separator)) if part)
 
 
-def normalized(long: pl.DataFrame, how: Normalization | str, separator: str) -> pl.DataFrame:
-    """The long table with each code stripped (and in NFC, and case-folded, as ``how`` says).
-
-    Codes are the parts between ``separator``; a value that strips to nothing is missing and
-    its row is dropped. Only distinct values are transformed.
-    """
-    chosen = parse_option(Normalization, how, "normalize")
-    distinct = long["value"].unique().to_list()
-    mapping = {v: normal_form(v, chosen, separator) for v in distinct}
-    return long.with_columns(
-        pl.col("value").replace_strict(mapping, return_dtype=pl.String)
-    ).filter(pl.col("value") != "")
-
-
 # cells named one by one in a warning before the rest are counted
 _SHOWN = 5
 
 
-def warn_near_duplicates(long: pl.DataFrame, source: str | None) -> None:
+def warn_near_duplicates(distinct: Sequence[tuple[str, Sequence[str]]], source: str | None) -> None:
     """Warn of values of one variable that differ only in case, white space or Unicode form.
 
-    Only distinct values are looked at, so a large table costs what its domain costs.
+    ``distinct`` holds each variable's distinct values in the order first seen: a large
+    table costs what its domain costs.
     """
     head = f"{source}: " if source else ""
-    pairs = long.select("variable", "value").unique(maintain_order=True)
-    by_variable: dict[str, list[str]] = {}
-    for variable, value in pairs.iter_rows():
-        by_variable.setdefault(variable, []).append(value)
     groups = [
         f"{variable!r}: {' / '.join(repr(v) for v in group)}"
-        for variable, values in by_variable.items()
+        for variable, values in distinct
+        if values
         for group in near_duplicates(values)
     ]
     if groups:
@@ -306,24 +226,29 @@ def warn_near_duplicates(long: pl.DataFrame, source: str | None) -> None:
         )
 
 
-def warn_missing_lookalikes(long: pl.DataFrame, source: str | None) -> None:
+def warn_missing_lookalikes(
+    distinct: Iterable[str],
+    cells: Callable[[list[str]], pl.DataFrame],
+    source: str | None,
+) -> None:
     """Warn of cells read as values that other programs write for a missing value.
 
-    For files, whose missing markers (``missing=``) decide what is missing.
+    For files, whose missing markers (``missing=``) decide what is missing. ``distinct``
+    holds the distinct values; ``cells`` gives the cells (unit, variable, value, row, in the
+    order of the long table) holding any of some values: only called when there are some.
     """
     head = f"{source}: " if source else ""
-    distinct = long["value"].unique().to_list()
     lookalikes = sorted({v for v in distinct if looks_missing(v)})
     if lookalikes:
-        cells = long.filter(pl.col("value").is_in(lookalikes))
+        found = cells(lookalikes)
         listed = [
             f"row {r}, column {v!r}: {x!r}" if r is not None else f"unit {u!r}, {v!r}: {x!r}"
-            for u, v, x, r in cells.select("unit", "variable", "value", "row").head(_SHOWN).rows()
+            for u, v, x, r in found.select("unit", "variable", "value", "row").head(_SHOWN).rows()
         ]
-        more = f" and {cells.height - _SHOWN} more" if cells.height > _SHOWN else ""
+        more = f" and {found.height - _SHOWN} more" if found.height > _SHOWN else ""
         markers = ", ".join(repr(v) for v in lookalikes)
         warnings.warn(
-            f"{head}{cells.height} cell(s) look like missing values but are read as values: "
+            f"{head}{found.height} cell(s) look like missing values but are read as values: "
             f"{'; '.join(listed)}{more}; if {markers} mean missing, add them to the missing "
             "markers (missing=)",
             MissingLookalikeWarning,

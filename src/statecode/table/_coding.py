@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, NoReturn, cast
 
 import attrs
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from statecode._frames import take, to_polars
+from statecode._frames import to_polars
 from statecode._provenance import SourceFile
 from statecode._typing import Value
 from statecode._values import EMPTY_SET, sort_key, value_text
@@ -18,24 +18,24 @@ from statecode.codebook import Codebook, Level, Variable
 from statecode.exceptions import DataError, DataTypeError, Problem
 from statecode.model import Coding
 from statecode.options import Normalization
+from statecode.table._build import build_columns
 from statecode.table._checks import (
     choose_variables,
-    duplicate_problems,
-    id_problems,
     missing_id_problems,
-    normalized,
     numeric_domain,
     unit_groups,
-    validate,
     warn_near_duplicates,
 )
+from statecode.table._columns import Columns, Part
 from statecode.table._factorize import check_domain, factorize_numbers, raise_outside
-from statecode.table._reliability import ReliabilityData, assemble
+from statecode.table._reliability import ReliabilityData
 
 __all__ = ["LONG_SCHEMA", "CodingTable", "coding_table"]
 
 # problems listed one by one before the rest are counted
 _SHOWN = 20
+# the reliability data a table keeps (most recent first): a report's variable at a time
+_KEPT = 8
 
 #: Columns and types of a coding table's long data (``CodingTable.data``).
 LONG_SCHEMA = {
@@ -74,7 +74,7 @@ class CodingTable:
         The file as it was read (path, size, modification time), for a report's provenance.
     """
 
-    data: pl.DataFrame
+    _data: pl.DataFrame | None = attrs.field(default=None, alias="data")
     codebook: Codebook | None = None
     source: str | None = None
     separator: str = ";"
@@ -103,6 +103,35 @@ class CodingTable:
         from statecode.render import notebook_html  # noqa: PLC0415 - a presentation hook
 
         return notebook_html(self)
+
+    # the table as read (a row per unit and coder), from which ``data`` is made on demand
+    _columns: Columns | None = attrs.field(default=None, alias="_columns", repr=False)
+    # what is computed once per table: variables, ids, each variable's reliability data
+    _cache: dict[Any, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self._data is None and self._columns is None:
+            msg = "CodingTable needs its codings: CodingTable(data) with a long data frame"
+            raise DataTypeError(msg)
+        if self._data is not None and self._columns is not None:
+            # data given over a table read from a file (attrs.evolve(table, data=...)): the
+            # data are the codings
+            object.__setattr__(self, "_columns", None)
+
+    @property
+    def data(self) -> pl.DataFrame:
+        """The codings in long form: unit, coder, variable, value, row (see the class notes)."""
+        if self._data is not None:
+            return self._data
+        found = self._cache.get("data")
+        if found is None and self._columns is not None:
+            found = self._cache["data"] = self._columns.long()
+        return cast("pl.DataFrame", found)
+
+    def _cached(self, key: Any, make: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     @classmethod
     def from_frame(
@@ -186,62 +215,37 @@ class CodingTable:
         chosen = choose_variables(columns, others, variables, codebook, problems)
         if problems:
             raise DataError(problems, source=source)
-        # user column names may be anything ("*", "^a$"): taken by name under internal ones
-        inner = {f"\x00{i}": name for i, name in enumerate(chosen)}
-        work = take(df, {"unit": unit, "coder": coder, **inner}).select(
-            pl.col("unit", "coder").cast(pl.String),
-            *(pl.col(name).cast(pl.String) for name in inner),
+        # user column names may be anything ("*", "^a$"): columns are taken by name
+        work = pl.DataFrame(
+            [
+                _text(df.get_column(unit)).alias("unit"),
+                _text(df.get_column(coder)).alias("coder"),
+                *(_text(df.get_column(name)).alias(f"\x00{i}") for i, name in enumerate(chosen)),
+            ]
         )
-        rows = (
-            df.get_column(row_column).cast(pl.Int64)
-            if row_column is not None
-            else pl.int_range(first_row, first_row + df.height, dtype=pl.Int64, eager=True)
+        rows = df.get_column(row_column).cast(pl.Int64) if row_column is not None else None
+        built = build_columns(
+            work,
+            chosen,
+            rows=rows,
+            first_row=first_row,
+            ids={"unit": unit, "coder": coder},
+            codebook=codebook,
+            separator=separator,
+            skip_invalid=skip_invalid,
+            normalize=normalize,
+            source=source,
         )
-        work = work.with_columns(rows.alias("row"))
-        names = {"unit": unit, "coder": coder}
-        blank, bad_rows = id_problems(work, names)
-        duplicates, dup_rows = duplicate_problems(work, names, list(inner))
-        problems = blank + duplicates
-        if problems and not skip_invalid:
-            raise DataError(problems, source=source)
-        skipped = list(problems)
-        if bad_rows or dup_rows:
-            work = work.filter(~pl.col("row").is_in(sorted(bad_rows | dup_rows)))
-        long = (
-            work.unpivot(
-                index=["row", "unit", "coder"],
-                on=list(inner),
-                variable_name="variable",
-                value_name="\x00value",
-            )
-            .select(
-                "unit",
-                "coder",
-                pl.col("variable").replace_strict(inner, return_dtype=pl.String),
-                pl.col("\x00value").replace("", None).alias("value"),
-                "row",
-            )
-            .filter(pl.col("value").is_not_null())
-        )
-        if normalize is not None:
-            long = normalized(long, normalize, separator)
-        if codebook is not None:
-            value_problems: list[Problem] = []
-            long, bad_cells = validate(long, codebook, separator, value_problems)
-            if value_problems and not skip_invalid:
-                raise DataError(value_problems, source=source)
-            skipped += value_problems
-            long = long.join(bad_cells, on=["row", "variable"], how="anti", maintain_order="left")
-        else:
-            warn_near_duplicates(long, source)
+        if codebook is None:
+            warn_near_duplicates(built.distinct, source)
         return cls(
-            long,
             codebook=codebook,
             source=source,
             separator=separator,
-            skipped=tuple(skipped),
+            skipped=tuple(built.skipped),
             groups=groups,
             group_by=by,
+            _columns=built.columns,
         )
 
     @classmethod
@@ -268,19 +272,36 @@ class CodingTable:
     @property
     def variables(self) -> tuple[str, ...]:
         """The variables present, in order of first appearance."""
-        return tuple(self.data["variable"].unique(maintain_order=True).to_list())
+
+        def make() -> tuple[str, ...]:
+            if self._columns is not None:
+                return self._columns.variables()
+            return tuple(self.data["variable"].unique(maintain_order=True).to_list())
+
+        return cast("tuple[str, ...]", self._cached("variables", make))
 
     @property
     def units(self) -> tuple[str, ...]:
         """The units, in order of first appearance."""
-        return tuple(self.data["unit"].unique(maintain_order=True).to_list())
+        return self._ids("unit")
 
     @property
     def coders(self) -> tuple[str, ...]:
         """The coders, in order of first appearance."""
-        return tuple(self.data["coder"].unique(maintain_order=True).to_list())
+        return self._ids("coder")
+
+    def _ids(self, which: str) -> tuple[str, ...]:
+        def make() -> tuple[str, ...]:
+            if self._columns is not None:
+                return self._columns.ids(which)
+            return tuple(self.data[which].unique(maintain_order=True).to_list())
+
+        return cast("tuple[str, ...]", self._cached(which, make))
 
     def __len__(self) -> int:
+        if self._columns is not None:
+            columns = self._columns
+            return int(self._cached("len", lambda: len(columns)))
         return self.data.height
 
     def variable(self, name: str) -> Variable | None:
@@ -291,6 +312,42 @@ class CodingTable:
             raise DataError(msg, source=self.source)
         return self.codebook[name] if self.codebook is not None else None
 
+    def distinct_values(self, variable: str) -> tuple[str, ...]:
+        """The distinct values of ``variable`` as text, in the order first seen."""
+        _, distinct = self._part(variable).coded()
+        return tuple(distinct.to_list())
+
+    def cells_with(self, values: Collection[str]) -> pl.DataFrame:
+        """The codings (rows of ``data``, in its order) whose value is one of ``values``."""
+        if self._columns is not None:
+            return self._columns.cells_with(values)
+        return self.data.filter(pl.col("value").is_in(list(values)))
+
+    def shape_of(self, variable: str) -> tuple[int, int]:
+        """(coders, units) with a value of ``variable``: the shape of its reliability data."""
+
+        def make() -> tuple[int, int]:
+            for key, rel in self._cache.get("reliability", {}).items():
+                if key[0] == variable:
+                    return cast("ReliabilityData", rel).shape
+            part = self._part(variable)
+            return part.coders, part.units
+
+        return cast("tuple[int, int]", self._cached(("shape", variable), make))
+
+    def where_units(self, units: Collection[str]) -> CodingTable:
+        """The codings of the units ``units`` only (the same codebook, source and groups)."""
+        if self._columns is not None:
+            return attrs.evolve(self, _columns=self._columns.where_units(units))
+        return attrs.evolve(self, data=self.data.filter(pl.col("unit").is_in(list(units))))
+
+    def _part(self, variable: str) -> Part:
+        """The values of ``variable`` and where they go."""
+        self.variable(variable)
+        if self._columns is not None:
+            return self._columns.part(variable)
+        return Part.from_long(self.data.filter(pl.col("variable") == variable))
+
     def to_reliability_data(
         self, variable: str, *, domain: Sequence[Any] | None = None, numeric: bool = False
     ) -> ReliabilityData:
@@ -299,55 +356,71 @@ class CodingTable:
         Values are read as the codebook says (numbers, codes, or sets of codes), or as
         numbers when ``numeric`` is set or every value is a number, else as text. With a
         codebook, the domain of a categorical variable is all its codes in codebook order
-        (ordinal: in ``order``). Distinct values are coded once and mapped column-wise.
+        (ordinal: in ``order``). Distinct values are coded once and mapped column-wise; the
+        result is made once for each variable and options (its arrays are read-only).
         """
         var = self.variable(variable)
-        part = self.data.filter(pl.col("variable") == variable)
-        values = part["value"]
+        key = _options_key(variable, domain, numeric=numeric)
+        made: dict[Any, ReliabilityData] = self._cache.setdefault("reliability", {})
+        if key is not None and key in made:
+            made[key] = made.pop(key)  # the most recent last
+            return made[key]
+        rel = self._reliability_data(self._part(variable), variable, var, domain, numeric)
+        if key is not None:
+            made[key] = rel
+            while len(made) > _KEPT:
+                del made[next(iter(made))]  # the least recent goes
+        return rel
+
+    def _reliability_data(
+        self,
+        part: Part,
+        variable: str,
+        var: Variable | None,
+        domain: Sequence[Any] | None,
+        numeric: bool,
+    ) -> ReliabilityData:
         if var is not None and var.multi_label:
-            codes_1d, labels = self._code_sets(values, domain)
-            return assemble(part, codes_1d, labels, None)
+            codes, distinct = part.coded()
+            lookup, labels = self._code_sets(distinct.to_list(), domain)
+            return part.assemble(lookup[codes], labels, None)
         interval_codes = var is not None and var.level in (Level.INTERVAL, Level.RATIO)
         if domain is None and var is not None and var.categories:
             domain = [float(c) for c in var.codes] if interval_codes else list(var.codes)
-        as_numbers = values.cast(pl.Float64, strict=False)
         numbers_wanted = numeric or interval_codes or (var is not None and not var.categories)
-        # "nan" and "inf" parse as floats, but are no values to score: not numbers here
-        finite = as_numbers.is_finite().fill_null(value=False)
-        all_numbers = bool(finite.all()) and values.len() > 0
-        if numbers_wanted or (var is None and all_numbers and numeric_domain(domain)):
-            if not all_numbers:
-                self._raise_not_numbers(part.filter(~finite), variable)
-            codes_1d, labels, numbers = factorize_numbers(as_numbers.to_numpy(), domain)
-            return assemble(part, codes_1d, labels, numbers)
-        labels = (
-            tuple(domain)
-            if domain is not None
-            else tuple(sorted(values.unique().to_list(), key=sort_key))
-        )
+        if numbers_wanted or (var is None and numeric_domain(domain)):
+            floats, finite = part.numbers()
+            if finite.all():
+                codes, labels, numbers = factorize_numbers(floats, domain)
+                return part.assemble(part.lookup(codes), labels, numbers)
+            if numbers_wanted:
+                self._raise_not_numbers(part.cells(~part.lookup(finite)), variable)
+        codes, distinct = part.coded()
+        texts = distinct.to_list()
+        labels = tuple(domain) if domain is not None else tuple(sorted(texts, key=sort_key))
         check_domain(labels)
         index = {str(v): i for i, v in enumerate(labels)}
-        unknown = set(values.unique().to_list()) - set(index)
+        unknown = set(texts) - set(index)
         if unknown:
             raise_outside(unknown, labels)
-        codes_1d = values.replace_strict(index, return_dtype=pl.Int32).to_numpy()
-        return assemble(part, codes_1d, labels, None)
+        lookup = np.array([index[t] for t in texts], dtype=np.int32)
+        return part.assemble(lookup[codes], labels, None)
 
     def _code_sets(
-        self, values: pl.Series, domain: Sequence[Any] | None
+        self, texts: list[str], domain: Sequence[Any] | None
     ) -> tuple[NDArray[np.int32], tuple[Any, ...]]:
-        sets = {t: self._set_of(t) for t in values.unique().to_list()}
+        """The code of each distinct text of a multi-label variable, and the domain of sets."""
+        sets = [self._set_of(t) for t in texts]
         if domain is not None:
             labels = tuple(frozenset(d) for d in domain)
             check_domain(labels)
         else:
-            labels = tuple(sorted(set(sets.values()), key=sort_key))
+            labels = tuple(sorted(set(sets), key=sort_key))
         index = {s: i for i, s in enumerate(labels)}
-        unknown = {s for s in sets.values() if s not in index}
+        unknown = {s for s in sets if s not in index}
         if unknown:
             raise_outside(unknown, labels)
-        mapping = {t: index[s] for t, s in sets.items()}
-        return values.replace_strict(mapping, return_dtype=pl.Int32).to_numpy(), labels
+        return np.array([index[s] for s in sets], dtype=np.int32), labels
 
     def _raise_not_numbers(self, bad: pl.DataFrame, variable: str) -> NoReturn:
         """Every cell of a numeric variable that is not a finite number (up to a cap)."""
@@ -376,6 +449,24 @@ class CodingTable:
             elif var is not None and not var.categories:
                 typed = float(value)
             yield Coding(unit, coder, variable, typed)
+
+
+def _text(series: pl.Series) -> pl.Series:
+    """A column of ids or values as text (a categorical column stays one: it is coded)."""
+    if series.dtype == pl.String or isinstance(series.dtype, pl.Categorical):
+        return series
+    return series.cast(pl.String)
+
+
+def _options_key(variable: str, domain: Sequence[Any] | None, *, numeric: bool) -> Any:
+    """What the reliability data of a variable depend on, or None when it cannot be a key."""
+    try:
+        values = None if domain is None else tuple((type(v), v) for v in domain)
+        key = (variable, values, numeric)
+        hash(key)
+    except TypeError:  # unhashable domain values (lists of codes): made each time
+        return None
+    return key
 
 
 def coding_table(data: object, what: str, kind: str = "", fix: str = "") -> CodingTable:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -15,12 +15,12 @@ from statecode.exceptions import DataError
 from statecode.table._checks import check_ids
 from statecode.table._factorize import (
     check_finite,
+    codes_from_floats,
     factorize,
     factorize_numbers,
-    factorize_small_integers,
 )
 
-__all__ = ["ReliabilityData", "assemble"]
+__all__ = ["ReliabilityData", "Texts", "assemble"]
 
 
 class _Ids(Sequence[str]):
@@ -40,6 +40,48 @@ class _Ids(Sequence[str]):
         if isinstance(index, slice):
             return [str(i) for i in range(self._size)[index]]
         return str(range(self._size)[index])
+
+
+class Texts(Sequence[str]):
+    """Ids held by a polars column, made Python text only when asked for.
+
+    A million units as Python strings take some 60 MB for every variable and result that
+    holds them; a polars column takes a fifth and is shared. Compares equal to the same ids
+    as a tuple.
+    """
+
+    def __init__(self, series: pl.Series) -> None:
+        self._series = series
+        self._tuple: tuple[str, ...] | None = None
+
+    def _items(self) -> tuple[str, ...]:
+        if self._tuple is None:
+            self._tuple = tuple(self._series.to_list())
+        return self._tuple
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._items()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._items() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items())
+
+    def __repr__(self) -> str:
+        return repr(self._items())
 
 
 class ReliabilityData:
@@ -89,7 +131,7 @@ class ReliabilityData:
         if self._codes is not None:
             return self._codes
         floats: NDArray[np.float64] = np.asarray(self._source, dtype=np.float64)
-        coded = factorize_small_integers(floats)
+        coded = codes_from_floats(floats)
         if coded is not None:
             self._codes, self._numbers = coded
         else:

@@ -1,0 +1,128 @@
+"""Text columns as integer codes: ids and values coded once, in vectorised passes.
+
+A coding table of millions of rows holds few distinct coders and values and, per coder, one
+row per unit: whatever is done per *distinct* text (checks, canonical forms, sorting) is done
+once per distinct text, and the rows carry integer codes into them.
+
+:func:`code_column` gives the codes of a column into its distinct texts in the order first
+seen (ids keep that order in every result). It takes the cheapest exact route:
+
+- rows grouped by their text (a file sorted by unit): one run-length pass, when the runs
+  turn out to be distinct texts;
+- a categorical column (how :func:`~statecode.read_codings` parses variable and coder columns
+  of a CSV file): the physical codes, renumbered by one small lookup table;
+- otherwise one categorical cast (a hash per row) and the same renumbering.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+__all__ = ["Coded", "code_column", "first_seen", "has_duplicate_pairs"]
+
+# rows are tried as runs of equal texts only when there are at most this share of runs
+_RUN_SHARE = 0.5
+# pairs of codes are counted in a table of at most this many cells per row (else hashed)
+_TABLE_PER_ROW = 8
+
+
+class Coded(NamedTuple):
+    """A column as codes: ``codes[i]`` indexes ``distinct``; ``-1`` for a null."""
+
+    codes: NDArray[np.int32]
+    distinct: pl.Series
+    #: whether the codes never decrease (rows grouped by their text, in order)
+    ordered: bool
+
+
+def code_column(series: pl.Series) -> Coded:
+    """Codes of a text (or categorical) column into its distinct texts, in the order first seen.
+
+    Nulls get code ``-1`` and are not among the distinct texts.
+
+    Examples
+    --------
+    >>> coded = code_column(pl.Series(["b", "a", None, "b"]))
+    >>> coded.codes.tolist(), coded.distinct.to_list()
+    ([0, 1, -1, 0], ['b', 'a'])
+    """
+    n = len(series)
+    if not n:
+        return Coded(np.empty(0, dtype=np.int32), series.cast(pl.String), ordered=True)
+    if not series.null_count() and series.dtype == pl.String:
+        runs = _runs(series)
+        if runs is not None:
+            return runs
+    if isinstance(series.dtype, pl.Categorical):
+        categorical = series
+    else:
+        categorical = series.cast(pl.String).cast(pl.Categorical(pl.Categories.random()))
+    distinct = categorical.unique(maintain_order=True).drop_nulls()
+    order = distinct.to_physical().to_numpy()
+    table = np.full(int(order.max(initial=0)) + 2, -1, dtype=np.int32)
+    table[order] = np.arange(order.size, dtype=np.int32)
+    # a null is looked up in the last cell, which stays -1
+    physical = categorical.to_physical().fill_null(table.size - 1).to_numpy()
+    return Coded(table[physical], distinct.cast(pl.String), ordered=False)
+
+
+def _runs(series: pl.Series) -> Coded | None:
+    """The codes of rows grouped by their text: one run per text, or None."""
+    runs = series.rle()
+    count = runs.len()
+    if count > _RUN_SHARE * len(series):
+        return None
+    heads = runs.struct.field("value")
+    if heads.n_unique() != count:
+        return None  # a text comes back after others: not grouped
+    lengths = runs.struct.field("len").to_numpy()
+    codes = np.repeat(np.arange(count, dtype=np.int32), lengths)
+    return Coded(codes, heads.alias(series.name), ordered=True)
+
+
+def first_seen(codes: NDArray[np.int32], n_distinct: int, *, ordered: bool) -> NDArray[np.intp]:
+    """The distinct codes of ``codes`` in the order first seen (no ``-1`` among them).
+
+    For codes that never decrease, the present codes in numeric order (one ``bincount``);
+    otherwise one hash pass that keeps the order.
+    """
+    if ordered:
+        return np.flatnonzero(np.bincount(codes, minlength=n_distinct))
+    found = pl.Series(codes).unique(maintain_order=True).to_numpy()
+    return found.astype(np.intp)
+
+
+def renumber(
+    codes: NDArray[np.int32], order: NDArray[np.intp], n_distinct: int
+) -> NDArray[np.int32]:
+    """``codes`` as positions in ``order`` (every code must be in it)."""
+    table = np.full(n_distinct, -1, dtype=np.int32)
+    table[order] = np.arange(order.size, dtype=np.int32)
+    return table[codes]
+
+
+def has_duplicate_pairs(
+    first: NDArray[np.int32], second: NDArray[np.int32], n_first: int, n_second: int
+) -> bool:
+    """Whether a pair of codes ``(first[i], second[i])`` occurs twice.
+
+    The pair keys ``first * n_second + second`` are marked in a table of every pair when
+    that table is small (fewer marks than keys: a pair twice), else hashed.
+    """
+    if not first.size:
+        return False
+    cells = n_first * n_second
+    if cells <= _TABLE_PER_ROW * first.size + (1 << 20):
+        kind = np.dtype(np.int32 if cells < 1 << 31 else np.int64)
+        keys: NDArray[np.signedinteger[Any]] = first.astype(kind, copy=True)
+        keys *= n_second
+        keys += second
+        seen = np.zeros(cells, dtype=bool)
+        seen[keys] = True
+        return int(np.count_nonzero(seen)) != int(keys.size)
+    keys = first.astype(np.int64) * n_second + second
+    return bool(pl.Series(keys).n_unique() != keys.size)

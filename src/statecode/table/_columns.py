@@ -1,0 +1,326 @@
+"""Codings as files hold them: a row per unit and coder, a column per variable.
+
+:class:`Columns` keeps a validated table in that shape (the frame as read, without the long
+table's repeats of unit, coder and variable in every row): the ids and every variable's
+values are coded once, on first use, and each variable's reliability data are placed from
+those codes. The long table (``CodingTable.data``) is made from it only when asked for.
+
+:class:`Part` is one variable of either shape (columns, or the rows of a long table) as
+the hop to the kernels needs it: the values present, their codes, and where they go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statecode.table._codes import Coded, code_column, first_seen, renumber
+from statecode.table._reliability import ReliabilityData, Texts
+
+__all__ = ["Columns", "Part"]
+
+
+class Columns:
+    """A validated table of codings: ``unit``, ``coder`` and one column per variable.
+
+    ``frame`` holds the columns ``unit`` and ``coder`` (text or categorical) and the values
+    of ``names[i]`` in its column ``i + 2`` (null: no value); ``rows`` the row of the source
+    each came from (or None: ``first_row`` and on).
+    """
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        names: Sequence[str],
+        *,
+        rows: pl.Series | None = None,
+        first_row: int = 1,
+        coded: dict[str, Coded] | None = None,
+    ) -> None:
+        self.frame = frame
+        self.names = tuple(names)
+        self._rows = rows
+        self._first_row = first_row
+        # codes of columns, by column name ("unit", "coder" or a variable)
+        self._coded: dict[str, Coded] = dict(coded or {})
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+    def rows(self) -> pl.Series:
+        """The source row of every row, as a spreadsheet shows it."""
+        if self._rows is not None:
+            return self._rows.alias("row")
+        start = self._first_row
+        return pl.int_range(start, start + self.height, dtype=pl.Int64, eager=True).alias("row")
+
+    def column(self, name: str) -> pl.Series:
+        """The values of variable ``name`` (null where a coder gave none)."""
+        return self.frame.to_series(self.names.index(name) + 2)
+
+    def coded(self, name: str) -> Coded:
+        """Codes of ``unit``, ``coder`` or a variable's column, made once."""
+        found = self._coded.get(name)
+        if found is None:
+            index = {"unit": 0, "coder": 1}.get(name)
+            series = self.frame.to_series(index) if index is not None else self.column(name)
+            found = self._coded[name] = code_column(series)
+        return found
+
+    def variables(self) -> tuple[str, ...]:
+        """The variables holding a value, in column order."""
+        return tuple(n for n in self.names if self.column(n).null_count() < self.height)
+
+    def __len__(self) -> int:
+        return sum(self.height - self.column(n).null_count() for n in self.names)
+
+    def ids(self, which: str) -> tuple[str, ...]:
+        """The units (or coders) in the order the long table shows them first.
+
+        The long table lists the codings variable by variable, each in row order.
+        """
+        coded = self.coded(which)
+        size = len(coded.distinct)
+        seen = np.zeros(size, dtype=bool)
+        found: list[NDArray[np.intp]] = []
+        for name in self.names:
+            present = self.present(name)
+            if present.all():
+                order = np.arange(size)  # the codes are in the order first seen
+            elif present.any():
+                order = first_seen(coded.codes[present], size, ordered=coded.ordered)
+            else:
+                continue
+            new = order[~seen[order]]
+            seen[new] = True
+            found.append(new)
+        if not found:
+            return ()
+        return tuple(coded.distinct.gather(np.concatenate(found)).to_list())
+
+    def present(self, name: str) -> NDArray[np.bool_]:
+        """Where variable ``name`` has a value."""
+        return self.column(name).is_not_null().to_numpy()
+
+    def long(self) -> pl.DataFrame:
+        """The codings as the long table: unit, coder, variable, value, row."""
+        inner = {f"\x00{i}": name for i, name in enumerate(self.names)}
+        work = pl.DataFrame(
+            [
+                self.frame.to_series(0).cast(pl.String).alias("unit"),
+                self.frame.to_series(1).cast(pl.String).alias("coder"),
+                self.rows(),
+                *(self.column(n).cast(pl.String).alias(k) for k, n in inner.items()),
+            ]
+        )
+        return (
+            work.unpivot(
+                index=["row", "unit", "coder"],
+                on=list(inner),
+                variable_name="variable",
+                value_name="value",
+            )
+            .filter(pl.col("value").is_not_null())
+            .select(
+                "unit",
+                "coder",
+                pl.col("variable").replace_strict(inner, return_dtype=pl.String),
+                "value",
+                "row",
+            )
+        )
+
+    def cells_with(self, values: Collection[str]) -> pl.DataFrame:
+        """The long table's rows whose value is one of ``values``, in its order."""
+        wanted = list(values)
+        parts = []
+        for name in self.names:
+            hit = self.column(name).cast(pl.String).is_in(wanted)
+            if hit.any():
+                part = pl.DataFrame(
+                    [
+                        self.frame.to_series(0).cast(pl.String).alias("unit"),
+                        self.frame.to_series(1).cast(pl.String).alias("coder"),
+                        self.column(name).cast(pl.String).alias("value"),
+                        self.rows(),
+                    ]
+                ).filter(hit)
+                parts.append(part.with_columns(pl.lit(name, dtype=pl.String).alias("variable")))
+        schema = {"unit": pl.String, "coder": pl.String, "variable": pl.String}
+        if not parts:
+            return pl.DataFrame(schema={**schema, "value": pl.String, "row": pl.Int64})
+        return pl.concat(parts).select("unit", "coder", "variable", "value", "row")
+
+    def where_units(self, units: Collection[str]) -> Columns:
+        """The rows of the units ``units`` only."""
+        keep = self.frame.to_series(0).cast(pl.String).is_in(list(units))
+        return Columns(
+            self.frame.filter(keep),
+            self.names,
+            rows=self.rows().filter(keep),
+        )
+
+    def part(self, name: str) -> Part:
+        """Variable ``name`` as the hop to the kernels needs it."""
+        present = self.present(name)
+        everywhere = bool(present.all())
+        units = _placed(self.coded("unit"), present, everywhere=everywhere)
+        coders = _placed(self.coded("coder"), present, everywhere=everywhere)
+        coded = self._coded.get(name)
+        return Part(
+            self.column(name),
+            present,
+            units,
+            coders,
+            coded=coded,
+            code=lambda: self.coded(name),
+            rows=self.rows,
+            unit_texts=lambda: self.frame.to_series(0).cast(pl.String),
+        )
+
+
+def _placed(
+    coded: Coded, present: NDArray[np.bool_], *, everywhere: bool
+) -> tuple[NDArray[np.int32], pl.Series]:
+    """Codes of the rows ``present`` into their own distinct ids (in the order first seen)."""
+    size = len(coded.distinct)
+    if everywhere:
+        return coded.codes, coded.distinct
+    codes = coded.codes[present]
+    order = first_seen(codes, size, ordered=coded.ordered)
+    if order.size == size and (coded.ordered or np.array_equal(order, np.arange(size))):
+        return codes, coded.distinct
+    return renumber(codes, order, size), coded.distinct.gather(order)
+
+
+class Part:
+    """The values of one variable and where they go: the rows present, their unit and coder."""
+
+    def __init__(
+        self,
+        values: pl.Series,
+        present: NDArray[np.bool_],
+        units: tuple[NDArray[np.int32], pl.Series],
+        coders: tuple[NDArray[np.int32], pl.Series],
+        *,
+        coded: Coded | None,
+        code: Any,
+        rows: Any,
+        unit_texts: Any,
+    ) -> None:
+        self._values = values  # every row, null where absent
+        self._present = present
+        self._units, self._unit_ids = units
+        self._coders, self._coder_ids = coders
+        self._coded = coded
+        self._code = code
+        self._rows = rows
+        self._unit_texts = unit_texts
+
+    @classmethod
+    def from_long(cls, part: pl.DataFrame) -> Part:
+        """The rows of one variable of a long table (unit, coder, value, row)."""
+        present = np.ones(part.height, dtype=bool)
+        units = code_column(part.get_column("unit"))
+        coders = code_column(part.get_column("coder"))
+        values = part.get_column("value")
+        holder: dict[str, Coded] = {}
+
+        def code() -> Coded:
+            if "v" not in holder:
+                holder["v"] = code_column(values)
+            return holder["v"]
+
+        return cls(
+            values,
+            present,
+            (units.codes, units.distinct),
+            (coders.codes, coders.distinct),
+            coded=None,
+            code=code,
+            rows=lambda: part.get_column("row"),
+            unit_texts=lambda: part.get_column("unit"),
+        )
+
+    @property
+    def units(self) -> int:
+        """How many units have a value of the variable."""
+        return len(self._unit_ids)
+
+    @property
+    def coders(self) -> int:
+        """How many coders gave a value of the variable."""
+        return len(self._coder_ids)
+
+    def _has_codes(self) -> bool:
+        """Whether the values are coded already, or cheap to code (a categorical column)."""
+        return self._coded is not None or isinstance(self._values.dtype, pl.Categorical)
+
+    def numbers(self) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        """The values as numbers (NaN if not one) and where they are finite numbers.
+
+        Of the distinct values when they are coded (then :meth:`lookup` gives each value's),
+        else of every value present.
+        """
+        if self._has_codes():
+            _, distinct = self.coded()
+            floats = distinct.cast(pl.Float64, strict=False)
+        else:
+            floats = self.texts().cast(pl.Float64, strict=False)
+        finite = floats.is_finite().fill_null(value=False).to_numpy()
+        return floats.fill_null(np.nan).to_numpy(), finite
+
+    def lookup(self, per_distinct: NDArray[Any]) -> NDArray[Any]:
+        """What :meth:`numbers` gave, for every value present."""
+        if not self._has_codes():
+            return per_distinct
+        codes, _ = self.coded()
+        return per_distinct[codes]
+
+    def coded(self) -> tuple[NDArray[np.int32], pl.Series]:
+        """The code of every value present into the distinct texts (in the order first seen)."""
+        if self._coded is None:
+            self._coded = self._code()
+        coded = self._coded
+        codes = coded.codes if self._present.all() else coded.codes[self._present]
+        return codes, coded.distinct
+
+    def texts(self) -> pl.Series:
+        """The values present, as text."""
+        values = self._values if self._present.all() else self._values.filter(self._present)
+        return values.cast(pl.String)
+
+    def cells(self, bad: NDArray[np.bool_]) -> pl.DataFrame:
+        """Unit, value and row of the values ``bad`` (a mask over the values present)."""
+        where = np.flatnonzero(self._present)[bad]
+        return pl.DataFrame(
+            [
+                self._unit_texts().gather(where).alias("unit"),
+                self._values.gather(where).cast(pl.String).alias("value"),
+                self._rows().gather(where).alias("row"),
+            ]
+        )
+
+    def assemble(
+        self,
+        codes: NDArray[np.int32],
+        labels: tuple[Any, ...],
+        numbers: NDArray[np.float64] | None,
+    ) -> ReliabilityData:
+        """The coders x units codes: each value's code at its coder and unit."""
+        n_units, n_coders = len(self._unit_ids), len(self._coder_ids)
+        matrix = np.full((n_coders, n_units), -1, dtype=np.int32)
+        matrix[self._coders, self._units] = codes
+        matrix.flags.writeable = False  # made once per table and shared
+        return ReliabilityData(
+            matrix,
+            labels,
+            numbers,
+            Texts(self._unit_ids.cast(pl.String)),
+            tuple(self._coder_ids.cast(pl.String).to_list()),
+        )

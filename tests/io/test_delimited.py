@@ -1,0 +1,219 @@
+"""The strict CSV scan: its quick proofs agree with the line-by-line count, in any chunking.
+
+``_regular`` (one pass over the delimiters and line breaks of a file without quotes) and
+``_short_lines`` (one line break per half-limit block) only say "nothing to report"; when
+they cannot, the line-by-line count names each line. So the problems found must be the same
+with the quick proofs as without them, and with chunks of a few bytes as with large ones.
+"""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import statecode as sc
+from statecode import DataError, InputFileError
+from statecode.io import _delimited
+
+fields = st.text(st.sampled_from("ab1 ;\t\r"), max_size=3)
+
+
+@st.composite
+def csv_bytes(draw: st.DrawFn) -> tuple[bytes, int]:
+    """A file without quotes: rows of 1-4 fields, CRLF or LF, blank lines, open last line."""
+    columns = draw(st.integers(1, 4))
+    rows = draw(
+        st.lists(
+            st.one_of(
+                st.lists(fields, min_size=columns, max_size=columns),  # a regular row
+                st.lists(fields, min_size=0, max_size=5),  # any row
+            ),
+            max_size=8,
+        )
+    )
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    header = ",".join(f"h{i}" for i in range(columns))
+    text = end.join([header, *(",".join(r) for r in rows)])
+    text += draw(st.sampled_from(["", end, end * 2, end + "\r"]))
+    return text.encode(), columns
+
+
+def _problems(data: bytes, columns: int, limit: int) -> tuple[list[str], int]:
+    problems, trailing = _delimited._shape_problems(data, ",", columns, limit)
+    return [str(p) for p in problems], trailing
+
+
+@given(csv_bytes(), st.sampled_from([1, 3, 7, 1 << 20]))
+def test_the_quick_proofs_find_what_the_count_finds(case: tuple[bytes, int], chunk: int) -> None:
+    data, columns = case
+    limit = 1 << 20
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_delimited, "_regular", lambda *_: False)
+        patch.setattr(_delimited, "_short_lines", lambda *_: False)
+        expected = _problems(data, columns, limit)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_delimited, "_SCAN", chunk)
+        patch.setattr(_delimited, "_CHUNK", max(chunk, 2))
+        found = _problems(data, columns, limit)
+    assert found == expected
+    if _delimited._regular(data, ord(","), columns):
+        assert expected == ([], 0)
+
+
+@given(st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\n")), st.integers(1, 12))
+def test_short_lines_proves_only_what_is_true(data: bytes, limit: int) -> None:
+    if _delimited._short_lines(data, limit):
+        longest, _ = _delimited._longest_line(data)
+        assert longest <= limit
+
+
+def test_a_long_line_is_still_found(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("a,b\n" + "x" * 40 + ",1\n1,2\n")
+    with pytest.raises(DataError, match="line 2: the line is 42 bytes long"):
+        _delimited.read_delimited(
+            path, suffix=".csv", delimiter=None, encoding="utf-8", max_cell_bytes=20
+        )
+
+
+def test_ragged_rows_that_balance_are_found(tmp_path: Path) -> None:
+    # one field too few, one too many: the total number of delimiters is right
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b,c\n1,2\n1,2,3,4\n")
+    with pytest.raises(DataError) as exc:
+        sc.read_table(path)
+    assert [p.where for p in exc.value.problems] == ["line 2", "line 3"]
+
+
+def test_a_file_of_a_header_only(tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text("a,b\n")
+    frame, _ = sc.read_table(path)
+    assert frame.columns == ["a", "b"]
+    assert frame.height == 0
+
+
+def _codings(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "codings.csv"
+    path.write_bytes(body.encode("utf-8", errors="surrogateescape"))
+    return path
+
+
+def test_only_the_columns_used_are_parsed_and_the_table_is_the_same(tmp_path: Path) -> None:
+    path = _codings(tmp_path, "unit,coder,a,b,notes\n1,x,p,q,hello\n1,y,p,r,\n2,x,s,,n\n")
+    whole = sc.read_codings(path, variables=["a", "b", "notes"])
+    some = sc.read_codings(path, variables=["a"])
+    assert some.data.rows() == whole.data.filter(pl.col("variable") == "a").rows()
+
+
+def test_a_missing_column_is_named_with_all_columns(tmp_path: Path) -> None:
+    path = _codings(tmp_path, "unit,coder,a,b\n1,x,p,q\n")
+    with pytest.raises(DataError, match=r"column 'c': missing \(variable columns: 'a', 'b'\)"):
+        sc.read_codings(path, variables=["c"])
+
+
+def test_bytes_not_utf8_in_a_column_not_parsed_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "codings.csv"
+    path.write_bytes(b"unit,coder,a,notes\n1,x,p,ok\n1,y,p,caf\xe9\n")
+    monkeypatch.setattr(_delimited, "_HEAD", 20)  # past the head, which is checked first
+    with pytest.raises(InputFileError, match=r"line 3, byte 10 \(b'\\xe9'\) is not utf-8"):
+        sc.read_codings(path, variables=["a"])
+    # a character cut by the chunk boundary is no error
+    path.write_bytes("unit,coder,a,notes\n1,x,p,ok\n1,y,p,café\n".encode())
+    monkeypatch.setattr(_delimited, "_CHUNK", 3)
+    assert len(sc.read_codings(path, variables=["a"])) == 2
+    path.write_bytes(b"unit,coder,a,notes\n1,x,p,ok\n1,y,p,caf\xc3")  # cut at the end
+    with pytest.raises(InputFileError, match="is not utf-8"):
+        sc.read_codings(path, variables=["a"])
+
+
+def test_non_ascii_utf8_is_read_with_a_projection(tmp_path: Path) -> None:
+    path = _codings(tmp_path, "unit,coder,a,notes\n1,x,p,café\n1,y,ö,naïve\n")
+    table = sc.read_codings(path, variables=["a"])
+    assert table.data["value"].to_list() == ["p", "ö"]
+
+
+def test_value_columns_are_parsed_as_categorical_text(tmp_path: Path) -> None:
+    path = _codings(tmp_path, "unit,coder,a\n1,x,p\n1,y, p\n2,x,NA\n")
+    with pytest.warns(sc.NearDuplicateValuesWarning):
+        table = sc.read_codings(path)
+    assert table.data.schema["value"] == pl.String
+    assert table.data["value"].to_list() == ["p", " p"]
+
+
+def test_a_header_polars_counts_otherwise_is_read_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _codings(tmp_path, "unit,coder,a,b\n1,x,p,q\n1,y,p,r\n")
+    real = pl.read_csv
+
+    def picky(*args: object, **options: object) -> pl.DataFrame:
+        if "new_columns" in options:
+            msg = "provided `new_columns` does not match number of columns"
+            raise pl.exceptions.SchemaError(msg)
+        return real(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl, "read_csv", picky)
+    table = sc.read_codings(path, variables=["a"])
+    assert table.data["value"].to_list() == ["p", "p"]
+
+
+def test_the_mapping_is_closed_before_polars_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _codings(tmp_path, "unit,coder,a\n1,x,p\n")
+    opened: list[mmap.mmap] = []
+    real = mmap.mmap
+
+    def recording(*args: object, **options: object) -> mmap.mmap:
+        mapped = real(*args, **options)  # type: ignore[arg-type]
+        opened.append(mapped)
+        return mapped
+
+    def parse(*args: object, **options: object) -> pl.DataFrame:
+        assert all(m.closed for m in opened)
+        return pl.DataFrame({"unit": ["1"], "coder": ["x"], "a": ["p"]})
+
+    monkeypatch.setattr(_delimited.mmap, "mmap", recording)
+    monkeypatch.setattr(_delimited, "_parse", parse)
+    _delimited.read_delimited(
+        path, suffix=".csv", delimiter=None, encoding="utf-8", max_cell_bytes=1 << 20
+    )
+    assert opened
+
+
+@given(csv_bytes())
+def test_a_file_read_whole_gets_the_problems_the_count_finds(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[bytes, int]
+) -> None:
+    # parsed whole, a file is first checked by two counts only; a row too wide is then
+    # found by the parser, and the file counted line by line for the message
+    data, columns = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_delimited, "_regular", lambda *_: False)
+        patch.setattr(_delimited, "_balanced", lambda *_: False)
+        expected, _ = _problems(data, columns, 1 << 20)
+    path = tmp_path_factory.mktemp("csv") / "table.csv"
+    path.write_bytes(data)
+    if expected:
+        with pytest.raises(DataError) as exc:
+            sc.read_table(path)
+        assert [str(p) for p in exc.value.problems] == expected
+    else:
+        frame, _ = sc.read_table(path)
+        assert frame.width == columns
+
+
+def test_a_row_too_wide_among_balanced_rows_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("a,b,c\n1,2\n1,2,3,4\n5,6,7\n")
+    with pytest.raises(DataError) as exc:
+        sc.read_codings(path, unit="a", coder="b")
+    assert [p.where for p in exc.value.problems] == ["line 2", "line 3"]

@@ -1,0 +1,248 @@
+"""The coding table as read (a row per unit and coder): against the long table, from the definition.
+
+``CodingTable.from_frame`` keeps the frame's shape and codes ids and values once; every
+figure it gives (the long table, the ids in order, each variable's reliability data) must
+be what the long table says, whatever the order of the rows, and whichever route codes a
+column (runs of grouped rows, a categorical column, a hash of text).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import statecode as sc
+from statecode._values import number_label, sort_key
+from statecode.exceptions import DataError
+from statecode.table import _codes
+from tests.strategies import coding_frames
+
+Row = tuple[str, str, str, str, int]
+
+
+def naive_long(columns: dict[str, list[str | None]], first_row: int = 2) -> list[Row]:
+    """The long table straight from the definition: variable by variable, row by row."""
+    out = []
+    for name in (k for k in columns if k not in ("unit", "coder")):
+        for i, value in enumerate(columns[name]):
+            if value is not None and value != "":
+                out.append((columns["unit"][i], columns["coder"][i], name, value, i + first_row))
+    return out
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def naive_reliability(rows: list[Row], variable: str) -> dict[str, Any]:
+    """Units, coders (in the order first seen), labels and the coders x units codes."""
+    part = [r for r in rows if r[2] == variable]
+    units = list(dict.fromkeys(r[0] for r in part))
+    coders = list(dict.fromkeys(r[1] for r in part))
+    numbers = [_number(r[3]) for r in part]
+    if all(n is not None for n in numbers):
+        distinct = sorted(set(numbers))  # type: ignore[type-var]
+        labels: tuple[Any, ...] = tuple(number_label(v) for v in distinct)
+        keys: list[Any] = numbers
+        index = {v: i for i, v in enumerate(distinct)}
+    else:
+        labels = tuple(sorted({r[3] for r in part}, key=sort_key))
+        keys = [r[3] for r in part]
+        index = {v: i for i, v in enumerate(labels)}
+    codes = np.full((len(coders), len(units)), -1, dtype=np.int32)
+    for r, key in zip(part, keys, strict=True):
+        codes[coders.index(r[1]), units.index(r[0])] = index[key]
+    return {"units": tuple(units), "coders": tuple(coders), "labels": labels, "codes": codes}
+
+
+def _quiet_table(frame: pl.DataFrame, **options: Any) -> sc.CodingTable:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sc.NearDuplicateValuesWarning)
+        return sc.CodingTable.from_frame(frame, **options)
+
+
+def _check_against_naive(table: sc.CodingTable, rows: list[Row]) -> None:
+    assert table.data.rows() == rows
+    assert len(table) == len(rows)
+    assert table.units == tuple(dict.fromkeys(r[0] for r in rows))
+    assert table.coders == tuple(dict.fromkeys(r[1] for r in rows))
+    assert table.variables == tuple(dict.fromkeys(r[2] for r in rows))
+    long_form = sc.CodingTable(table.data)
+    for variable in table.variables:
+        expected = naive_reliability(rows, variable)
+        for rel in (table.to_reliability_data(variable), long_form.to_reliability_data(variable)):
+            assert tuple(rel.units) == expected["units"]
+            assert tuple(rel.coders) == expected["coders"]
+            assert rel.labels == expected["labels"]
+            np.testing.assert_array_equal(rel.codes, expected["codes"])
+        coders, units = table.shape_of(variable)
+        assert (coders, units) == (len(expected["coders"]), len(expected["units"]))
+
+
+@given(coding_frames())
+def test_the_table_is_the_long_table(columns: dict[str, list[str | None]]) -> None:
+    rows = naive_long(columns)
+    if not rows:
+        return
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    _check_against_naive(_quiet_table(frame), rows)
+
+
+@given(coding_frames())
+def test_categorical_columns_give_the_same_table(columns: dict[str, list[str | None]]) -> None:
+    # the CSV reader parses coder and value columns as categorical text
+    rows = naive_long(columns)
+    if not rows:
+        return
+    kind = pl.Categorical(pl.Categories.random())
+    schema = {k: (pl.String if k == "unit" else kind) for k in columns}
+    frame = pl.DataFrame(columns, schema=schema)
+    _check_against_naive(_quiet_table(frame), rows)
+
+
+@given(coding_frames(), st.data())
+def test_a_table_of_some_units_is_those_rows(
+    columns: dict[str, list[str | None]], data: st.DataObject
+) -> None:
+    rows = naive_long(columns)
+    if not rows:
+        return
+    table = _quiet_table(pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)))
+    chosen = data.draw(st.sets(st.sampled_from(table.units)))
+    part = table.where_units(chosen)
+    assert part.data.rows() == [r for r in rows if r[0] in chosen]
+    assert part.codebook is table.codebook
+    assert part.source == table.source
+
+
+@given(coding_frames())
+def test_cells_and_distinct_values(columns: dict[str, list[str | None]]) -> None:
+    rows = naive_long(columns)
+    if not rows:
+        return
+    table = _quiet_table(pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)))
+    for variable in table.variables:
+        seen = dict.fromkeys(r[3] for r in rows if r[2] == variable)
+        assert table.distinct_values(variable) == tuple(seen)
+    wanted = ["a", "1"]
+    found = table.cells_with(wanted).select("unit", "coder", "variable", "value", "row")
+    assert found.rows() == [r for r in rows if r[3] in wanted]
+
+
+@st.composite
+def frames_with_problems(draw: st.DrawFn) -> dict[str, list[str | None]]:
+    """Rows drawn with replacement (a unit and coder twice), ids sometimes blank or null."""
+    ids = st.sampled_from(["u0", "u1", "u2", "", " ", None])
+    n = draw(st.integers(1, 8))
+    return {
+        "unit": draw(st.lists(ids, min_size=n, max_size=n)),
+        "coder": draw(st.lists(st.sampled_from(["c0", "c1", " ", None]), min_size=n, max_size=n)),
+        "v0": draw(st.lists(st.sampled_from(["a", "b", None]), min_size=n, max_size=n)),
+    }
+
+
+@given(frames_with_problems(), st.booleans())
+def test_every_id_problem_is_found(columns: dict[str, list[str | None]], grouped: bool) -> None:
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    if grouped:
+        frame = frame.sort("unit", maintain_order=True, nulls_last=True)
+    units, coders = frame["unit"].to_list(), frame["coder"].to_list()
+    blank = any(x is None or not x.strip() for x in units + coders)
+    pairs = list(zip(units, coders, strict=True))
+    twice = len(set(pairs)) < len(pairs)
+    if blank or twice:
+        with pytest.raises(DataError):
+            _quiet_table(frame)
+        skipped = _quiet_table(frame, skip_invalid=True)
+        assert skipped.skipped
+    else:
+        assert _quiet_table(frame).skipped == ()
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", None]), max_size=30), st.booleans())
+def test_code_column_routes_agree(values: list[str | None], grouped: bool) -> None:
+    if grouped:
+        values = sorted(values, key=lambda v: (v is None, v or ""))
+    series = pl.Series(values, dtype=pl.String)
+    expected_distinct = list(dict.fromkeys(v for v in values if v is not None))
+    expected = [-1 if v is None else expected_distinct.index(v) for v in values]
+    kind = pl.Categorical(pl.Categories.random())
+    for column in (series, series.cast(kind)):
+        coded = _codes.code_column(column)
+        assert coded.codes.tolist() == expected
+        assert coded.distinct.to_list() == expected_distinct
+        if coded.ordered:
+            assert all(a <= b for a, b in itertools.pairwise(expected))
+
+
+def test_grouped_rows_take_the_run_route() -> None:
+    coded = _codes.code_column(pl.Series(["x", "x", "y", "y", "z", "z"]))
+    assert coded.ordered
+    assert coded.codes.tolist() == [0, 0, 1, 1, 2, 2]
+    # a text that comes back after others: not runs, the same codes
+    back = _codes.code_column(pl.Series(["x", "x", "y", "y", "x", "x"]))
+    assert not back.ordered
+    assert back.codes.tolist() == [0, 0, 1, 1, 0, 0]
+
+
+@pytest.mark.parametrize("per_row", [0, 8], ids=["hashed", "table"])
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2)), max_size=20))
+def test_duplicate_pairs_both_routes(per_row: int, pairs: list[tuple[int, int]]) -> None:
+    first = np.array([a for a, _ in pairs], dtype=np.int32)
+    second = np.array([b for _, b in pairs], dtype=np.int32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_codes, "_TABLE_PER_ROW", per_row)
+        big = 1 << 21 if per_row == 0 else 5  # a table past the limit: hashed
+        found = _codes.has_duplicate_pairs(first, second, big, 3)
+    assert found == (len(set(pairs)) < len(pairs))
+
+
+@given(st.lists(st.integers(0, 5), max_size=30), st.booleans())
+def test_first_seen_both_routes(codes: list[int], ordered: bool) -> None:
+    if ordered:
+        codes = sorted(codes)
+    array = np.array(codes, dtype=np.int32)
+    found = _codes.first_seen(array, 6, ordered=ordered)
+    assert found.tolist() == list(dict.fromkeys(codes))
+
+
+def test_reliability_data_are_made_once_and_read_only() -> None:
+    frame = pl.DataFrame({"unit": ["1", "1", "2"], "coder": ["a", "b", "a"], "v": ["x", "y", "x"]})
+    table = sc.CodingTable.from_frame(frame)
+    first = table.to_reliability_data("v")
+    assert table.to_reliability_data("v") is first
+    assert not first.codes.flags.writeable
+    # other options: other data
+    assert table.to_reliability_data("v", domain=["y", "x"]) is not first
+    # a domain that cannot be a key (lists of codes) is made each time, and right
+    variable = sc.Variable(
+        name="v",
+        level="nominal",
+        multi_label=True,
+        categories=(sc.Category(code="p"), sc.Category(code="q")),
+    )
+    book = sc.Codebook(name="sets", variables=(variable,))
+    sets = sc.CodingTable.from_frame(
+        pl.DataFrame({"unit": ["1", "1"], "coder": ["a", "b"], "v": ["p;q", "q;p"]}),
+        codebook=book,
+    )
+    made = sets.to_reliability_data("v", domain=[["p", "q"]])
+    assert made.labels == (frozenset({"p", "q"}),)
+    assert sets.to_reliability_data("v", domain=[["p", "q"]]) is not made
+
+
+def test_a_table_needs_its_codings() -> None:
+    with pytest.raises(sc.DataTypeError, match="needs its codings"):
+        sc.CodingTable()
