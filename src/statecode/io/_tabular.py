@@ -10,7 +10,9 @@ out and loses it on the way in).
 
 from __future__ import annotations
 
+import codecs
 import io
+import mmap
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -198,7 +200,24 @@ def _read_raw(
     problems = _name_problems(frame.columns)
     if problems:
         raise DataError(problems, source=str(file))
-    return _Raw(frame, first, missing, spreadsheet=suffix in _SPREADSHEETS)
+    escaped = suffix in _SPREADSHEETS
+    if escaped and suffix in (".csv", ".tsv") and not _has_apostrophe(file, encoding):
+        escaped = False  # no cell starts with an escape: nothing to look for per cell
+    return _Raw(frame, first, missing, spreadsheet=escaped)
+
+
+def _has_apostrophe(file: Path, encoding: str) -> bool:
+    """Whether the bytes of a CSV or TSV file may hold an apostrophe (one byte search).
+
+    Exact for UTF-8 (and so ASCII), where an apostrophe is the byte 0x27 and no other
+    character holds it; for any other encoding the answer is yes (the cells are looked at).
+    """
+    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+        return True
+    if not file.stat().st_size:
+        return False
+    with file.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return m.find(b"'") >= 0
 
 
 def _name_problems(columns: Sequence[str]) -> list[Problem]:

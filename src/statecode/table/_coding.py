@@ -314,6 +314,9 @@ class CodingTable:
 
     def distinct_values(self, variable: str) -> tuple[str, ...]:
         """The distinct values of ``variable`` as text, in the order first seen."""
+        if self._columns is not None:  # the column's codes, without placing its rows
+            self.variable(variable)
+            return tuple(self._columns.coded(variable).distinct.to_list())
         _, distinct = self._part(variable).coded()
         return tuple(distinct.to_list())
 

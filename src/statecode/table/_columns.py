@@ -88,17 +88,22 @@ class Columns:
         size = len(coded.distinct)
         seen = np.zeros(size, dtype=bool)
         found: list[NDArray[np.intp]] = []
+        total = 0
         for name in self.names:
             present = self.present(name)
-            if present.all():
+            if not found and present.all():
                 order = np.arange(size)  # the codes are in the order first seen
-            elif present.any():
-                order = first_seen(coded.codes[present], size, ordered=coded.ordered)
             else:
-                continue
-            new = order[~seen[order]]
-            seen[new] = True
-            found.append(new)
+                if found:  # only the rows of ids not seen in an earlier variable
+                    present = present & ~seen[coded.codes]
+                if not present.any():
+                    continue
+                order = first_seen(coded.codes[present], size, ordered=coded.ordered)
+            seen[order] = True
+            found.append(order)
+            total += order.size
+            if total == size:  # every id placed: the later variables add none
+                break
         if not found:
             return ()
         return tuple(coded.distinct.gather(np.concatenate(found)).to_list())
