@@ -280,15 +280,25 @@ def cli_figures(directory: Path, units: int, rounds: int, verdicts: h.Verdicts |
 
 
 def _frame(units: int, seed: int = 3) -> pl.DataFrame:
-    """A row per unit and coder, one nominal variable, in memory."""
+    """A row per unit and coder, one nominal variable, in memory (made by polars, not lists)."""
     rng = np.random.default_rng(seed)
-    ids = [f"u{i}" for i in range(units)]
-    return pl.DataFrame(
+    n = units * CODERS
+    truth = np.repeat(rng.integers(0, 5, units, dtype=np.int8), CODERS)
+    noise = rng.random(n, dtype=np.float32) >= 0.8
+    truth[noise] = rng.integers(0, 5, int(noise.sum()), dtype=np.int8)
+    missing = rng.random(n, dtype=np.float32) < MISSING
+    del noise
+    row = pl.int_range(0, n, dtype=pl.Int64, eager=True)
+    labels = pl.Series(["a", "b", "c", "d", "e"])
+    frame = pl.DataFrame(
         {
-            "unit": np.repeat(ids, CODERS),
-            "coder": [f"c{j}" for j in range(CODERS)] * units,
-            "value": _column(rng, rng.integers(0, 5, units), ["a", "b", "c", "d", "e"], CODERS),
+            "unit": "u" + (row // CODERS).cast(pl.String),
+            "coder": "c" + (row % CODERS).cast(pl.String),
+            "value": labels.gather(pl.Series(truth)),
         }
+    )
+    return frame.with_columns(
+        pl.when(pl.Series(missing)).then(None).otherwise(pl.col("value")).alias("value")
     )
 
 

@@ -213,11 +213,14 @@ def fleiss_per_category(counts: Floats) -> Floats:
     r_i = _row_sums(counts)
     two = r_i >= 2
     n2 = int(np.count_nonzero(two))
-    rest = r_i[:, None] - counts
-    same = counts * (counts - 1.0) + rest * (rest - 1.0)
     inverse_pairs = np.divide(1.0, r_i * (r_i - 1.0), out=np.zeros_like(r_i), where=two)
+    # c (c - 1) + (r - c)(r - c - 1) = 2 c^2 - 2 r c + r (r - 1): three sums over the units,
+    # no units x categories temporary
+    squares = np.einsum("u,uk,uk->k", inverse_pairs, counts, counts)
+    crossed = np.einsum("u,uk->k", inverse_pairs * r_i, counts)
+    same = 2.0 * squares - 2.0 * crossed + float(np.count_nonzero(two))
     with np.errstate(divide="ignore", invalid="ignore"):
-        pa = np.einsum("u,uk->k", inverse_pairs, same) / n2 if n2 else np.full(len(same.T), np.nan)
+        pa = same / n2 if n2 else np.full(counts.shape[1], np.nan)
         pi = _classification_shares(counts)
         pe = pi * pi + (1.0 - pi) * (1.0 - pi)
         value = np.where(pe < 1, (pa - pe) / (1.0 - pe), np.nan)
