@@ -302,6 +302,14 @@ def _frame(units: int, seed: int = 3) -> pl.DataFrame:
     )
 
 
+def _value(result: object) -> float:
+    """The coefficient of an AlphaResult (``alpha``) or an AgreementResult (``value``)."""
+    if isinstance(result, sc.AlphaResult):
+        return result.alpha
+    assert isinstance(result, sc.AgreementResult)
+    return result.value
+
+
 def coefficient_figures(units: int, verdicts: h.Verdicts | None) -> list[str]:
     """Each coefficient alone, inside the report's sharing of one variable's intermediates."""
     from statecode.reliability._shared import sharing  # noqa: PLC0415 - what the report uses
@@ -323,7 +331,7 @@ def coefficient_figures(units: int, verdicts: h.Verdicts | None) -> list[str]:
         warnings.simplefilter("ignore")
         timings = h.measure(names, 3)
     for name, t in timings.items():
-        rows.append([name, f"{CODERS} x {units:,}", t.text(), f"{float(t.result.value):.4f}"])
+        rows.append([name, f"{CODERS} x {units:,}", t.text(), f"{_value(t.result):.4f}"])
         if verdicts:
             verdicts.check(t.cpu <= 1.0, f"{name} at 10 x {units:,} <= 1 s CPU (got {t.text()})")
     return h.table(["coefficient", "coders x units", "time", "value"], rows)
