@@ -120,6 +120,7 @@ if TYPE_CHECKING:
     from statecode.reliability import (
         AgreementResult,
         AlphaResult,
+        AlphaStatistics,
         BootstrapResult,
         ReliabilityReport,
         UnitizingResult,
@@ -164,6 +165,7 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "AgreementResult": "statecode.reliability",
     "AlphaResult": "statecode.reliability",
+    "AlphaStatistics": "statecode.reliability",
     "BootstrapResult": "statecode.reliability",
     "BratImport": "statecode.io",
     "Category": "statecode.codebook",
@@ -259,6 +261,7 @@ _LAZY = {
 __all__ = [
     "AgreementResult",
     "AlphaResult",
+    "AlphaStatistics",
     "BootstrapResult",
     "BratImport",
     "Category",

@@ -187,6 +187,7 @@ class BootstrapMethod(enum.StrEnum):
 
     UNITS = "units"
     KRIPPENDORFF = "krippendorff"
+    POISSON = "poisson"
 
 
 class Weights(enum.StrEnum):

@@ -30,6 +30,7 @@ from statecode.reliability._distance import jaccard_distance, masi_distance
 from statecode.reliability._percent import holsti, percent_agreement
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._report import reliability_report
+from statecode.reliability._statistics import AlphaStatistics
 from statecode.reliability._unitizing import unitizing_alpha
 from statecode.reliability.results import (
     AgreementResult,
@@ -42,6 +43,7 @@ from statecode.reliability.results import (
 __all__ = [
     "AgreementResult",
     "AlphaResult",
+    "AlphaStatistics",
     "BootstrapResult",
     "OverlapRule",
     "ReliabilityReport",
