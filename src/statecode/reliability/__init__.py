@@ -21,12 +21,14 @@ from statecode.reliability._batch import (
     coder_diagnostics,
     krippendorff_alphas,
 )
+from statecode.reliability._dask import dask_alpha, dask_statistics
 from statecode.reliability._diagnostics import (
     leave_one_coder_out,
     pairwise_agreement,
     unit_disagreement,
 )
 from statecode.reliability._distance import jaccard_distance, masi_distance
+from statecode.reliability._parts import streamed_alphas
 from statecode.reliability._percent import holsti, percent_agreement
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._report import reliability_report
@@ -53,6 +55,8 @@ __all__ = [
     "brennan_prediger",
     "coder_diagnostics",
     "cohen_kappa",
+    "dask_alpha",
+    "dask_statistics",
     "fleiss_kappa",
     "gwet_ac1",
     "gwet_ac2",
@@ -67,6 +71,7 @@ __all__ = [
     "provenance_of",
     "reliability_report",
     "scott_pi",
+    "streamed_alphas",
     "unit_disagreement",
     "unitizing_alpha",
 ]

@@ -39,6 +39,7 @@ __all__ = [
     "Options",
     "alpha_of_data",
     "alpha_of_frame",
+    "domain_of_values",
     "streams",
 ]
 
@@ -130,24 +131,8 @@ def alpha_of_frame(
         raise OptionError(msg, option="method")
     unit, coder, value = columns
     if domain is None:
-        found = sorted(
-            _streaming.distinct_values(data, unit=unit, coder=coder, value=value), key=sort_key
-        )
-        if (
-            level is AlphaLevel.ORDINAL
-            and found
-            and not all(isinstance(v, int | float) for v in found)
-        ):
-            shown = ", ".join(repr(v) for v in found[:6])
-            more = ", ..." if len(found) > 6 else ""
-            msg = (
-                f"ordinal values that are text ({shown}{more}) have no order of their own, "
-                "and their alphabetical order is not one; give every value from lowest to "
-                "highest with domain= (e.g. domain=['low', 'mid', 'high'])"
-            )
-            raise DataError(msg)
-        many = level is AlphaLevel.INTERVAL and len(found) > MATRIX_MAX_V
-        domain = None if many or (level is AlphaLevel.INTERVAL and not found) else found
+        found = _streaming.distinct_values(data, unit=unit, coder=coder, value=value)
+        domain = domain_of_values(found, level)
     stats = AlphaStatistics.from_frame(
         data,
         level=level,
@@ -162,6 +147,50 @@ def alpha_of_frame(
         progress=options.progress,
     )
     return stats.result(confidence=options.confidence, alpha_min=options.alpha_min)
+
+
+def domain_of_values(found: list[Any], level: AlphaLevel) -> list[Any] | None:
+    """The domain of the values found in the data: sorted, or None for interval moments.
+
+    Raises
+    ------
+    DataError
+        For ordinal values that are text (their order must be given).
+    """
+    values = sorted(_numbers_of_text(found, level), key=sort_key)
+    numbers = all(isinstance(v, int | float) for v in values)
+    if level not in (AlphaLevel.NOMINAL, AlphaLevel.ORDINAL) and not numbers:
+        shown = ", ".join(repr(v) for v in values[:5])
+        msg = (
+            f"{level.value} data must be numbers, but the values are not all numbers "
+            f"({shown}); use level='nominal' or 'ordinal', or recode the values as numbers"
+        )
+        raise DataError(msg)
+    if (
+        level is AlphaLevel.ORDINAL
+        and values
+        and not all(isinstance(v, int | float) for v in values)
+    ):
+        shown = ", ".join(repr(v) for v in values[:6])
+        more = ", ..." if len(values) > 6 else ""
+        msg = (
+            f"ordinal values that are text ({shown}{more}) have no order of their own, "
+            "and their alphabetical order is not one; give every value from lowest to "
+            "highest with domain= (e.g. domain=['low', 'mid', 'high'])"
+        )
+        raise DataError(msg)
+    many = level is AlphaLevel.INTERVAL and len(values) > MATRIX_MAX_V
+    return None if many or (level is AlphaLevel.INTERVAL and not values) else values
+
+
+def _numbers_of_text(values: list[Any], level: AlphaLevel) -> list[Any]:
+    """Text cells that are all numbers (a CSV read as text), as numbers, but for nominal."""
+    if level is AlphaLevel.NOMINAL or not values or not all(isinstance(v, str) for v in values):
+        return values
+    try:
+        return [float(v) for v in values]
+    except ValueError:
+        return values
 
 
 def _seed(seed: int | None) -> int:

@@ -153,6 +153,7 @@ class AlphaStatistics:
         bootstrap: int = 0,
         seed: int | None = None,
         progress: ProgressArg = None,
+        row_numbers: bool = True,
     ) -> AlphaStatistics:
         """The statistics of a long frame (polars DataFrame or LazyFrame, or pandas).
 
@@ -180,6 +181,9 @@ class AlphaStatistics:
             Seed of the Poisson weights.
         progress : bool or callable, optional
             A progress bar (or callback) of the bootstrap, per chunk of units.
+        row_numbers : bool
+            Whether error messages name the frame's rows (1 = its first row); False names
+            units and coders only (for parts whose rows are not numbered as the data's).
 
         Raises
         ------
@@ -218,6 +222,7 @@ class AlphaStatistics:
             coder=coder,
             value=value,
             hashes=bootstrap > 0,
+            row_numbers=row_numbers,
         )
         sums = None
         with progress_to(progress if bootstrap else None, bootstrap, "bootstrap") as tick:

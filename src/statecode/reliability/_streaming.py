@@ -26,6 +26,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statecode._frames import to_polars
+from statecode._text import quoted_detail
 from statecode._values import sort_key
 from statecode.exceptions import DataError, Problem
 
@@ -92,7 +93,25 @@ def _select(lf: pl.LazyFrame, unit: str, coder: str, value: str) -> pl.LazyFrame
 
 
 def _collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
-    return pl.collect_all(list(queries), engine="streaming")
+    """The queries run together by the streaming engine (one scan where they share it)."""
+    try:
+        return pl.collect_all(list(queries), engine="streaming")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _read_error(exc) from None
+
+
+def _read_error(exc: BaseException) -> DataError:
+    if isinstance(exc, pl.exceptions.InvalidOperationError) and "conversion" in str(exc):
+        msg = (
+            f"the values are not all numbers ({quoted_detail(exc)}); the level needs numbers: "
+            "fix the cells, or use level='nominal' (--level nominal)"
+        )
+    else:
+        msg = (
+            f"the data could not be read ({quoted_detail(exc, kind=True)}); check the "
+            "file (statecode validate FILE reads it strictly)"
+        )
+    return DataError(msg)
 
 
 def _blank(column: str, dtype: pl.DataType) -> pl.Expr:
@@ -100,6 +119,34 @@ def _blank(column: str, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         expr = expr | (pl.col(column).str.strip_chars() == "")
     return expr
+
+
+def _values(
+    base: pl.LazyFrame, value_type: pl.DataType, kind: str, domain: Domain | None, value: str
+) -> tuple[pl.LazyFrame, bool]:
+    """The value column as the kind needs it, and whether it holds numbers."""
+    if isinstance(value_type, pl.List | pl.Array):
+        msg = (
+            f"column {value!r} holds sets of codes; set-valued (multi-label) alpha needs the "
+            "data in memory: pass a DataFrame, not a LazyFrame or parts"
+        )
+        raise DataError(msg)
+    numeric = value_type.is_numeric()
+    if value_type == pl.String and (
+        kind == "moments" or (domain is not None and domain.numbers is not None)
+    ):
+        # text cells (CSV) of a numeric level: numbers, or an error naming the cell
+        numeric = True
+        base = base.with_columns(pl.col("value").str.strip_chars().cast(pl.Float64))
+    elif numeric:
+        base = base.with_columns(pl.col("value").cast(pl.Float64))
+    if kind == "moments" and not numeric:
+        msg = (
+            f"interval data must be numbers, but column {value!r} holds {value_type}; use "
+            "level='nominal' or 'ordinal', or recode the values as numbers"
+        )
+        raise DataError(msg)
+    return base, numeric
 
 
 def summarize(
@@ -111,6 +158,7 @@ def summarize(
     coder: str = "coder",
     value: str = "value",
     hashes: bool = False,
+    row_numbers: bool = True,
 ) -> Summary:
     """Group a long frame by unit (streaming) into the summaries of ``kind``.
 
@@ -123,22 +171,7 @@ def summarize(
     base = _select(lazy_frame(frame), unit, coder, value)
     schema = base.collect_schema()
     names = {"unit": unit, "coder": coder, "value": value}
-    value_type = schema["value"]
-    if isinstance(value_type, pl.List | pl.Array):
-        msg = (
-            f"column {value!r} holds sets of codes; set-valued (multi-label) alpha needs the "
-            "data in memory: pass a DataFrame, not a LazyFrame or parts"
-        )
-        raise DataError(msg)
-    numeric = value_type.is_numeric()
-    if numeric:
-        base = base.with_columns(pl.col("value").cast(pl.Float64))
-    if kind == "moments" and not numeric:
-        msg = (
-            f"interval data must be numbers, but column {value!r} holds {value_type}; use "
-            "level='nominal' or 'ordinal', or recode the values as numbers"
-        )
-        raise DataError(msg)
+    base, numeric = _values(base, schema["value"], kind, domain, value)
     per_unit = [
         pl.len().alias("rows"),
         pl.col("coder").n_unique().alias("distinct"),
@@ -159,9 +192,9 @@ def summarize(
         queries.append(base.filter(pl.col("value").is_not_null()).group_by("unit", "value").len())
     found = _collect(*queries)
     units, coders = found[0], found[1]
-    _check_ids(base, units, coders, schema, names)
+    _check_ids(base, units, coders, schema, names, row_numbers=row_numbers)
     if int((units["rows"] != units["distinct"]).sum()):
-        raise DataError(_duplicates(base, names))
+        raise DataError(_duplicates(base, names, row_numbers=row_numbers))
     units = units.filter(pl.col("m") > 0)
     coder_ids = frozenset(coders.filter(pl.col("m") > 0)["coder"].cast(pl.String).to_list())
     unit_hash = _unit_hashes(units) if hashes else None
@@ -243,6 +276,8 @@ def _check_ids(
     coders: pl.DataFrame,
     schema: pl.Schema,
     names: dict[str, str],
+    *,
+    row_numbers: bool,
 ) -> None:
     blank_unit = int(units.select(_blank("unit", schema["unit"]).sum()).item())
     blank_coder = int(coders.select(_blank("coder", schema["coder"]).sum()).item())
@@ -253,17 +288,16 @@ def _check_ids(
         .filter(_blank("unit", schema["unit"]) | _blank("coder", schema["coder"]))
         .select("row", _blank("unit", schema["unit"]).alias("no_unit"))
         .head(_SHOWN)
-        .collect(engine="streaming")
     )
     problems = []
-    for row, no_unit in rows.iter_rows():
+    for row, no_unit in _collect(rows)[0].iter_rows():
         col = "unit" if no_unit else "coder"
         msg = f"column {names[col]!r} is empty; every coding needs a {col} id"
-        problems.append(Problem(f"row {row}", msg))
+        problems.append(Problem(f"row {row}" if row_numbers else "", msg))
     raise DataError(problems)
 
 
-def _duplicates(base: pl.LazyFrame, names: dict[str, str]) -> list[Problem]:
+def _duplicates(base: pl.LazyFrame, names: dict[str, str], *, row_numbers: bool) -> list[Problem]:
     """The (unit, coder) pairs with more than one row, with their rows (the error path)."""
     dup = (
         base.with_row_index("row", offset=1)
@@ -272,11 +306,10 @@ def _duplicates(base: pl.LazyFrame, names: dict[str, str]) -> list[Problem]:
         .filter(pl.col("row").list.len() > 1)
         .sort(pl.col("row").list.first())
         .head(_SHOWN)
-        .collect(engine="streaming")
     )
     problems = []
-    for u, c, group, identical in dup.iter_rows():
-        where = f"rows {', '.join(map(str, group))}"
+    for u, c, group, identical in _collect(dup)[0].iter_rows():
+        where = f"rows {', '.join(map(str, group))}" if row_numbers else ""
         if identical:
             msg = (
                 f"the same row (unit {u!r}, coder {c!r}) appears {len(group)} times; delete "
@@ -293,12 +326,7 @@ def _duplicates(base: pl.LazyFrame, names: dict[str, str]) -> list[Problem]:
 
 def _raise_outside(base: pl.LazyFrame, domain: Domain, numeric: bool) -> None:
     literals = {_literal(v, domain.numbers, i, numeric) for i, v in enumerate(domain.labels)}
-    present = (
-        base.select(pl.col("value").unique())
-        .collect(engine="streaming")["value"]
-        .drop_nulls()
-        .to_list()
-    )
+    present = _collect(base.select(pl.col("value").unique()))[0]["value"].drop_nulls().to_list()
     outside = sorted((v for v in present if v not in literals), key=sort_key)
     shown = ", ".join(repr(v) for v in outside[:_SHOWN])
     msg = f"value(s) {shown} are not in the declared domain; add them to domain= or fix the data"
@@ -310,8 +338,7 @@ def distinct_values(
 ) -> list[Any]:
     """The distinct non-null values of a long frame (one streaming pass over one column)."""
     base = _select(lazy_frame(frame), unit, coder, value)
-    column = base.select(pl.col("value").unique()).collect(engine="streaming")["value"]
-    return column.drop_nulls().to_list()
+    return _collect(base.select(pl.col("value").unique()))[0]["value"].drop_nulls().to_list()
 
 
 def domain_of(values: Sequence[Any]) -> Domain:
