@@ -64,7 +64,7 @@ def _client(scheduler: Any) -> Iterator[Any]:
     # the scheduler of a cluster of our own logs each shuffle at WARNING level
     logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with cluster, distributed.Client(cluster) as client:
         yield client

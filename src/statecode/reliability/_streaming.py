@@ -61,7 +61,7 @@ class Summary(NamedTuple):
     kind: str
     units: int
     coders: frozenset[str]
-    counts: NDArray[np.int64] | None = None  # dense: units x V
+    counts: NDArray[np.integer] | None = None  # dense: units x V (as polars counted them)
     triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None = None
     moments: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]] | None = None
     unit_hash: NDArray[np.uint64] | None = None  # per unit, aligned with the summaries
@@ -195,7 +195,8 @@ def summarize(
     _check_ids(base, units, coders, schema, names, row_numbers=row_numbers)
     if int((units["rows"] != units["distinct"]).sum()):
         raise DataError(_duplicates(base, names, row_numbers=row_numbers))
-    units = units.filter(pl.col("m") > 0)
+    if int((units["m"] == 0).sum()):  # units whose every row is missing do not count
+        units = units.filter(pl.col("m") > 0)
     coder_ids = frozenset(coders.filter(pl.col("m") > 0)["coder"].cast(pl.String).to_list())
     unit_hash = _unit_hashes(units) if hashes else None
     m = units["m"].to_numpy().astype(np.int64)
@@ -216,7 +217,7 @@ def summarize(
         raise TypeError(msg)
     if kind == "dense":
         counts = units.select(pl.col(f"c{i}") for i in range(len(domain.labels))).to_numpy()
-        counts = counts.astype(np.int64).reshape(units.height, len(domain.labels))
+        counts = counts.reshape(units.height, len(domain.labels))  # no widening copy
         if int(counts.sum()) != int(m.sum()):
             _raise_outside(base, domain, numeric)
         return Summary(kind, units.height, coder_ids, counts=counts, unit_hash=unit_hash)
