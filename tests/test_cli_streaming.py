@@ -147,3 +147,18 @@ def test_engine_dask_on_a_local_cluster(tmp_path: Path) -> None:
     assert code == 0, err
     record = json_results(out)[0]
     _same(record, sc.krippendorff_alpha(frame.select("unit", "coder", "stance"), value="stance"))
+
+
+def test_a_damaged_part_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "part.parquet"
+    _codings(2000).write_parquet(path)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 200] = bytes(b ^ 0xFF for b in data[middle : middle + 200])
+    path.write_bytes(bytes(data))
+    code, _, err = _run("alpha", str(tmp_path / "*.parquet"))
+    # polars reads damaged pages as an error, or (no checksums) as other values, which the
+    # checks then refuse: an input error either way, never a crash or a figure
+    assert code == 1
+    assert err.startswith("error: ")
+    assert "bug in statecode" not in err

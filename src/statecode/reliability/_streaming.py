@@ -98,9 +98,13 @@ def _collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
         return pl.collect_all(list(queries), engine="streaming")
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _read_error(exc) from None
+    except pl.exceptions.PanicException as exc:
+        # polars' Rust reader panics on some damaged files (a BaseException): an input error
+        raise _read_error(exc) from None
 
 
 def _read_error(exc: BaseException) -> DataError:
+    """A polars failure while reading or grouping, as the input error it is."""
     if isinstance(exc, pl.exceptions.InvalidOperationError) and "conversion" in str(exc):
         msg = (
             f"the values are not all numbers ({quoted_detail(exc)}); the level needs numbers: "
