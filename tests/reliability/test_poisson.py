@@ -128,3 +128,12 @@ def test_parts_need_one_seed() -> None:
         statecode.krippendorff_alpha(
             [[{"a"}, {"b"}], [{"a"}, {"a", "b"}]], bootstrap=10, method="poisson"
         )
+
+
+def test_the_bucket_table_gives_the_exact_inverse_cdf() -> None:
+    from statecode.reliability import _poisson  # noqa: PLC0415 - its private tables
+
+    keys = unit_keys(np.arange(3000, dtype=np.uint64), 11)
+    steps = (np.arange(1, 301, dtype=np.uint64) * _poisson._GAMMA)[None, :]
+    exact = np.searchsorted(_poisson._POISSON, _poisson._mix(keys[:, None] + steps), side="right")
+    assert np.array_equal(poisson_weights(keys, 300), exact)

@@ -84,6 +84,20 @@ def _thresholds() -> Keys:
 
 
 _POISSON = _thresholds()
+# the weight of every top-16-bit bucket of the hash, and whether a threshold falls inside the
+# bucket (then the weight comes from the thresholds themselves): one table lookup per weight
+_TOP = np.uint64(48)
+
+
+def _buckets() -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+    starts = np.arange(1 << 16, dtype=np.uint64) << _TOP
+    ends = starts + ((np.uint64(1) << _TOP) - np.uint64(1))
+    low = np.searchsorted(_POISSON, starts, side="right")
+    high = np.searchsorted(_POISSON, ends, side="right")
+    return low.astype(np.uint8), low != high
+
+
+_BUCKET, _SPLIT = _buckets()
 
 
 def _mix(x: Keys) -> Keys:
@@ -106,7 +120,12 @@ def poisson_weights(keys: Keys, replicates: int) -> Floats:
     """Poisson(1) weights of each unit (rows) in each replicate (columns), from the keys."""
     steps = (np.arange(1, replicates + 1, dtype=np.uint64) * _GAMMA)[None, :]
     bits = _mix(keys[:, None] + steps)
-    return np.searchsorted(_POISSON, bits, side="right").astype(np.float64)
+    top = (bits >> _TOP).view(np.int64)
+    weights = _BUCKET[top]
+    split = _SPLIT[top]
+    if split.any():
+        weights[split] = np.searchsorted(_POISSON, bits[split], side="right")
+    return weights.astype(np.float64)
 
 
 class ReplicateSums(NamedTuple):
@@ -146,12 +165,17 @@ def count_replicates(
         weights = poisson_weights(keys[start : start + step], replicates)
         m_u = block.sum(axis=1)
         w_u = 1.0 / (m_u - 1.0)
-        n += weights.T @ m_u
-        totals += weights.T @ block
+        columns = [m_u[:, None], block]
         if observed is not None and delta is not None:
             within = np.einsum("uc,uc->u", block @ delta, block) - block @ np.diag(delta)
-            observed += weights.T @ (within * w_u)
-        elif coinc is not None:
+            columns.append((within * w_u)[:, None])
+        # one pass over the weights for every sum: (sums x units) @ (units x replicates)
+        sums = np.concatenate(columns, axis=1).T @ weights
+        n += sums[0]
+        totals += sums[1 : 1 + n_values].T
+        if observed is not None:
+            observed += sums[1 + n_values]
+        if coinc is not None:
             scaled = weights * w_u[:, None]
             for c in range(n_values):
                 coinc[:, c, :] += (scaled * block[:, c : c + 1]).T @ block
