@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 from pathlib import Path
 
@@ -162,3 +163,24 @@ def test_a_damaged_part_is_an_input_error(tmp_path: Path) -> None:
     assert code == 1
     assert err.startswith("error: ")
     assert "bug in statecode" not in err
+
+
+def test_auto_streams_a_large_file_unless_the_in_memory_reader_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statecode.cli import _options  # noqa: PLC0415 - its threshold, made small
+
+    path = tmp_path / "codings.parquet"
+    _codings(100).write_parquet(path)
+    code, memory, err = _run("alpha", str(path), "--format", "json")
+    assert code == 0, err
+    monkeypatch.setattr(_options, "STREAM_BYTES", 1)
+    code, streamed, err = _run("alpha", str(path), "--format", "json")
+    assert code == 0, err
+    # the in-memory reader hashes the file it read; the streamed path names it only
+    assert json.loads(memory)["provenance"]["inputs"][0]["sha256"]
+    assert json.loads(streamed)["provenance"]["inputs"][0]["sha256"] is None
+    for a, b in zip(json_results(memory), json_results(streamed), strict=True):
+        assert math.isclose(a["alpha"], b["alpha"], rel_tol=1e-12)
+    code, _, err = _run("alpha", str(path), "--engine", "memory", "--format", "json")
+    assert code == 0, err
