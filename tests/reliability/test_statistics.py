@@ -276,3 +276,29 @@ def test_a_sparse_design_never_builds_the_coders_x_units_array() -> None:
     reference = statecode.krippendorff_alpha(relabelled)
     for name in ("alpha", "observed_disagreement", "expected_disagreement"):
         assert math.isclose(getattr(result, name), getattr(reference, name), rel_tol=1e-12)
+
+
+@given(
+    long_data(),
+    st.sampled_from(["pairs", "units", "full"]),
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_percent_agreement_merges_too(
+    data: tuple[pl.DataFrame, list[Any]], method: str, labels: list[int], many: bool
+) -> None:
+    frame, domain = data
+    if many:  # more values than the dense path takes: the triples path
+        domain = [*domain, *range(100, 140)]
+    reference = quiet(statecode.percent_agreement, frame, method=method, domain=domain)
+    parts = [AlphaStatistics.from_frame(p, domain=domain) for p in partition(frame, labels, [])]
+    merged = sum(parts).percent_agreement(method)
+    assert (math.isnan(merged) and math.isnan(reference.value)) or math.isclose(
+        merged, reference.value, rel_tol=1e-12
+    )
+
+
+def test_percent_agreement_needs_the_domain() -> None:
+    frame = pl.DataFrame({"unit": [1, 1], "coder": ["a", "b"], "value": [1.5, 2.5]})
+    with pytest.raises(OptionError, match="domain="):
+        AlphaStatistics.from_frame(frame, level="interval").percent_agreement()

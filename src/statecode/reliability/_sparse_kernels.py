@@ -54,11 +54,19 @@ _MAX_PAIRS = 1 << 22
 
 
 class CountTotals(NamedTuple):
-    """Coincidences of some units and what counts they rest on (all additive)."""
+    r"""Coincidences of some units and what counts they rest on (all additive).
+
+    With them, the sums of percent agreement over the pairable units:
+    ``agreement[0]`` :math:`\sum_u \sum_c n_{uc}(n_{uc}-1)` (agreeing ordered pairs),
+    ``agreement[1]`` :math:`\sum_u m_u(m_u-1)` (all ordered pairs), ``agreement[2]``
+    :math:`\sum_u` of each unit's share of agreeing pairs, ``agreement[3]`` the units on
+    which every value is the same.
+    """
 
     matrix: Floats
     n_c: Ints
     pairable_units: int
+    agreement: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 class MomentTotals(NamedTuple):
@@ -84,6 +92,7 @@ def dense_coincidences(counts: NDArray[np.integer], n_values: int) -> CountTotal
     matrix = np.zeros((n_values, n_values))
     n_c = np.zeros(n_values, dtype=np.int64)
     pairable = 0
+    agreement = np.zeros(4)
     for start in range(0, counts.shape[0], _CHUNK_UNITS):
         block = counts[start : start + _CHUNK_UNITS]
         m_u = block.sum(axis=1, dtype=np.int64)
@@ -97,7 +106,11 @@ def dense_coincidences(counts: NDArray[np.integer], n_values: int) -> CountTotal
         matrix[np.diag_indices(n_values)] -= weighted.sum(axis=0)
         n_c += block[keep].sum(axis=0, dtype=np.int64)
         pairable += int(np.count_nonzero(keep))
-    return CountTotals(matrix, n_c, pairable)
+        m = m_u[keep].astype(np.float64)
+        same = (kept * (kept - 1.0)).sum(axis=1)
+        pairs = m * (m - 1.0)
+        agreement += _agreement(same, pairs, kept.max(axis=1) == m)
+    return CountTotals(matrix, n_c, pairable, _four(agreement))
 
 
 def triple_coincidences(
@@ -131,6 +144,11 @@ def triple_coincidences(
     row_len = lengths[row_unit]
     row_w = w[row_unit]
     kept_codes, kept_counts = code_s[rows], count_s[rows]
+    kept_starts = np.cumsum(lengths) - lengths  # each unit's first row among the kept rows
+    m = m_u.astype(np.float64)
+    same = np.add.reduceat(kept_counts * (kept_counts - 1.0), kept_starts) if rows.size else m
+    unanimous = np.maximum.reduceat(kept_counts, kept_starts) == m_u if rows.size else m > 0
+    agreement = _agreement(same, m * (m - 1.0), unanimous)
     n_c += np.bincount(kept_codes, weights=kept_counts, minlength=n_values).astype(np.int64)
     matrix -= np.bincount(
         kept_codes * (n_values + 1), weights=row_w * kept_counts, minlength=n_values * n_values
@@ -150,7 +168,17 @@ def triple_coincidences(
         weights = np.repeat(row_w[part], reps) * count_s[first] * count_s[second]
         matrix += np.bincount(keys, weights=weights, minlength=n_values * n_values)
         begin = stop
-    return CountTotals(matrix.reshape(n_values, n_values), n_c, pairable)
+    return CountTotals(matrix.reshape(n_values, n_values), n_c, pairable, _four(agreement))
+
+
+def _agreement(same: Floats, pairs: Floats, unanimous: NDArray[np.bool_]) -> Floats:
+    """The four additive sums of percent agreement (see :class:`CountTotals`)."""
+    shares = same / pairs if same.size else same
+    return np.array([same.sum(), pairs.sum(), shares.sum(), float(np.count_nonzero(unanimous))])
+
+
+def _four(values: Floats) -> tuple[float, float, float, float]:
+    return (float(values[0]), float(values[1]), float(values[2]), float(values[3]))
 
 
 def moment_totals(

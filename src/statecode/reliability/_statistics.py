@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from statecode._progress import ProgressArg, progress_to
 from statecode._values import number_label, value_text
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
-from statecode.options import AlphaLevel, Level, parse_option
+from statecode.options import AgreementMethod, AlphaLevel, Level, parse_option
 from statecode.reliability import _distance, _poisson, _sparse_kernels, _streaming
 from statecode.reliability._kernels import MATRIX_MAX_V, AlphaParts
 from statecode.reliability.results import AlphaResult, BootstrapResult, MergedData
@@ -84,6 +84,8 @@ class AlphaStatistics:
         it, and :math:`n D_o = \sum_u 2 m_u SS_u / (m_u - 1)`.
     replicates : int
         Poisson bootstrap replicates carried (0: none); ``seed`` their seed.
+    agreement : tuple of float
+        The additive sums of percent agreement (see :meth:`percent_agreement`).
 
     Notes
     -----
@@ -134,6 +136,7 @@ class AlphaStatistics:
     bounds: tuple[float, float] | None = None
     replicates: int = 0
     seed: int | None = None
+    agreement: tuple[float, float, float, float] = attrs.field(default=(0.0,) * 4, repr=False)
     _sums: _poisson.ReplicateSums | None = attrs.field(default=None, repr=False, alias="sums")
 
     # -- building ---------------------------------------------------------------------------
@@ -262,7 +265,7 @@ class AlphaStatistics:
             parsed.value, labels, summary.units, summary.coders, totals.pairable_units,
             int(totals.n_c.sum()), coincidences=totals.matrix, value_counts=totals.n_c,
             numbers=numbers, period=params[1], bounds=params[2], replicates=bootstrap,
-            seed=seed, sums=sums,
+            seed=seed, sums=sums, agreement=totals.agreement,
         )  # fmt: skip
 
     # -- merging ----------------------------------------------------------------------------
@@ -327,6 +330,7 @@ class AlphaStatistics:
             pairable_values=self.pairable_values + other.pairable_values,
             coincidences=self.coincidences + other.coincidences,
             value_counts=counts,
+            agreement=_added(self.agreement, other.agreement),
             units=units,
             coders=coders,
             sums=sums,
@@ -337,6 +341,36 @@ class AlphaStatistics:
         return self.__add__(other)
 
     # -- scoring ----------------------------------------------------------------------------
+
+    def percent_agreement(self, method: AgreementMethod | str = AgreementMethod.PAIRS) -> float:
+        r"""Percent agreement of the merged units, as :func:`~statecode.percent_agreement`.
+
+        ``pairs``: :math:`\sum_u \sum_c n_{uc}(n_{uc}-1) / \sum_u m_u(m_u-1)`; ``units``:
+        the mean over pairable units of each unit's share of agreeing pairs; ``full``: the
+        share of pairable units on which every value is the same. All three are sums over
+        units, so they merge like the coincidences (NaN without a pairable unit).
+
+        Raises
+        ------
+        OptionError
+            For statistics of interval moments (no value domain: equal values are not
+            counted), or a method outside the three.
+        """
+        chosen = parse_option(AgreementMethod, method, "method")
+        if self.coincidences is None:
+            msg = (
+                "percent agreement counts equal values: build the statistics with domain= "
+                "(interval moments do not count them)"
+            )
+            raise OptionError(msg, option="domain")
+        same, pairs, shares, unanimous = self.agreement
+        if not self.pairable_units:
+            return math.nan
+        if chosen is AgreementMethod.PAIRS:
+            return same / pairs
+        if chosen is AgreementMethod.UNITS:
+            return shares / self.pairable_units
+        return unanimous / self.pairable_units
 
     def delta(self) -> NDArray[np.float64] | None:
         r"""The V x V differences :math:`\delta^2_{ck}` (ordinal: from :math:`n_c`), or None."""
@@ -442,6 +476,12 @@ class AlphaStatistics:
                 shown = value_text(number_label(self.mean))
             return f"no variation: every pairable value is the same ({shown}), so D_e = 0"
         return None
+
+
+def _added(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
 
 
 def _domain(
