@@ -302,3 +302,28 @@ def test_percent_agreement_needs_the_domain() -> None:
     frame = pl.DataFrame({"unit": [1, 1], "coder": ["a", "b"], "value": [1.5, 2.5]})
     with pytest.raises(OptionError, match="domain="):
         AlphaStatistics.from_frame(frame, level="interval").percent_agreement()
+
+
+@given(
+    long_data(),
+    st.sampled_from(["fleiss", "bp", "ac1"]),
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_fleiss_brennan_prediger_and_ac1_merge(
+    data: tuple[pl.DataFrame, list[Any]], name: str, labels: list[int], many: bool
+) -> None:
+    frame, domain = data
+    if many:
+        domain = [*domain, *range(100, 140)]
+    function = {
+        "fleiss": statecode.fleiss_kappa,
+        "bp": statecode.brennan_prediger,
+        "ac1": statecode.gwet_ac1,
+    }[name]
+    reference = quiet(function, frame, domain=domain).value
+    parts = [AlphaStatistics.from_frame(p, domain=domain) for p in partition(frame, labels, [])]
+    merged = quiet(sum(parts).kappa, name)
+    assert (math.isnan(merged) and math.isnan(reference)) or math.isclose(
+        merged, reference, rel_tol=1e-9, abs_tol=1e-12
+    ), (merged, reference)

@@ -60,13 +60,15 @@ class CountTotals(NamedTuple):
     ``agreement[0]`` :math:`\sum_u \sum_c n_{uc}(n_{uc}-1)` (agreeing ordered pairs),
     ``agreement[1]`` :math:`\sum_u m_u(m_u-1)` (all ordered pairs), ``agreement[2]``
     :math:`\sum_u` of each unit's share of agreeing pairs, ``agreement[3]`` the units on
-    which every value is the same.
+    which every value is the same. ``shares`` is :math:`\sum_u n_{uc} / m_u` over every unit
+    with a value (Fleiss' and Gwet's :math:`\pi_c` times the number of units).
     """
 
     matrix: Floats
     n_c: Ints
     pairable_units: int
     agreement: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    shares: Floats | None = None
 
 
 class MomentTotals(NamedTuple):
@@ -93,9 +95,12 @@ def dense_coincidences(counts: NDArray[np.integer], n_values: int) -> CountTotal
     n_c = np.zeros(n_values, dtype=np.int64)
     pairable = 0
     agreement = np.zeros(4)
+    shares = np.zeros(n_values)
     for start in range(0, counts.shape[0], _CHUNK_UNITS):
         block = counts[start : start + _CHUNK_UNITS]
         m_u = block.sum(axis=1, dtype=np.int64)
+        coded = m_u > 0
+        shares += (block[coded] / m_u[coded, None]).sum(axis=0)
         keep = m_u >= 2
         if not keep.any():
             continue
@@ -110,7 +115,7 @@ def dense_coincidences(counts: NDArray[np.integer], n_values: int) -> CountTotal
         same = (kept * (kept - 1.0)).sum(axis=1)
         pairs = m * (m - 1.0)
         agreement += _agreement(same, pairs, kept.max(axis=1) == m)
-    return CountTotals(matrix, n_c, pairable, _four(agreement))
+    return CountTotals(matrix, n_c, pairable, _four(agreement), shares)
 
 
 def triple_coincidences(
@@ -126,7 +131,7 @@ def triple_coincidences(
     matrix = np.zeros(n_values * n_values)
     n_c = np.zeros(n_values, dtype=np.int64)
     if unit.size == 0 or n_values == 0:
-        return CountTotals(matrix.reshape(n_values, n_values), n_c, 0)
+        return CountTotals(matrix.reshape(n_values, n_values), n_c, 0, shares=np.zeros(n_values))
     order = np.argsort(unit, kind="stable")
     unit_s = np.asarray(unit)[order].astype(np.int64)
     code_s = np.asarray(code)[order].astype(np.int64)
@@ -134,6 +139,8 @@ def triple_coincidences(
     starts = np.flatnonzero(np.r_[True, unit_s[1:] != unit_s[:-1]])
     lengths = np.diff(np.r_[starts, unit_s.size])
     m_u = np.add.reduceat(count_s, starts)
+    per_row = count_s / np.repeat(m_u, lengths).astype(np.float64)
+    shares = np.asarray(np.bincount(code_s, weights=per_row, minlength=n_values), np.float64)
     keep = m_u >= 2
     rows = np.flatnonzero(np.repeat(keep, lengths))
     starts, lengths, m_u = starts[keep], lengths[keep], m_u[keep]
@@ -168,7 +175,7 @@ def triple_coincidences(
         weights = np.repeat(row_w[part], reps) * count_s[first] * count_s[second]
         matrix += np.bincount(keys, weights=weights, minlength=n_values * n_values)
         begin = stop
-    return CountTotals(matrix.reshape(n_values, n_values), n_c, pairable, _four(agreement))
+    return CountTotals(matrix.reshape(n_values, n_values), n_c, pairable, _four(agreement), shares)
 
 
 def _agreement(same: Floats, pairs: Floats, unanimous: NDArray[np.bool_]) -> Floats:

@@ -23,7 +23,13 @@ from numpy.typing import NDArray
 from statecode._progress import ProgressArg, progress_to
 from statecode._values import number_label, value_text
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
-from statecode.options import AgreementMethod, AlphaLevel, Level, parse_option
+from statecode.options import (
+    AgreementMethod,
+    AlphaLevel,
+    CoefficientName,
+    Level,
+    parse_option,
+)
 from statecode.reliability import _distance, _poisson, _sparse_kernels, _streaming
 from statecode.reliability._kernels import MATRIX_MAX_V, AlphaParts
 from statecode.reliability.results import AlphaResult, BootstrapResult, MergedData
@@ -86,6 +92,8 @@ class AlphaStatistics:
         Poisson bootstrap replicates carried (0: none); ``seed`` their seed.
     agreement : tuple of float
         The additive sums of percent agreement (see :meth:`percent_agreement`).
+    shares : numpy.ndarray or None
+        :math:`\sum_u n_{uc} / m_u` over the units with a value (see :meth:`kappa`).
 
     Notes
     -----
@@ -137,6 +145,7 @@ class AlphaStatistics:
     replicates: int = 0
     seed: int | None = None
     agreement: tuple[float, float, float, float] = attrs.field(default=(0.0,) * 4, repr=False)
+    shares: NDArray[np.float64] | None = attrs.field(default=None, repr=False)
     _sums: _poisson.ReplicateSums | None = attrs.field(default=None, repr=False, alias="sums")
 
     # -- building ---------------------------------------------------------------------------
@@ -265,7 +274,7 @@ class AlphaStatistics:
             parsed.value, labels, summary.units, summary.coders, totals.pairable_units,
             int(totals.n_c.sum()), coincidences=totals.matrix, value_counts=totals.n_c,
             numbers=numbers, period=params[1], bounds=params[2], replicates=bootstrap,
-            seed=seed, sums=sums, agreement=totals.agreement,
+            seed=seed, sums=sums, agreement=totals.agreement, shares=totals.shares,
         )  # fmt: skip
 
     # -- merging ----------------------------------------------------------------------------
@@ -331,6 +340,9 @@ class AlphaStatistics:
             coincidences=self.coincidences + other.coincidences,
             value_counts=counts,
             agreement=_added(self.agreement, other.agreement),
+            shares=None
+            if self.shares is None or other.shares is None
+            else self.shares + other.shares,
             units=units,
             coders=coders,
             sums=sums,
@@ -341,6 +353,47 @@ class AlphaStatistics:
         return self.__add__(other)
 
     # -- scoring ----------------------------------------------------------------------------
+
+    def kappa(self, coefficient: CoefficientName | str) -> float:
+        r"""Fleiss' kappa, Brennan-Prediger or Gwet's AC1 of the merged units (unweighted).
+
+        All three are :math:`(p_a - p_e) / (1 - p_e)` with :math:`p_a` the mean over
+        pairable units of each unit's share of agreeing pairs (additive) and
+        :math:`\pi_c = \frac{1}{N} \sum_u n_{uc} / m_u` over the :math:`N` units with a
+        value (additive): Fleiss (1971) :math:`p_e = \sum_c \pi_c^2`; Brennan & Prediger
+        (1981) :math:`p_e = 1/q`; Gwet's AC1 (2008)
+        :math:`p_e = \sum_c \pi_c (1 - \pi_c) / (q - 1)`, with :math:`q` the domain's
+        size. The values equal :func:`~statecode.fleiss_kappa`,
+        :func:`~statecode.brennan_prediger` and :func:`~statecode.gwet_ac1` on the whole
+        data. Their standard errors (Gwet 2014, linearised) need each unit's term around
+        the merged value, a second pass over the data that is not made here.
+
+        Parameters
+        ----------
+        coefficient : {'fleiss', 'bp', 'ac1'}
+
+        Raises
+        ------
+        OptionError
+            For another coefficient, or statistics of interval moments (no domain).
+        """
+        chosen = parse_option(CoefficientName, coefficient, "coefficient")
+        if chosen not in (CoefficientName.FLEISS, CoefficientName.BP, CoefficientName.AC1):
+            msg = f"coefficient={chosen.value!r}: merged statistics give fleiss, bp or ac1"
+            raise OptionError(msg, option="coefficient")
+        if self.shares is None or self.domain is None:
+            msg = "kappa needs statistics built with domain= (interval moments have none)"
+            raise OptionError(msg, option="domain")
+        pa = self.percent_agreement("units")
+        q = len(self.domain)
+        pi = self.shares / self.units if self.units else self.shares * math.nan
+        if chosen is CoefficientName.FLEISS:
+            pe = float(pi @ pi)
+        elif chosen is CoefficientName.BP:
+            pe = 1.0 / q if q else math.nan
+        else:
+            pe = float(pi @ (1.0 - pi)) / (q - 1) if q > 1 else math.nan
+        return (pa - pe) / (1.0 - pe) if pe < 1 else math.nan
 
     def percent_agreement(self, method: AgreementMethod | str = AgreementMethod.PAIRS) -> float:
         r"""Percent agreement of the merged units, as :func:`~statecode.percent_agreement`.
