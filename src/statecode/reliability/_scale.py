@@ -106,9 +106,14 @@ def streams(
         return False  # the unit and Krippendorff bootstraps work on the codes in memory
     if any(c not in schema for c in columns):
         return False  # the in-memory path names what is missing
-    counts = data.select(pl.nth(schema.names().index(c)).n_unique() for c in columns[:2])
-    cells = int(counts.item(0, 0)) * int(counts.item(0, 1))
-    return cells > max(SPARSE_MIN_CELLS, SPARSE_FACTOR * data.height)
+    names = schema.names()
+    coders = int(data.select(pl.nth(names.index(columns[1])).n_unique()).item())
+    # (with at most SPARSE_FACTOR coders, cells <= coders x rows: never sparse enough)
+    # only a choice of method (both give the same figures): an estimate of the units will do
+    units = 0
+    if coders > SPARSE_FACTOR:
+        units = int(data.select(pl.nth(names.index(columns[0])).approx_n_unique()).item())
+    return coders * units > max(SPARSE_MIN_CELLS, SPARSE_FACTOR * data.height)
 
 
 def alpha_of_frame(
