@@ -73,7 +73,7 @@ def test_choices_are_listed_as_choices() -> None:
         ("compare", "--adjust"): "[none|holm]",
         ("compare", "--consensus"): "[majority|unanimous|coder:ID]",
         ("alpha", "--level"): "[VAR=]LEVEL",
-        ("alpha", "--method"): "[units|krippendorff]",
+        ("alpha", "--method"): "[units|krippendorff|poisson]",
         ("report", "--format"): "[table|json|csv|markdown|html]",
         ("agreement", "--coefficient"): "[percent|holsti|cohen|scott|fleiss|conger|bp|ac1|ac2]",
     }

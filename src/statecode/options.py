@@ -26,6 +26,7 @@ __all__ = [
     "ConsensusRule",
     "Curation",
     "Discontinuous",
+    "Engine",
     "ExportFormat",
     "FleissVariant",
     "ImportFormat",
@@ -187,6 +188,16 @@ class BootstrapMethod(enum.StrEnum):
 
     UNITS = "units"
     KRIPPENDORFF = "krippendorff"
+    POISSON = "poisson"
+
+
+class Engine(enum.StrEnum):
+    """Where ``statecode alpha`` computes: in memory, streamed by polars, or on Dask."""
+
+    AUTO = "auto"
+    MEMORY = "memory"
+    STREAMING = "streaming"
+    DASK = "dask"
 
 
 class Weights(enum.StrEnum):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -25,6 +25,7 @@ from statecode.exceptions import DataError, OptionError, Problem
 from statecode.options import (
     AlphaLevel,
     BootstrapMethod,
+    Engine,
     Normalization,
     OutputFormat,
     ReportFormat,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from statecode.table import CodingTable
 
 __all__ = [
+    "STREAM_BYTES",
     "BootstrapOpt",
     "CodebookArg",
     "CodebookOpt",
@@ -44,11 +46,13 @@ __all__ = [
     "ConfidenceOpt",
     "CorpusOutOpt",
     "DataArg",
+    "EngineOpt",
     "MetadataOpt",
     "MethodOpt",
     "OutputFormatOpt",
     "OutputOpt",
     "ReportFormatOpt",
+    "SchedulerOpt",
     "SeedOpt",
     "UnmatchedOpt",
     "choice",
@@ -215,17 +219,71 @@ class CodedInput:
 
     def levels(self, table: CodingTable) -> dict[str, AlphaLevel]:
         """Each variable's ``--level``: one for every variable, then those given by name."""
+        return self.levels_of(table.variables)
+
+    def levels_of(self, variables: Sequence[str]) -> dict[str, AlphaLevel]:
+        """:meth:`levels` for variables named (of data not read into a table)."""
         shared, named = _split(self.level, "level", _level)
-        out = dict.fromkeys(table.variables, shared) if shared is not None else {}
+        out = dict.fromkeys(variables, shared) if shared is not None else {}
         out.update(named)
         return out
 
     def domains(self, table: CodingTable) -> dict[str, list[str]]:
         """Each variable's ``--domain``: one for every variable, then those given by name."""
+        return self.domains_of(table.variables)
+
+    def domains_of(self, variables: Sequence[str]) -> dict[str, list[str]]:
+        """:meth:`domains` for variables named (of data not read into a table)."""
         shared, named = _split(self.domain, "domain", _values)
-        out = dict.fromkeys(table.variables, shared) if shared is not None else {}
+        out = dict.fromkeys(variables, shared) if shared is not None else {}
         out.update(named)
         return out
+
+    def streams(self, data: Path, engine: Engine) -> bool:
+        """Whether ``data`` is scored streamed (or on Dask) rather than read into a table.
+
+        ``auto`` streams a glob, and a Parquet/CSV/TSV file of 1 GiB or more when no option
+        of the in-memory reader is given; ``streaming`` and ``dask`` always do, and refuse
+        the options that need the in-memory reader.
+        """
+        from statecode.io import is_glob
+
+        memory_only = {
+            "--codebook": self.codebook is not None,
+            "--wide": self.wide,
+            "--normalize": self.normalize is not None,
+            "--skip-invalid": self.skip_invalid,
+            "--encoding": self.encoding.lower().replace("-", "") != "utf8",
+        }
+        given = [name for name, on in memory_only.items() if on]
+        if engine is Engine.MEMORY:
+            return False
+        if engine is Engine.AUTO:
+            large = (
+                data.suffix.lower() in (".parquet", ".csv", ".tsv")
+                and data.is_file()
+                and data.stat().st_size >= STREAM_BYTES
+            )
+            if not (is_glob(data) or (large and not given)):
+                return False
+        if given:
+            msg = (
+                f"{', '.join(given)} need(s) the in-memory reader, but {data} is streamed "
+                "(a glob, --engine streaming or dask); read one file with --engine memory"
+            )
+            raise OptionError(msg, option="engine")
+        return True
+
+    def scan(self, data: Path, engine: Engine) -> tuple[Any, list[str]]:
+        """The data as a polars LazyFrame (``--engine dask``: a Dask DataFrame), its columns."""
+        from statecode.io import DEFAULT_MISSING, scan_codings, scan_dask_codings
+
+        missing = DEFAULT_MISSING if self.missing is None else self.missing
+        if engine is Engine.DASK:
+            frame = scan_dask_codings(str(data), missing=missing, delimiter=self.delimiter)
+            return frame, [str(c) for c in frame.columns]
+        lazy = scan_codings(str(data), missing=missing, delimiter=self.delimiter)
+        return lazy, lazy.collect_schema().names()
 
     def _check(self, table: CodingTable) -> None:
         problems = [
@@ -282,6 +340,9 @@ def _values(text: str) -> list[str]:
         raise OptionError(msg, option="domain")
     return values
 
+
+#: ``--engine auto`` streams files of at least this many bytes.
+STREAM_BYTES = 1 << 30
 
 T = TypeVar("T")
 
@@ -457,8 +518,24 @@ SeedOpt = Annotated[
 MethodOpt = Annotated[
     BootstrapMethod,
     typer.Option(
-        help="Bootstrap method: resample units, or Krippendorff's algorithm (KALPHA).",
+        help="Bootstrap method: resample units, Krippendorff's algorithm (KALPHA), or Poisson "
+        "weights (one pass; the method for streamed data).",
         **choice(BootstrapMethod),
+    ),
+]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        help="Where to compute: in memory, streamed by polars (globs of Parquet/CSV parts, "
+        "files over 1 GiB), or on Dask; auto streams globs and large files.",
+        **choice(Engine),
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ADDRESS",
+        help="With --engine dask: the scheduler (tcp://host:8786); default a local cluster.",
     ),
 ]
 ConfidenceOpt = Annotated[

@@ -17,11 +17,13 @@ from statecode.cli._options import (
     CodedInput,
     ConfidenceOpt,
     DataArg,
+    EngineOpt,
     MetadataOpt,
     MethodOpt,
     OutputFormatOpt,
     OutputOpt,
     ReportFormatOpt,
+    SchedulerOpt,
     SeedOpt,
     UnmatchedOpt,
     choice,
@@ -32,6 +34,7 @@ from statecode.exceptions import OptionError
 from statecode.options import (
     BootstrapMethod,
     CoefficientName,
+    Engine,
     OutputFormat,
     OverlapRule,
     ReportFormat,
@@ -67,11 +70,17 @@ def alpha(
     seed: SeedOpt = None,
     method: MethodOpt = BootstrapMethod.UNITS,
     confidence: ConfidenceOpt = 0.95,
+    engine: EngineOpt = Engine.AUTO,
+    scheduler: SchedulerOpt = None,
     output_format: OutputFormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Compute Krippendorff's alpha per variable, with an optional bootstrap interval."""
-    from statecode import krippendorff_alphas, provenance_of
+    """Compute Krippendorff's alpha per variable, with an optional bootstrap interval.
+
+    DATA may be a glob of Parquet or CSV parts ('parts/*.parquet', quoted): it is then
+    streamed (polars' streaming engine, or Dask with --engine dask), as are files over 1 GiB.
+    """
+    from statecode import krippendorff_alphas, provenance_of, streamed_alphas
     from statecode.render import (
         alpha_document,
         alpha_to_csv,
@@ -80,20 +89,52 @@ def alpha(
     )
 
     chosen = format_of(output_format, output, OutputFormat)
-    table = coded.read(data)
-    results = krippendorff_alphas(
-        table,
-        levels=coded.levels(table),
-        domains=coded.domains(table),
-        distance=distance,
-        period=period,
-        bootstrap=bootstrap,
-        method=method,
-        seed=seed,
-        confidence=confidence,
-        progress=sys.stderr.isatty(),
-    )
-    provenance = provenance_of(table, coefficients=["alpha"], alphas=results)
+    if coded.streams(data, engine):
+        if bootstrap and method is not BootstrapMethod.POISSON:
+            msg = (
+                f"--method {method.value} needs the data in memory; streamed data (a glob, a "
+                "file over 1 GiB, --engine streaming or dask) take --method poisson"
+            )
+            raise OptionError(msg, option="method")
+        if distance is not None:
+            msg = "--distance (set-valued data) needs the data in memory: --engine memory"
+            raise OptionError(msg, option="distance")
+        frame, columns = coded.scan(data, engine)
+        names = [c for c in columns if c not in (coded.unit, coded.coder)]
+        results = streamed_alphas(
+            frame,
+            unit=coded.unit,
+            coder=coded.coder,
+            variables=list(coded.variable) or None,
+            levels=coded.levels_of(names),
+            domains=coded.domains_of(names),
+            period=period,
+            bootstrap=bootstrap,
+            method=method,
+            seed=seed,
+            confidence=confidence,
+            engine=Engine.DASK if engine is Engine.DASK else Engine.STREAMING,
+            scheduler=scheduler,
+        )
+        provenance = provenance_of(None, coefficients=["alpha"], alphas=results, inputs=[str(data)])
+    else:
+        if scheduler is not None:
+            msg = "--scheduler applies to --engine dask"
+            raise OptionError(msg, option="scheduler")
+        table = coded.read(data)
+        results = krippendorff_alphas(
+            table,
+            levels=coded.levels(table),
+            domains=coded.domains(table),
+            distance=distance,
+            period=period,
+            bootstrap=bootstrap,
+            method=method,
+            seed=seed,
+            confidence=confidence,
+            progress=sys.stderr.isatty(),
+        )
+        provenance = provenance_of(table, coefficients=["alpha"], alphas=results)
     renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str | Document]] = {
         OutputFormat.TABLE: alpha_document,
         OutputFormat.JSON: lambda rs: alpha_to_json(rs, provenance),

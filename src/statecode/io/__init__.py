@@ -24,6 +24,7 @@ from statecode.io._doccano import DoccanoImport, read_doccano
 from statecode.io._imports import ImportResult, import_codings, read_span_source
 from statecode.io._labelstudio import LabelStudioImport, read_labelstudio
 from statecode.io._qualcoder import QualCoderImport, read_qualcoder
+from statecode.io._scan import is_glob, scan_codings, scan_dask_codings
 from statecode.io._spans import (
     attach_statements,
     read_spans,
@@ -62,6 +63,7 @@ __all__ = [
     "codebook_to_labelstudio",
     "codebook_to_toml",
     "import_codings",
+    "is_glob",
     "make_folder",
     "read_brat",
     "read_codebook",
@@ -79,6 +81,8 @@ __all__ = [
     "read_unitizers",
     "read_webanno",
     "read_xmi",
+    "scan_codings",
+    "scan_dask_codings",
     "spans_to_frame",
     "utf16_to_codepoints",
     "write_codebook",

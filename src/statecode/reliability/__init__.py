@@ -21,15 +21,18 @@ from statecode.reliability._batch import (
     coder_diagnostics,
     krippendorff_alphas,
 )
+from statecode.reliability._dask import dask_alpha, dask_statistics
 from statecode.reliability._diagnostics import (
     leave_one_coder_out,
     pairwise_agreement,
     unit_disagreement,
 )
 from statecode.reliability._distance import jaccard_distance, masi_distance
+from statecode.reliability._parts import streamed_alphas
 from statecode.reliability._percent import holsti, percent_agreement
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._report import reliability_report
+from statecode.reliability._statistics import AlphaStatistics
 from statecode.reliability._unitizing import unitizing_alpha
 from statecode.reliability.results import (
     AgreementResult,
@@ -42,6 +45,7 @@ from statecode.reliability.results import (
 __all__ = [
     "AgreementResult",
     "AlphaResult",
+    "AlphaStatistics",
     "BootstrapResult",
     "OverlapRule",
     "ReliabilityReport",
@@ -51,6 +55,8 @@ __all__ = [
     "brennan_prediger",
     "coder_diagnostics",
     "cohen_kappa",
+    "dask_alpha",
+    "dask_statistics",
     "fleiss_kappa",
     "gwet_ac1",
     "gwet_ac2",
@@ -65,6 +71,7 @@ __all__ = [
     "provenance_of",
     "reliability_report",
     "scott_pi",
+    "streamed_alphas",
     "unit_disagreement",
     "unitizing_alpha",
 ]

@@ -14,7 +14,8 @@ from statecode._progress import ProgressArg, progress_to
 from statecode._values import value_text
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Level, SetDistance, parse_option
-from statecode.reliability import _bootstrap, _distance
+from statecode.reliability import _bootstrap, _distance, _scale
+from statecode.reliability._alpha_aliases import aliases
 from statecode.reliability._input import codebook_variable
 from statecode.reliability._input import reliability_data as to_reliability_data
 from statecode.reliability._kernels import (
@@ -69,7 +70,11 @@ def krippendorff_alpha(
         - a 2-D array-like of shape (coders, units), NaN or None for missing (the layout of
           the ``krippendorff`` package);
         - a polars or pandas DataFrame in long layout, one row per coder and unit, with the
-          columns named by ``unit``, ``coder`` and ``value``;
+          columns named by ``unit``, ``coder`` and ``value``; a polars ``LazyFrame`` in that
+          layout is streamed (polars' streaming engine, never collected whole), and a long
+          DataFrame of a sparse design (coders x units more than 4 cells per row) is scored
+          from per-unit counts, without the coders x units array (see
+          :class:`~statecode.AlphaStatistics`);
         - a :class:`~statecode.CodingTable` with ``variable=``; the level (and, for
           multi-label variables, set values) then come from its codebook.
     level : str, optional
@@ -93,9 +98,10 @@ def krippendorff_alpha(
         End points of a ``bipolar`` scale.
     bootstrap : int
         Number of bootstrap replicates (0: none).
-    method : {'units', 'krippendorff'}
-        Bootstrap method: resampling units (the default), or Krippendorff's algorithm as in
-        KALPHA and R's icr. See Notes.
+    method : {'units', 'krippendorff', 'poisson'}
+        Bootstrap method: resampling units (the default), Krippendorff's algorithm as in
+        KALPHA and R's icr, or the Poisson bootstrap (one pass, mergeable; the only one for
+        streamed inputs). See Notes.
     seed : int, optional
         Seed of the :class:`numpy.random.Generator`; the same seed gives the same interval.
     confidence : float
@@ -153,7 +159,11 @@ def krippendorff_alpha(
     values together and recomputes both disagreements; Zapf et al. (2016) found its interval
     well calibrated for alpha. ``method='krippendorff'`` reproduces KALPHA: expected
     disagreement fixed, pairs of values redrawn from all pairable pairs (Krippendorff 2016;
-    Hayes & Krippendorff 2007).
+    Hayes & Krippendorff 2007). ``method='poisson'`` weights each pairable unit by a
+    Poisson(1) count derived from the seed and the unit's id (Chamandy et al. 2012): the unit
+    bootstrap's Binomial(N, 1/N) draw counts in the limit, with the same standard error and
+    interval to first order, computed in one pass and the same for any partition of the
+    units (``seed=None`` draws a seed).
 
     References
     ----------
@@ -166,6 +176,8 @@ def krippendorff_alpha(
     https://doi.org/10.1080/19312450709336664
     Passonneau, R. (2006). Measuring agreement on set-valued items (MASI) for semantic and
     pragmatic annotation. LREC 2006.
+    Chamandy, N., Muralidharan, O., Najmi, A., & Naidu, S. (2012). Estimating uncertainty for
+    massive data streams. Google Technical Report.
     Zapf, A., et al. (2016). BMC Medical Research Methodology 16, 93.
     https://doi.org/10.1186/s12874-016-0200-9
 
@@ -185,10 +197,18 @@ def krippendorff_alpha(
     >>> round(krippendorff_alpha(data, level="interval").alpha, 3)
     0.849
     """
-    data, level, domain = _aliases(
+    data, level, domain = aliases(
         data, level, domain, reliability_data, level_of_measurement, value_domain
     )
     opts = _options(data, level, variable, distance, numeric_hint=domain)
+    columns = (unit, coder, value)
+    scale = _scale.Options(period, bounds, bootstrap, seed, confidence, tuple(alpha_min), progress)
+    if _scale.streams(
+        data, opts.level, opts.distance, columns=columns, bootstrap=bootstrap, method=method
+    ):
+        return _scale.alpha_of_frame(
+            data, level=opts.level, domain=domain, columns=columns, method=method, options=scale
+        )
     rel = to_reliability_data(
         data,
         variable=variable,
@@ -200,6 +220,10 @@ def krippendorff_alpha(
     )
     if opts.level is AlphaLevel.ORDINAL and domain is None and opts.unordered:
         _require_order(rel)
+    if bootstrap and parse_option(BootstrapMethod, method, "method") is BootstrapMethod.POISSON:
+        return _scale.alpha_of_data(
+            rel, level=opts.level, distance=opts.distance, variable=variable, options=scale
+        )
     metric = _Metric.build(rel, opts.level, opts.distance, period, bounds)
     parts = metric.parts(rel)
     alpha = parts.alpha
@@ -253,41 +277,6 @@ class _Options:
         self.numeric = numeric
         # whether nothing but the values themselves could give them an order
         self.unordered = unordered
-
-
-def _aliases(
-    data: Any,
-    level: AlphaLevel | Level | str | None,
-    domain: Sequence[Any] | None,
-    reliability_data: Any,
-    level_of_measurement: AlphaLevel | Level | str | None,
-    value_domain: Sequence[Any] | None,
-) -> tuple[Any, AlphaLevel | Level | str | None, Sequence[Any] | None]:
-    """``data``, ``level`` and ``domain``, given by their names or the krippendorff package's."""
-    pairs = (
-        ("data", data, "reliability_data", reliability_data),
-        ("level", level, "level_of_measurement", level_of_measurement),
-        ("domain", domain, "value_domain", value_domain),
-    )
-    for name, ours, alias, theirs in pairs:
-        if ours is not None and theirs is not None:
-            msg = f"{name}= and {alias}= are the same option; give one of them"
-            raise OptionError(msg, option=alias)
-    if reliability_data is not None and level is None and level_of_measurement is None:
-        msg = (
-            "reliability_data= without level_of_measurement=: the krippendorff package "
-            "takes interval data by default and statecode nominal, so say which "
-            "(level_of_measurement='interval' gives that package's result)"
-        )
-        raise OptionError(msg, option="level_of_measurement")
-    if data is None and reliability_data is None:
-        msg = "krippendorff_alpha needs the data: a coders x units array, a frame or a table"
-        raise OptionError(msg, option="data")
-    return (
-        data if data is not None else reliability_data,
-        level if level is not None else level_of_measurement,
-        domain if domain is not None else value_domain,
-    )
 
 
 def _options(

@@ -13,7 +13,7 @@ __all__ = ["provenance_of"]
 
 
 def provenance_of(
-    table: CodingTable,
+    table: CodingTable | None,
     *,
     coefficients: Sequence[str],
     alphas: Sequence[AlphaResult] = (),
@@ -23,9 +23,9 @@ def provenance_of(
 
     Parameters
     ----------
-    table : CodingTable
+    table : CodingTable or None
         The codings: their file (with its SHA-256, when it is unchanged since it was read)
-        and codebook.
+        and codebook; None for data streamed from files (name them in ``inputs``).
     coefficients : sequence of str
         The coefficients reported.
     alphas : sequence of AlphaResult
@@ -38,7 +38,7 @@ def provenance_of(
     -------
     Provenance
     """
-    source: SourceFile | str | None = table.origin or table.source
+    source: SourceFile | str | None = None if table is None else table.origin or table.source
     booted = [a.bootstrap for a in alphas if a.bootstrap is not None]
     bootstrap: dict[str, Any] | None = None
     if booted:
@@ -51,7 +51,7 @@ def provenance_of(
             "undefined": sum(b.undefined for b in booted),
         }
     codebook = None
-    if table.codebook is not None:
+    if table is not None and table.codebook is not None:
         codebook = (table.codebook.name, table.codebook.version or "")
     return Provenance.now(
         inputs=[source, *inputs],

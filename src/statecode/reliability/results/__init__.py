@@ -6,7 +6,12 @@ rounding happens only in :mod:`statecode.render`.
 """
 
 from statecode.reliability.results._agreement import AgreementResult
-from statecode.reliability.results._alpha import AlphaResult, BootstrapResult, CodedData
+from statecode.reliability.results._alpha import (
+    AlphaResult,
+    BootstrapResult,
+    CodedData,
+    MergedData,
+)
 from statecode.reliability.results._report import ReliabilityReport
 from statecode.reliability.results._unitizing import VOID, UnitizingResult, UnitizingTables
 from statecode.reliability.results._verdict import (
@@ -35,6 +40,7 @@ __all__ = [
     "AlphaResult",
     "BootstrapResult",
     "CodedData",
+    "MergedData",
     "ReliabilityReport",
     "UnitizingResult",
     "UnitizingTables",

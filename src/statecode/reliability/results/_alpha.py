@@ -18,7 +18,7 @@ from statecode.reliability._kernels import coincidence_matrix, pairable_units, v
 from statecode.reliability.results._verdict import TENTATIVE, verdict_of
 from statecode.table import ReliabilityData
 
-__all__ = ["AlphaResult", "BootstrapResult", "CodedData"]
+__all__ = ["AlphaResult", "BootstrapResult", "CodedData", "MergedData"]
 
 # a coincidence matrix beyond this many values is no longer something to look at
 _MAX_COINCIDENCE_VALUES = 5000
@@ -115,6 +115,20 @@ class CodedData:
 
 
 @attrs.frozen(eq=False)
+class MergedData:
+    """The tables behind a result computed from merged statistics: no codes, the sums."""
+
+    labels: tuple[Any, ...]
+    matrix: NDArray[np.float64] = attrs.field(repr=False)
+    n_c: NDArray[np.float64] = attrs.field(repr=False)
+    delta_matrix: NDArray[np.float64] = attrs.field(repr=False)
+
+    @property
+    def n_values(self) -> int:
+        return len(self.labels)
+
+
+@attrs.frozen(eq=False)
 class AlphaResult:
     r"""Krippendorff's alpha with everything a reader needs to check it.
 
@@ -157,7 +171,7 @@ class AlphaResult:
     bootstrap: BootstrapResult | None = None
     variable: str | None = None
     distance: str | None = None
-    _coded: CodedData | None = attrs.field(default=None, repr=False, alias="coded")
+    _coded: CodedData | MergedData | None = attrs.field(default=None, repr=False, alias="coded")
 
     def __repr__(self) -> str:
         interval = f", {self.ci[2]:.0%} CI [{self.ci[0]:.3f}, {self.ci[1]:.3f}]" if self.ci else ""
@@ -222,16 +236,24 @@ class AlphaResult:
         return verdict_of(self.alpha, self.risk)
 
     def _coded_data(self) -> CodedData:
+        if isinstance(self._coded, MergedData):
+            msg = (
+                "this result was computed from merged statistics (a lazy, sparse or "
+                "distributed input) and carries no coders x units codes; per-coder and "
+                "per-unit diagnostics need the data in memory as an array or DataFrame"
+            )
+            raise DataError(msg)
         if self._coded is None:
             msg = "this result carries no coded data to derive tables from"
             raise DataError(msg)
         return self._coded
 
-    def _tabulable(self) -> CodedData:
-        coded = self._coded_data()
-        if coded.data.n_values > _MAX_COINCIDENCE_VALUES:
+    def _tabulable(self) -> CodedData | MergedData:
+        coded = self._coded if isinstance(self._coded, MergedData) else self._coded_data()
+        n_values = coded.n_values if isinstance(coded, MergedData) else coded.data.n_values
+        if n_values > _MAX_COINCIDENCE_VALUES:
             msg = (
-                f"the data hold {coded.data.n_values:,} distinct values; a coincidence "
+                f"the data hold {n_values:,} distinct values; a coincidence "
                 f"table of that size is not shown (limit {_MAX_COINCIDENCE_VALUES:,}): bin the "
                 "values first"
             )
@@ -244,13 +266,16 @@ class AlphaResult:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         coded = self._tabulable()
         size = len(coded.labels)
-        observed = coincidence_matrix(coded.codes, size)
-        # n_c counted, not summed from the matrix, so the counts are exact integers
-        n_c = value_counts(coded.codes, size, pairable_units(coded.codes >= 0)[1])
+        if isinstance(coded, MergedData):
+            observed, n_c, delta = coded.matrix, coded.n_c, coded.delta_matrix
+        else:
+            observed = coincidence_matrix(coded.codes, size)
+            # n_c counted, not summed from the matrix, so the counts are exact integers
+            n_c = value_counts(coded.codes, size, pairable_units(coded.codes >= 0)[1])
+            index = np.arange(size, dtype=np.intp)
+            delta = coded.delta(index[:, None], index[None, :])
         n = n_c.sum()
         expected = (np.outer(n_c, n_c) - np.diag(n_c)) / (n - 1) if n > 1 else observed * np.nan
-        index = np.arange(size, dtype=np.intp)
-        delta = coded.delta(index[:, None], index[None, :])
         return observed, expected, delta, n_c
 
     def _labelled(self, matrix: NDArray[np.float64]) -> pl.DataFrame:

@@ -1,0 +1,154 @@
+"""Long coding files scanned lazily: one file or a glob of Parquet or CSV/TSV parts.
+
+:func:`scan_codings` gives a polars ``LazyFrame`` over the parts without reading them, so
+the reliability functions can stream it (polars' streaming engine reads them in batches).
+Unlike :func:`~statecode.read_codings`, it reads cells as they are: no codebook, no
+normalisation; the missing-value markers become nulls. CSV cells stay text (so nothing is
+reinterpreted); numeric levels cast them strictly, and a cell that is not a number is an
+error when it is read.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from statecode._typing import PathLike
+from statecode.exceptions import InputFileError, MissingExtraError
+
+__all__ = ["is_glob", "scan_codings", "scan_dask_codings", "scan_paths"]
+
+_SCANNED = (".parquet", ".csv", ".tsv")
+
+
+def is_glob(source: PathLike) -> bool:
+    """Whether a path names several files by a pattern (``*``, ``?``, ``[...]``)."""
+    return glob.has_magic(str(source))
+
+
+def scan_paths(source: PathLike | Sequence[PathLike]) -> list[Path]:
+    """The files a path, a glob or a list of them name, in sorted order.
+
+    Raises
+    ------
+    InputFileError
+        When nothing matches, a file is missing, or the parts mix formats.
+    """
+    sources: list[PathLike] = [source] if isinstance(source, str | os.PathLike) else list(source)
+    paths: list[Path] = []
+    for item in sources:
+        if is_glob(item):
+            matched = sorted(Path(p) for p in glob.glob(str(item), recursive=True))
+            if not matched:
+                msg = f"{item}: no file matches this pattern; check the path and the quotes"
+                raise InputFileError(msg)
+            paths += matched
+        else:
+            path = Path(item)
+            if not path.is_file():
+                msg = f"{path}: no such file"
+                raise InputFileError(msg)
+            paths.append(path)
+    suffixes = {p.suffix.lower() for p in paths}
+    if not suffixes <= set(_SCANNED):
+        shown = ", ".join(sorted(suffixes - set(_SCANNED)))
+        msg = (
+            f"{sources[0]}: {shown} files cannot be scanned in parts; give .parquet, .csv or "
+            ".tsv files (or read one file with statecode's in-memory reader)"
+        )
+        raise InputFileError(msg)
+    if len(suffixes) > 1:
+        msg = f"{sources[0]}: the parts mix formats ({', '.join(sorted(suffixes))}); use one"
+        raise InputFileError(msg)
+    return paths
+
+
+def scan_codings(
+    source: PathLike | Sequence[PathLike],
+    *,
+    missing: Sequence[str] = ("", "NA", "NaN", "."),
+    delimiter: str | None = None,
+) -> pl.LazyFrame:
+    """A lazy long table over one file, a glob, or a list of Parquet or CSV/TSV parts.
+
+    Parameters
+    ----------
+    source : path, glob or sequence of them
+        ``codings.parquet``, ``'parts/*.parquet'``, ``['a.csv', 'b.csv']``.
+    missing : sequence of str
+        Cells read as missing (text cells of Parquet files too).
+    delimiter : str, optional
+        CSV delimiter (default a comma; a tab for ``.tsv``).
+
+    Returns
+    -------
+    polars.LazyFrame
+        Every part's rows, in file order; CSV columns as text.
+
+    Raises
+    ------
+    InputFileError
+        When nothing matches, a file is missing, or the parts mix formats. A malformed part
+        is found when the frame is read, as a :class:`~statecode.DataError`.
+    """
+    paths = scan_paths(source)
+    markers = list(missing)
+    if paths[0].suffix.lower() == ".parquet":
+        lazy = pl.scan_parquet(paths)
+        strings = [n for n, t in lazy.collect_schema().items() if t == pl.String]
+        if strings and markers:
+            lazy = lazy.with_columns(
+                pl.when(pl.nth(lazy.collect_schema().names().index(n)).is_in(markers))
+                .then(None)
+                .otherwise(pl.nth(lazy.collect_schema().names().index(n)))
+                .alias(n)
+                for n in strings
+            )
+        return lazy
+    separator = delimiter or ("\t" if paths[0].suffix.lower() == ".tsv" else ",")
+    return pl.scan_csv(
+        paths,
+        separator=separator,
+        infer_schema=False,
+        null_values=markers,
+    )
+
+
+def scan_dask_codings(
+    source: PathLike | Sequence[PathLike],
+    *,
+    missing: Sequence[str] = ("", "NA", "NaN", "."),
+    delimiter: str | None = None,
+) -> Any:
+    """:func:`scan_codings` as a Dask DataFrame (one partition per part or block).
+
+    Needs the ``dask`` extra (``pip install 'statecode[dask]'``); CSV cells are read as text
+    and the missing-value markers become missing.
+
+    Raises
+    ------
+    InputFileError
+        As :func:`scan_codings`.
+    MissingExtraError
+        Without dask installed.
+    """
+    paths = [str(p) for p in scan_paths(source)]
+    try:
+        import dask.dataframe as dd  # noqa: PLC0415 - the dask extra, imported when used
+    except ImportError:
+        msg = "--engine dask needs dask and distributed: pip install 'statecode[dask]'"
+        raise MissingExtraError(msg) from None
+    markers = list(missing)
+    if paths[0].lower().endswith(".parquet"):
+        frame = dd.read_parquet(paths)
+        strings = [c for c in frame.columns if str(frame[c].dtype) in ("object", "string")]
+        for column in strings:
+            frame[column] = frame[column].mask(frame[column].isin(markers))
+        return frame
+    separator = delimiter or ("\t" if paths[0].lower().endswith(".tsv") else ",")
+    return dd.read_csv(paths, sep=separator, dtype=str, keep_default_na=False, na_values=markers)

@@ -1,0 +1,354 @@
+"""Long tables reduced to per-unit summaries by polars, streamed: the input of AlphaStatistics.
+
+A polars DataFrame or LazyFrame in long layout (one row per coder and unit) is grouped by unit
+with polars' streaming engine, so a file larger than memory is read in batches and only the
+per-unit summaries are held:
+
+- ``dense`` (at most :data:`WIDE_MAX_V` values): per unit the rows, the distinct coders, the
+  values present and one count per domain value (one grouping pass);
+- ``triples`` (more values): per unit rows, coders and values, and the ``(unit, value)``
+  counts (two groupings over one scan);
+- ``moments`` (continuous interval data): per unit rows, coders, values, mean and variance.
+
+The same strict checks as the in-memory path run on the way, with their rows found by a
+second query only when something is wrong: an empty unit or coder id, a coder giving a unit
+two rows (``rows != distinct coders`` within a unit), a value outside the domain
+(``values != counted values``), a non-numeric or infinite value where numbers are needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statecode._frames import to_polars
+from statecode._text import quoted_detail
+from statecode._values import sort_key
+from statecode.exceptions import DataError, Problem
+
+__all__ = [
+    "WIDE_MAX_V",
+    "Domain",
+    "Summary",
+    "distinct_values",
+    "domain_of",
+    "lazy_frame",
+    "summarize",
+]
+
+#: Up to this many values, per-unit counts come from one grouping with a count per value.
+WIDE_MAX_V = 32
+#: Seed of the polars hash of unit ids (the user's seed is mixed in afterwards).
+_HASH_SEED = 0x5EED
+#: Problems listed at most, when rows are wrong.
+_SHOWN = 10
+
+
+class Domain(NamedTuple):
+    """A declared value domain: labels in order, and as floats when they are numbers."""
+
+    labels: tuple[Any, ...]
+    numbers: NDArray[np.float64] | None
+
+
+class Summary(NamedTuple):
+    """Per-unit summaries of the units holding at least one value."""
+
+    kind: str
+    units: int
+    coders: frozenset[str]
+    counts: NDArray[np.integer] | None = None  # dense: units x V (as polars counted them)
+    triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None = None
+    moments: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]] | None = None
+    unit_hash: NDArray[np.uint64] | None = None  # per unit, aligned with the summaries
+
+
+def lazy_frame(frame: Any) -> pl.LazyFrame:
+    """A polars LazyFrame of a polars (lazy) or pandas frame."""
+    if isinstance(frame, pl.LazyFrame):
+        return frame
+    if isinstance(frame, pl.DataFrame):
+        return frame.lazy()
+    return to_polars(frame).lazy()
+
+
+def _select(lf: pl.LazyFrame, unit: str, coder: str, value: str) -> pl.LazyFrame:
+    """The three columns under internal names, looked up by position (never as patterns)."""
+    names = lf.collect_schema().names()
+    missing = [c for c in (unit, coder, value) if c not in names]
+    if missing:
+        listed = ", ".join(repr(c) for c in missing)
+        have = ", ".join(repr(c) for c in names)
+        msg = f"missing column(s) {listed} (columns: {have}); name them with unit=, coder=, value="
+        raise DataError(msg)
+    return lf.select(
+        pl.nth(names.index(unit)).alias("unit"),
+        pl.nth(names.index(coder)).alias("coder"),
+        pl.nth(names.index(value)).alias("value"),
+    )
+
+
+def _collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
+    """The queries run together by the streaming engine (one scan where they share it)."""
+    try:
+        return pl.collect_all(list(queries), engine="streaming")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _read_error(exc) from None
+    except pl.exceptions.PanicException as exc:
+        # polars' Rust reader panics on some damaged files (a BaseException): an input error
+        raise _read_error(exc) from None
+
+
+def _read_error(exc: BaseException) -> DataError:
+    """A polars failure while reading or grouping, as the input error it is."""
+    if isinstance(exc, pl.exceptions.InvalidOperationError) and "conversion" in str(exc):
+        msg = (
+            f"the values are not all numbers ({quoted_detail(exc)}); the level needs numbers: "
+            "fix the cells, or use level='nominal' (--level nominal)"
+        )
+    else:
+        msg = (
+            f"the data could not be read ({quoted_detail(exc, kind=True)}); check the "
+            "file (statecode validate FILE reads it strictly)"
+        )
+    return DataError(msg)
+
+
+def _blank(column: str, dtype: pl.DataType) -> pl.Expr:
+    expr = pl.col(column).is_null()
+    if dtype == pl.String:
+        expr = expr | (pl.col(column).str.strip_chars() == "")
+    return expr
+
+
+def _values(
+    base: pl.LazyFrame, value_type: pl.DataType, kind: str, domain: Domain | None, value: str
+) -> tuple[pl.LazyFrame, bool]:
+    """The value column as the kind needs it, and whether it holds numbers."""
+    if isinstance(value_type, pl.List | pl.Array):
+        msg = (
+            f"column {value!r} holds sets of codes; set-valued (multi-label) alpha needs the "
+            "data in memory: pass a DataFrame, not a LazyFrame or parts"
+        )
+        raise DataError(msg)
+    numeric = value_type.is_numeric()
+    if value_type == pl.String and (
+        kind == "moments" or (domain is not None and domain.numbers is not None)
+    ):
+        # text cells (CSV) of a numeric level: numbers, or an error naming the cell
+        numeric = True
+        base = base.with_columns(pl.col("value").str.strip_chars().cast(pl.Float64))
+    elif numeric:
+        base = base.with_columns(pl.col("value").cast(pl.Float64))
+    if kind == "moments" and not numeric:
+        msg = (
+            f"interval data must be numbers, but column {value!r} holds {value_type}; use "
+            "level='nominal' or 'ordinal', or recode the values as numbers"
+        )
+        raise DataError(msg)
+    return base, numeric
+
+
+def summarize(
+    frame: Any,
+    *,
+    kind: str,
+    domain: Domain | None,
+    unit: str = "unit",
+    coder: str = "coder",
+    value: str = "value",
+    hashes: bool = False,
+    row_numbers: bool = True,
+) -> Summary:
+    """Group a long frame by unit (streaming) into the summaries of ``kind``.
+
+    Raises
+    ------
+    DataError
+        For a missing column, an empty id, a coder giving a unit two rows, a value outside
+        the domain, or non-numbers (or infinite numbers) where numbers are needed.
+    """
+    base = _select(lazy_frame(frame), unit, coder, value)
+    schema = base.collect_schema()
+    names = {"unit": unit, "coder": coder, "value": value}
+    base, numeric = _values(base, schema["value"], kind, domain, value)
+    per_unit = [
+        pl.len().alias("rows"),
+        pl.col("coder").n_unique().alias("distinct"),
+        pl.col("value").count().alias("m"),
+    ]
+    codes = _code_expressions(domain, numeric) if kind == "dense" else []
+    if kind == "moments":
+        per_unit += [
+            pl.col("value").mean().alias("mean"),
+            pl.col("value").var(ddof=0).alias("var"),
+            pl.col("value").is_infinite().sum().alias("infinite"),
+        ]
+    queries = [
+        base.group_by("unit").agg(*per_unit, *codes),
+        base.group_by("coder").agg(pl.col("value").count().alias("m")),
+    ]
+    if kind == "triples":
+        queries.append(base.filter(pl.col("value").is_not_null()).group_by("unit", "value").len())
+    found = _collect(*queries)
+    units, coders = found[0], found[1]
+    _check_ids(base, units, coders, schema, names, row_numbers=row_numbers)
+    if int((units["rows"] != units["distinct"]).sum()):
+        raise DataError(_duplicates(base, names, row_numbers=row_numbers))
+    if int((units["m"] == 0).sum()):  # units whose every row is missing do not count
+        units = units.filter(pl.col("m") > 0)
+    coder_ids = frozenset(coders.filter(pl.col("m") > 0)["coder"].cast(pl.String).to_list())
+    unit_hash = _unit_hashes(units) if hashes else None
+    m = units["m"].to_numpy().astype(np.int64)
+    if kind == "moments":
+        if int(units["infinite"].sum()):
+            msg = (
+                "the data hold infinite values; alpha needs finite numbers: mark a missing "
+                "value with null"
+            )
+            raise DataError(msg)
+        means = units["mean"].fill_null(0.0).to_numpy().astype(np.float64)
+        squares = units["var"].fill_null(0.0).to_numpy().astype(np.float64) * m
+        return Summary(
+            kind, units.height, coder_ids, moments=(m, means, squares), unit_hash=unit_hash
+        )
+    if domain is None:  # pragma: no cover - the callers pass one for counts
+        msg = "counts need a value domain"
+        raise TypeError(msg)
+    if kind == "dense":
+        counts = units.select(pl.col(f"c{i}") for i in range(len(domain.labels))).to_numpy()
+        counts = counts.reshape(units.height, len(domain.labels))  # no widening copy
+        if int(counts.sum()) != int(m.sum()):
+            _raise_outside(base, domain, numeric)
+        return Summary(kind, units.height, coder_ids, counts=counts, unit_hash=unit_hash)
+    triples = _code_triples(found[2], units, domain, numeric)
+    if triples is None:
+        _raise_outside(base, domain, numeric)
+        raise AssertionError  # pragma: no cover - _raise_outside raises
+    return Summary(kind, units.height, coder_ids, triples=triples, unit_hash=unit_hash)
+
+
+def _literal(label: Any, numbers: NDArray[np.float64] | None, i: int, numeric: bool) -> Any:
+    if numeric:
+        return float(numbers[i]) if numbers is not None else None
+    return label if isinstance(label, str) else None
+
+
+def _code_expressions(domain: Domain | None, numeric: bool) -> list[pl.Expr]:
+    if domain is None:  # pragma: no cover - the callers pass one for counts
+        return []
+    out = []
+    for i, label in enumerate(domain.labels):
+        lit = _literal(label, domain.numbers, i, numeric)
+        hit = pl.lit(value=False) if lit is None else pl.col("value") == lit
+        out.append(hit.sum().alias(f"c{i}"))
+    return out
+
+
+def _code_triples(
+    pairs: pl.DataFrame, units: pl.DataFrame, domain: Domain, numeric: bool
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None:
+    literals = [_literal(v, domain.numbers, i, numeric) for i, v in enumerate(domain.labels)]
+    known = [(lit, i) for i, lit in enumerate(literals) if lit is not None]
+    table = pl.DataFrame(
+        {"value": [k for k, _ in known], "code": [i for _, i in known]},
+        schema={"value": pl.Float64 if numeric else pl.String, "code": pl.Int64},
+    )
+    index = units.select("unit").with_row_index("index")
+    coded = pairs.join(table, on="value", how="left").join(index, on="unit", how="inner")
+    if coded["code"].null_count():
+        return None
+    return (
+        coded["index"].to_numpy().astype(np.int64),
+        coded["code"].to_numpy().astype(np.int64),
+        coded["len"].to_numpy().astype(np.int64),
+    )
+
+
+def _unit_hashes(units: pl.DataFrame) -> NDArray[np.uint64]:
+    # the same unit id hashes the same in every part, whatever its column type
+    hashed = units.select(pl.col("unit").cast(pl.String).hash(seed=_HASH_SEED))
+    return hashed.to_series().to_numpy().astype(np.uint64)
+
+
+def _check_ids(
+    base: pl.LazyFrame,
+    units: pl.DataFrame,
+    coders: pl.DataFrame,
+    schema: pl.Schema,
+    names: dict[str, str],
+    *,
+    row_numbers: bool,
+) -> None:
+    blank_unit = int(units.select(_blank("unit", schema["unit"]).sum()).item())
+    blank_coder = int(coders.select(_blank("coder", schema["coder"]).sum()).item())
+    if not (blank_unit or blank_coder):
+        return
+    rows = (
+        base.with_row_index("row", offset=1)
+        .filter(_blank("unit", schema["unit"]) | _blank("coder", schema["coder"]))
+        .select("row", _blank("unit", schema["unit"]).alias("no_unit"))
+        .head(_SHOWN)
+    )
+    problems = []
+    for row, no_unit in _collect(rows)[0].iter_rows():
+        col = "unit" if no_unit else "coder"
+        msg = f"column {names[col]!r} is empty; every coding needs a {col} id"
+        problems.append(Problem(f"row {row}" if row_numbers else "", msg))
+    raise DataError(problems)
+
+
+def _duplicates(base: pl.LazyFrame, names: dict[str, str], *, row_numbers: bool) -> list[Problem]:
+    """The (unit, coder) pairs with more than one row, with their rows (the error path)."""
+    dup = (
+        base.with_row_index("row", offset=1)
+        .group_by("unit", "coder")
+        .agg(pl.col("row"), (pl.col("value").n_unique() == 1).alias("same"))
+        .filter(pl.col("row").list.len() > 1)
+        .sort(pl.col("row").list.first())
+        .head(_SHOWN)
+    )
+    problems = []
+    for u, c, group, identical in _collect(dup)[0].iter_rows():
+        where = f"rows {', '.join(map(str, group))}" if row_numbers else ""
+        if identical:
+            msg = (
+                f"the same row (unit {u!r}, coder {c!r}) appears {len(group)} times; delete "
+                "the repeats"
+            )
+        else:
+            msg = (
+                f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
+                f"{names['unit']} and {names['coder']}"
+            )
+        problems.append(Problem(where, msg))
+    return problems
+
+
+def _raise_outside(base: pl.LazyFrame, domain: Domain, numeric: bool) -> None:
+    literals = {_literal(v, domain.numbers, i, numeric) for i, v in enumerate(domain.labels)}
+    present = _collect(base.select(pl.col("value").unique()))[0]["value"].drop_nulls().to_list()
+    outside = sorted((v for v in present if v not in literals), key=sort_key)
+    shown = ", ".join(repr(v) for v in outside[:_SHOWN])
+    msg = f"value(s) {shown} are not in the declared domain; add them to domain= or fix the data"
+    raise DataError(msg)
+
+
+def distinct_values(
+    frame: Any, *, unit: str = "unit", coder: str = "coder", value: str = "value"
+) -> list[Any]:
+    """The distinct non-null values of a long frame (one streaming pass over one column)."""
+    base = _select(lazy_frame(frame), unit, coder, value)
+    return _collect(base.select(pl.col("value").unique()))[0]["value"].drop_nulls().to_list()
+
+
+def domain_of(values: Sequence[Any]) -> Domain:
+    """A domain from values: their canonical labels, numbers when they are numbers."""
+    labels = tuple(values)
+    if labels and all(isinstance(v, int | float) and not isinstance(v, bool) for v in labels):
+        return Domain(labels, np.array([float(v) for v in labels], dtype=np.float64))
+    return Domain(labels, None)

@@ -1,0 +1,329 @@
+"""AlphaStatistics: any partition of the units, merged in any order, gives the in-memory alpha."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import statecode
+from statecode import AlphaStatistics
+from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
+
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+def quiet(func: Any, *args: Any, **kwargs: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        return func(*args, **kwargs)
+
+
+@st.composite
+def long_data(draw: st.DrawFn, *, floats: bool = False) -> tuple[pl.DataFrame, list[Any]]:
+    """A long table: up to 25 units, 5 coders, values from a domain (or any floats)."""
+    n_units = draw(st.integers(1, 25))
+    n_coders = draw(st.integers(1, 5))
+    size = draw(st.integers(1, 6))
+    domain = sorted(draw(st.sets(st.integers(0, 50), min_size=size, max_size=size)))
+    values = (
+        st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False)
+        if floats
+        else st.sampled_from(domain)
+    )
+    # at least one row: an empty long frame is not scored in memory either
+    present = [(u, c) for u in range(n_units) for c in range(n_coders)]
+    kept = [p for i, p in enumerate(present) if i == 0 or draw(st.booleans())]
+    rows = [(f"u{u}", f"c{c}", draw(values)) for u, c in kept]
+    frame = pl.DataFrame(
+        rows,
+        schema={"unit": pl.String, "coder": pl.String, "value": pl.Float64},
+        orient="row",
+    )
+    return frame, domain
+
+
+def partition(frame: pl.DataFrame, labels: list[int], order: list[int]) -> list[pl.DataFrame]:
+    """The frame split by unit: unit i goes to part labels[i % len(labels)], parts reordered."""
+    units = frame["unit"].unique(maintain_order=True).to_list()
+    part = {u: labels[i % len(labels)] for i, u in enumerate(units)}
+    tagged = frame.with_columns(pl.col("unit").replace_strict(part).alias("part"))
+    parts = [tagged.filter(pl.col("part") == k).drop("part") for k in sorted(set(labels))]
+    return [parts[i % len(parts)] for i in order if i < len(parts)] or parts
+
+
+def assert_same(merged: Any, reference: Any, *, tables: bool = True) -> None:
+    """The fields of two AlphaResults agree (figures to 1e-12)."""
+    for name in ("units", "pairable_units", "coders", "pairable_values", "level"):
+        assert getattr(merged, name) == getattr(reference, name), name
+    for name in ("alpha", "observed_disagreement", "expected_disagreement"):
+        a, b = getattr(merged, name), getattr(reference, name)
+        assert (math.isnan(a) and math.isnan(b)) or math.isclose(
+            a, b, rel_tol=1e-12, abs_tol=1e-12
+        ), (name, a, b)
+    assert (merged.reason is None) == (reference.reason is None)
+    if merged.reason is not None:
+        assert merged.reason.split("(")[0] == reference.reason.split("(")[0]
+    if tables and reference.pairable_values > 1:
+        assert merged.values == reference.values
+        a = merged.coincidences.drop("value").to_numpy()
+        b = reference.coincidences.drop("value").to_numpy()
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@given(
+    long_data(),
+    st.sampled_from(LEVELS),
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.permutations(range(5)),
+)
+def test_any_partition_in_any_order_gives_the_in_memory_result(
+    data: tuple[pl.DataFrame, list[Any]], level: str, labels: list[int], order: list[int]
+) -> None:
+    frame, domain = data
+    reference = quiet(statecode.krippendorff_alpha, frame, level=level, domain=domain)
+    parts = [
+        AlphaStatistics.from_frame(p, level=level, domain=domain)
+        for p in partition(frame, labels, list(order))
+    ]
+    merged = quiet(sum(parts).result)
+    assert_same(merged, reference)
+    # and merged pairwise from the other end
+    backwards = parts[-1]
+    for p in reversed(parts[:-1]):
+        backwards = p + backwards
+    assert_same(quiet(backwards.result), reference)
+
+
+@given(
+    long_data(floats=True),
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.permutations(range(5)),
+)
+def test_interval_moments_of_any_partition_give_the_in_memory_result(
+    data: tuple[pl.DataFrame, list[Any]], labels: list[int], order: list[int]
+) -> None:
+    frame, _ = data
+    reference = quiet(statecode.krippendorff_alpha, frame, level="interval")
+    parts = [
+        AlphaStatistics.from_frame(p, level="interval")
+        for p in partition(frame, labels, list(order))
+    ]
+    merged = sum(parts)
+    assert merged.domain is None  # moments: no domain needed
+    result = quiet(merged.result)
+    for name in ("units", "pairable_units", "coders", "pairable_values"):
+        assert getattr(result, name) == getattr(reference, name), name
+    for name in ("alpha", "observed_disagreement", "expected_disagreement"):
+        a, b = getattr(result, name), getattr(reference, name)
+        if reference.reason is None:
+            assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (name, a, b)
+    assert (result.reason is None) == (reference.reason is None)
+
+
+@pytest.mark.parametrize(
+    ("level", "options"),
+    [("circular", {"period": 60.0}), ("bipolar", {}), ("bipolar", {"bounds": (-5.0, 60.0)})],
+)
+def test_circular_and_bipolar_merge_too(level: str, options: dict[str, Any]) -> None:
+    rng = np.random.default_rng(4)
+    frame = pl.DataFrame(
+        {
+            "unit": np.repeat(np.arange(200), 4),
+            "coder": np.tile(np.arange(4), 200),
+            "value": rng.integers(0, 50, 800).astype(float),
+        }
+    ).filter(pl.Series(rng.random(800) < 0.8))
+    domain = list(range(50))
+    reference = statecode.krippendorff_alpha(frame, level=level, domain=domain, **options)
+    parts = [
+        AlphaStatistics.from_frame(
+            frame.filter(pl.col("unit") % 3 == k), level=level, domain=domain, **options
+        )
+        for k in range(3)
+    ]
+    assert_same(sum(parts).result(), reference)
+
+
+def test_many_values_take_the_triples_path() -> None:
+    rng = np.random.default_rng(5)
+    frame = pl.DataFrame(
+        {
+            "unit": np.repeat(np.arange(300), 5),
+            "coder": np.tile(np.arange(5), 300),
+            "value": rng.integers(0, 200, 1500),
+        }
+    )
+    domain = list(range(200))
+    for level in ("nominal", "ordinal", "interval"):
+        reference = statecode.krippendorff_alpha(frame, level=level, domain=domain)
+        parts = [
+            AlphaStatistics.from_frame(
+                frame.filter(pl.col("unit") % 2 == k), level=level, domain=domain
+            )
+            for k in range(2)
+        ]
+        assert_same(sum(parts).result(), reference)
+
+
+def test_text_values_and_a_lazy_frame() -> None:
+    frame = pl.DataFrame(
+        {
+            "item": ["1", "1", "2", "2", "3", "3", "3"],
+            "who": ["a", "b", "a", "b", "a", "b", "c"],
+            "code": ["x", "y", "y", "y", "x", "x", None],
+        }
+    )
+    names = {"unit": "item", "coder": "who", "value": "code"}
+    stats = AlphaStatistics.from_frame(frame.lazy(), domain=["x", "y", "z"], **names)
+    reference = statecode.krippendorff_alpha(frame, domain=["x", "y", "z"], **names)
+    assert_same(stats.result(), reference)
+    assert stats.result().per_category()["value"].to_list() == ["x", "y", "z"]
+
+
+def test_merging_needs_the_same_options() -> None:
+    frame = pl.DataFrame({"unit": [1, 1], "coder": ["a", "b"], "value": [1, 2]})
+    one = AlphaStatistics.from_frame(frame, domain=[1, 2])
+    with pytest.raises(OptionError, match="domain="):
+        _ = one + AlphaStatistics.from_frame(frame, domain=[1, 2, 3])
+    with pytest.raises(OptionError, match="level="):
+        _ = one + AlphaStatistics.from_frame(frame, domain=[1, 2], level="ordinal")
+    assert (0 + one) is one
+    with pytest.raises(TypeError):
+        _ = one + 1  # type: ignore[operator]
+
+
+def test_levels_but_interval_need_the_domain() -> None:
+    frame = pl.DataFrame({"unit": [1, 1], "coder": ["a", "b"], "value": [1, 2]})
+    for level in ("nominal", "ordinal", "ratio"):
+        with pytest.raises(OptionError, match="needs domain="):
+            AlphaStatistics.from_frame(frame, level=level)
+    with pytest.raises(OptionError, match="level="):
+        AlphaStatistics.from_frame(frame, level="nomnal")
+
+
+def test_bad_rows_are_errors_on_the_streamed_path() -> None:
+    lazy = pl.LazyFrame(
+        {"unit": [1, 1, 1, 2], "coder": ["a", "b", "a", "a"], "value": [1, 2, 2, 1]}
+    )
+    with pytest.raises(DataError, match=r"rows 1, 3: coder 'a' gave unit 1 more than one value"):
+        AlphaStatistics.from_frame(lazy, domain=[1, 2])
+    with pytest.raises(DataError, match=r"rows 1, 3: coder 'a' gave unit 1 more than one value"):
+        statecode.krippendorff_alpha(lazy)
+    same = pl.LazyFrame({"unit": [1, 1, 1], "coder": ["a", "b", "a"], "value": [1, 2, 1]})
+    with pytest.raises(DataError, match=r"the same row .* appears 2 times"):
+        statecode.krippendorff_alpha(same)
+    outside = pl.LazyFrame({"unit": [1, 1], "coder": ["a", "b"], "value": [1, 7]})
+    with pytest.raises(DataError, match=r"value.s. 7.0 are not in the declared domain"):
+        AlphaStatistics.from_frame(outside, domain=[1, 2])
+    blank = pl.LazyFrame({"unit": ["1", " "], "coder": ["a", "b"], "value": [1, 2]})
+    with pytest.raises(DataError, match="row 2: column 'unit' is empty"):
+        statecode.krippendorff_alpha(blank)
+    with pytest.raises(DataError, match=r"missing column.s. 'value'"):
+        statecode.krippendorff_alpha(pl.LazyFrame({"unit": [1], "coder": ["a"]}))
+    text = pl.LazyFrame({"unit": [1, 1], "coder": ["a", "b"], "value": ["lo", "hi"]})
+    with pytest.raises(DataError, match="have no order of their own"):
+        statecode.krippendorff_alpha(text, level="ordinal")
+
+
+def test_a_lazy_frame_is_scored_as_the_data_in_memory() -> None:
+    rng = np.random.default_rng(6)
+    frame = pl.DataFrame(
+        {
+            "unit": np.repeat(np.arange(500), 6),
+            "coder": np.tile(np.arange(6), 500),
+            "value": rng.integers(1, 6, 3000),
+        }
+    ).filter(pl.Series(rng.random(3000) < 0.7))
+    for level in ("nominal", "ordinal", "interval", "ratio"):
+        assert_same(
+            statecode.krippendorff_alpha(frame.lazy(), level=level),
+            statecode.krippendorff_alpha(frame, level=level),
+        )
+    continuous = frame.with_columns(pl.col("value") + rng.random(frame.height))
+    assert_same(
+        statecode.krippendorff_alpha(continuous.lazy(), level="interval"),
+        statecode.krippendorff_alpha(continuous, level="interval"),
+        tables=False,
+    )
+    with pytest.raises(OptionError, match="method='poisson'"):
+        statecode.krippendorff_alpha(frame.lazy(), bootstrap=10)
+
+
+def test_a_sparse_design_never_builds_the_coders_x_units_array() -> None:
+    # 3,000 coders x 20,000 units with 3 codings per unit: 60M dense cells for 60k rows
+    rng = np.random.default_rng(7)
+    units = np.repeat(np.arange(20_000), 3)
+    coders = (units * 7 + np.tile(np.arange(3), 20_000) * 1000) % 3000
+    frame = pl.DataFrame({"unit": units, "coder": coders, "value": rng.integers(0, 4, units.size)})
+    result = statecode.krippendorff_alpha(frame)
+    assert result.coders == 3000
+    assert result.units == 20_000
+    with pytest.raises(DataError, match="merged statistics"):
+        statecode.unit_disagreement(frame)
+    small = frame.filter(pl.col("unit") < 300)
+    dense = statecode.krippendorff_alpha(small)  # below the threshold: the array
+    merged = AlphaStatistics.from_frame(small, domain=[0, 1, 2, 3]).result()
+    assert_same(merged, dense)
+    # the reference for the sparse design: the same data with few coder ids
+    relabelled = frame.with_columns(pl.int_range(pl.len()).over("unit").alias("coder"))
+    reference = statecode.krippendorff_alpha(relabelled)
+    for name in ("alpha", "observed_disagreement", "expected_disagreement"):
+        assert math.isclose(getattr(result, name), getattr(reference, name), rel_tol=1e-12)
+
+
+@given(
+    long_data(),
+    st.sampled_from(["pairs", "units", "full"]),
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_percent_agreement_merges_too(
+    data: tuple[pl.DataFrame, list[Any]], method: str, labels: list[int], many: bool
+) -> None:
+    frame, domain = data
+    if many:  # more values than the dense path takes: the triples path
+        domain = [*domain, *range(100, 140)]
+    reference = quiet(statecode.percent_agreement, frame, method=method, domain=domain)
+    parts = [AlphaStatistics.from_frame(p, domain=domain) for p in partition(frame, labels, [])]
+    merged = sum(parts).percent_agreement(method)
+    assert (math.isnan(merged) and math.isnan(reference.value)) or math.isclose(
+        merged, reference.value, rel_tol=1e-12
+    )
+
+
+def test_percent_agreement_needs_the_domain() -> None:
+    frame = pl.DataFrame({"unit": [1, 1], "coder": ["a", "b"], "value": [1.5, 2.5]})
+    with pytest.raises(OptionError, match="domain="):
+        AlphaStatistics.from_frame(frame, level="interval").percent_agreement()
+
+
+@given(
+    long_data(),
+    st.sampled_from(["fleiss", "bp", "ac1"]),
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_fleiss_brennan_prediger_and_ac1_merge(
+    data: tuple[pl.DataFrame, list[Any]], name: str, labels: list[int], many: bool
+) -> None:
+    frame, domain = data
+    if many:
+        domain = [*domain, *range(100, 140)]
+    function = {
+        "fleiss": statecode.fleiss_kappa,
+        "bp": statecode.brennan_prediger,
+        "ac1": statecode.gwet_ac1,
+    }[name]
+    reference = quiet(function, frame, domain=domain).value
+    parts = [AlphaStatistics.from_frame(p, domain=domain) for p in partition(frame, labels, [])]
+    merged = quiet(sum(parts).kappa, name)
+    assert (math.isnan(merged) and math.isnan(reference)) or math.isclose(
+        merged, reference, rel_tol=1e-9, abs_tol=1e-12
+    ), (merged, reference)

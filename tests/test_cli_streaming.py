@@ -1,0 +1,186 @@
+"""``statecode alpha`` on globs of parts and with --engine: the streamed path."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import statecode as sc
+from statecode.cli import app
+from tests.conftest import json_results
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _codings(units: int = 600) -> pl.DataFrame:
+    rng = np.random.default_rng(11)
+    truth = rng.integers(1, 6, units)
+    unit = np.repeat(np.arange(units), 4)
+    value = np.where(rng.random(unit.size) < 0.7, truth[unit], rng.integers(1, 6, unit.size))
+    frame = pl.DataFrame(
+        {
+            "unit": [f"s{u}" for u in unit],
+            "coder": np.tile(["ann", "ben", "cy", "dee"], units),
+            "stance": value,
+            "tone": (value * 3) % 5,
+        }
+    )
+    return frame.filter(pl.Series(rng.random(unit.size) < 0.8))
+
+
+def _parts(tmp_path: Path, frame: pl.DataFrame, suffix: str) -> str:
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    number = pl.col("unit").str.slice(1).cast(pl.Int64)
+    for k in range(3):
+        part = frame.filter(number % 3 == k)
+        path = folder / f"part{k}{suffix}"
+        part.write_parquet(path) if suffix == ".parquet" else part.write_csv(path)
+    return str(folder / f"*{suffix}")
+
+
+def _same(record: dict[str, object], result: sc.AlphaResult) -> None:
+    assert record["units"] == result.units
+    assert record["pairable_units"] == result.pairable_units
+    assert record["coders"] == result.coders
+    assert record["pairable_values"] == result.pairable_values
+    assert math.isclose(float(str(record["alpha"])), result.alpha, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval"])
+def test_a_glob_of_parts_gives_the_in_memory_alpha(tmp_path: Path, suffix: str, level: str) -> None:
+    frame = _codings()
+    pattern = _parts(tmp_path, frame, suffix)
+    code, out, err = _run("alpha", pattern, "--level", level, "--format", "json")
+    assert code == 0, err
+    records = json_results(out)
+    assert [r["variable"] for r in records] == ["stance", "tone"]
+    for record in records:
+        name = str(record["variable"])
+        long = frame.select("unit", "coder", name)
+        _same(record, sc.krippendorff_alpha(long, value=name, level=level))
+
+
+def test_engine_streaming_on_one_file_matches_the_in_memory_reader(tmp_path: Path) -> None:
+    path = tmp_path / "codings.csv"
+    _codings().write_csv(path)
+    code, memory, err = _run("alpha", str(path), "--format", "json")
+    assert code == 0, err
+    code, streamed, err = _run("alpha", str(path), "--engine", "streaming", "--format", "json")
+    assert code == 0, err
+    for a, b in zip(json_results(memory), json_results(streamed), strict=True):
+        assert a.keys() == b.keys()
+        for key in ("variable", "level", "units", "coders", "pairable_values", "verdict"):
+            assert a[key] == b[key], key
+        assert math.isclose(a["alpha"], b["alpha"], rel_tol=1e-12)
+
+
+def test_a_poisson_bootstrap_over_parts(tmp_path: Path) -> None:
+    frame = _codings()
+    pattern = _parts(tmp_path, frame, ".parquet")
+    args = ("alpha", pattern, "--bootstrap", "200", "--seed", "3", "--format", "json")
+    code, out, err = _run(*args, "--method", "poisson")
+    assert code == 0, err
+    record = json_results(out)[0]
+    assert record["method"] == "poisson"
+    reference = sc.krippendorff_alpha(
+        frame.select("unit", "coder", "stance"),
+        value="stance",
+        bootstrap=200,
+        seed=3,
+        method="poisson",
+    )
+    assert reference.se is not None
+    assert math.isclose(record["se"], reference.se, rel_tol=1e-9)
+    code, _, err = _run(*args)  # --method units needs the data in memory
+    assert code == 2
+    assert "--method poisson" in err
+
+
+def test_streamed_input_keeps_the_strict_checks(tmp_path: Path) -> None:
+    frame = _codings(50)
+    doubled = pl.concat(
+        [frame, frame.head(1).with_columns(pl.lit(9, dtype=pl.Int64).alias("stance"))]
+    )
+    path = tmp_path / "twice.parquet"
+    doubled.write_parquet(path)
+    code, _, err = _run("alpha", str(tmp_path / "*.parquet"))
+    assert code == 1
+    first = doubled.row(0, named=True)
+    assert f"coder {first['coder']!r} gave unit 's0' more than one value" in err
+    assert f"rows 1, {doubled.height}:" in err
+    code, _, err = _run("alpha", str(tmp_path / "*.parquet"), "--domain", "1,2,3")
+    assert code == 1
+    code, _, err = _run("alpha", str(tmp_path / "none*.parquet"))
+    assert code == 1
+    assert "no file matches" in err
+    code, _, err = _run("alpha", str(tmp_path / "*.parquet"), "--codebook", "readouts")
+    assert code == 2
+    assert "--codebook" in err
+    text = tmp_path / "text.csv"
+    pl.DataFrame({"unit": ["1", "1"], "coder": ["a", "b"], "v": ["2", "x"]}).write_csv(text)
+    code, _, err = _run("alpha", str(text), "--engine", "streaming", "--level", "interval")
+    assert code == 1
+    assert "not all numbers" in err
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="--engine dask needs the dask extra (pip install 'statecode[dask]')",
+)
+def test_engine_dask_on_a_local_cluster(tmp_path: Path) -> None:
+    frame = _codings(300)
+    pattern = _parts(tmp_path, frame, ".parquet")
+    code, out, err = _run("alpha", pattern, "--engine", "dask", "--format", "json")
+    assert code == 0, err
+    record = json_results(out)[0]
+    _same(record, sc.krippendorff_alpha(frame.select("unit", "coder", "stance"), value="stance"))
+
+
+def test_a_damaged_part_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "part.parquet"
+    _codings(2000).write_parquet(path)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 200] = bytes(b ^ 0xFF for b in data[middle : middle + 200])
+    path.write_bytes(bytes(data))
+    code, _, err = _run("alpha", str(tmp_path / "*.parquet"))
+    # polars reads damaged pages as an error, or (no checksums) as other values, which the
+    # checks then refuse: an input error either way, never a crash or a figure
+    assert code == 1
+    assert err.startswith("error: ")
+    assert "bug in statecode" not in err
+
+
+def test_auto_streams_a_large_file_unless_the_in_memory_reader_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statecode.cli import _options  # noqa: PLC0415 - its threshold, made small
+
+    path = tmp_path / "codings.parquet"
+    _codings(100).write_parquet(path)
+    code, memory, err = _run("alpha", str(path), "--format", "json")
+    assert code == 0, err
+    monkeypatch.setattr(_options, "STREAM_BYTES", 1)
+    code, streamed, err = _run("alpha", str(path), "--format", "json")
+    assert code == 0, err
+    # the in-memory reader hashes the file it read; the streamed path names it only
+    assert json.loads(memory)["provenance"]["inputs"][0]["sha256"]
+    assert json.loads(streamed)["provenance"]["inputs"][0]["sha256"] is None
+    for a, b in zip(json_results(memory), json_results(streamed), strict=True):
+        assert math.isclose(a["alpha"], b["alpha"], rel_tol=1e-12)
+    code, _, err = _run("alpha", str(path), "--engine", "memory", "--format", "json")
+    assert code == 0, err
