@@ -586,3 +586,12 @@ def test_pandas_frames_with_text_and_missing_values() -> None:
     expected = sc.krippendorff_alpha([["yes", "no", "no"], ["yes", None, "yes"]])
     assert result.alpha == pytest.approx(expected.alpha, abs=1e-12)
     assert result.pairable_units == 2
+
+
+def test_an_empty_long_frame_is_undefined_alpha_not_a_crash() -> None:
+    # no rows: the frame's id columns hold no integers to place (found by hypothesis)
+    frame = pl.DataFrame(schema={"unit": pl.String, "coder": pl.String, "value": pl.String})
+    with pytest.warns(DegenerateDataWarning, match="only 0 coder"):
+        result = sc.krippendorff_alpha(frame)
+    assert math.isnan(result.alpha)
+    assert result.reason is not None

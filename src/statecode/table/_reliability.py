@@ -325,7 +325,10 @@ def assemble(
         coder_ids, range(coder_ids.len()), return_dtype=pl.Int64
     )
     codes = np.full((coder_ids.len(), unit_ids.len()), -1, dtype=np.int32)
-    codes[coder_index.to_numpy(), unit_index.to_numpy()] = codes_1d
+    # integer positions even for no rows (an empty frame's columns may come back as floats)
+    rows = coder_index.to_numpy().astype(np.intp, copy=False)
+    columns = unit_index.to_numpy().astype(np.intp, copy=False)
+    codes[rows, columns] = codes_1d
     return ReliabilityData(
         codes, labels, numbers, tuple(unit_ids.to_list()), tuple(coder_ids.to_list())
     )
