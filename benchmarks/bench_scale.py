@@ -14,8 +14,8 @@ same run:
   with the time and the bytes shipped;
 - a growth table, 1e5 .. 5e7 rows: time and peak memory per row.
 
-Every job runs in a fresh subprocess of this script, so each peak RSS (``wait4``'s
-``ru_maxrss``) is that job's alone; wall time is measured around the subprocess and CPU time
+Every job runs in a fresh subprocess of this script, so each peak RSS (the job's own
+``VmHWM`` as it ends) is that job's alone; wall time is measured around the subprocess and CPU time
 is the child's user + system time (all its threads). One round per job (the jobs are long;
 the machine is shared, so compare the CPU column when wall is far above it). Data files are
 written once, in chunks of units (a bounded amount of memory), to ``--dir``.
@@ -179,6 +179,17 @@ def dask_job(path: str) -> dict[str, Any]:
     }
 
 
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes (``VmHWM``; Linux).
+
+    Not ``wait4``'s ``ru_maxrss``: a child's figure there also counts the memory of the
+    process it was forked from, before it ran this script.
+    """
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith("VmHWM"))
+    return int(line.split()[1]) * 1024
+
+
 def run(name: str, **args: Any) -> dict[str, Any]:
     """One job in a fresh subprocess: its figures, wall, CPU and peak RSS."""
     command = [sys.executable, __file__, "--job", name, "--args", json.dumps(args)]
@@ -196,7 +207,7 @@ def run(name: str, **args: Any) -> dict[str, Any]:
     figures.update(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        rss=usage.ru_maxrss * 1024,  # KiB on Linux
+        rss=figures.pop("peak"),
     )
     return figures
 
@@ -227,7 +238,9 @@ def main() -> int:
     parser.add_argument("--args")
     ns = parser.parse_args()
     if ns.job:
-        print(json.dumps(job(ns.job, json.loads(ns.args))))
+        figures = job(ns.job, json.loads(ns.args))
+        figures["peak"] = _peak_rss()
+        print(json.dumps(figures))
         return 0
     scale = 50 if ns.quick else 1
     units = ns.units // scale
