@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from statecode.table._codes import Coded, code_column, first_seen, renumber
+from statecode.table._codes import Coded, code_column, first_seen
 from statecode.table._reliability import ReliabilityData, Texts
 
 __all__ = ["Columns", "Part"]
@@ -47,6 +47,7 @@ class Columns:
         self._first_row = first_row
         # codes of columns, by column name ("unit", "coder" or a variable)
         self._coded: dict[str, Coded] = dict(coded or {})
+        self._placement: Placement | None = None
 
     @property
     def height(self) -> int:
@@ -172,35 +173,94 @@ class Columns:
 
     def part(self, name: str) -> Part:
         """Variable ``name`` as the hop to the kernels needs it."""
-        present = self.present(name)
-        everywhere = bool(present.all())
-        units = _placed(self.coded("unit"), present, everywhere=everywhere)
-        coders = _placed(self.coded("coder"), present, everywhere=everywhere)
-        coded = self._coded.get(name)
+        if self._placement is None:
+            self._placement = Placement(self.coded("unit"), self.coded("coder"), self.height)
         return Part(
             self.column(name),
-            present,
-            units,
-            coders,
-            coded=coded,
+            self.present(name),
+            self._placement,
+            coded=self._coded.get(name),
             code=lambda: self.coded(name),
             rows=self.rows,
             unit_texts=lambda: self.frame.to_series(0).cast(pl.String),
         )
 
 
-def _placed(
-    coded: Coded, present: NDArray[np.bool_], *, everywhere: bool
-) -> tuple[NDArray[np.int32], pl.Series]:
-    """Codes of the rows ``present`` into their own distinct ids (in the order first seen)."""
-    size = len(coded.distinct)
-    if everywhere:
-        return coded.codes, coded.distinct
-    codes = coded.codes[present]
-    order = first_seen(codes, size, ordered=coded.ordered)
-    if order.size == size and (coded.ordered or np.array_equal(order, np.arange(size))):
-        return codes, coded.distinct
-    return renumber(codes, order, size), coded.distinct.gather(order)
+class Placement:
+    """Where every row of a table goes in a coders x units array: found once per table.
+
+    ``index[g, u]`` is the row of coder ``g`` and unit ``u`` (``rows`` where there is none;
+    a pair has one row at most, duplicates being errors). A variable's array is then one
+    gather of its codes by the index, and its units and coders those with a value, in the
+    order of their first row with one (the order :func:`first_seen` gives the rows of the
+    variable), found from the array: no per-variable pass over the rows' ids.
+    """
+
+    def __init__(self, units: Coded, coders: Coded, rows: int) -> None:
+        self.units = units
+        self.coders = coders
+        self.rows = rows
+        self._index: NDArray[np.signedinteger[Any]] | None = None
+
+    def index(self) -> NDArray[np.signedinteger[Any]]:
+        if self._index is None:
+            kind = np.int32 if self.rows < np.iinfo(np.int32).max else np.int64
+            shape = (len(self.coders.distinct), len(self.units.distinct))
+            index = np.full(shape, self.rows, dtype=kind)
+            index[self.coders.codes, self.units.codes] = np.arange(self.rows, dtype=kind)
+            self._index = index
+        return self._index
+
+    def counts(self, present: NDArray[np.bool_]) -> tuple[int, int]:
+        """(units, coders) with a row ``present``."""
+        if present.all():
+            return len(self.units.distinct), len(self.coders.distinct)
+        units = np.bincount(self.units.codes[present], minlength=len(self.units.distinct))
+        coders = np.bincount(self.coders.codes[present], minlength=len(self.coders.distinct))
+        return int(np.count_nonzero(units)), int(np.count_nonzero(coders))
+
+    def array(
+        self, present: NDArray[np.bool_], codes: NDArray[np.int32]
+    ) -> tuple[NDArray[np.int32], pl.Series, pl.Series]:
+        """The coders x units codes of the rows ``present`` (``codes``), and their ids."""
+        index = self.index()
+        full = np.full(self.rows + 1, -1, dtype=np.int32)  # the last cell: no row
+        full[:-1][present] = codes
+        matrix = full[index]
+        if present.all():
+            # every unit and coder has a value: their order is the table's first-seen order
+            return matrix, self.units.distinct, self.coders.distinct
+        valid = matrix >= 0
+        if self.units.ordered:
+            # the rows run unit by unit: a unit's rows come in code order, and a coder's
+            # first row with a value is at its first unit with one
+            unit_order = np.flatnonzero(valid.any(axis=0))
+            firsts = index[np.arange(index.shape[0]), valid.argmax(axis=1)]
+            firsts[~valid.any(axis=1)] = self.rows
+        else:
+            first = np.where(valid, index, self.rows)
+            unit_order = _by_first_row(first.min(axis=0), self.rows, ordered=False)
+            firsts = first.min(axis=1)
+            del first
+        del valid
+        coder_order = _by_first_row(firsts, self.rows, ordered=False)
+        if coder_order.size != matrix.shape[0] or np.any(np.diff(coder_order) < 0):
+            matrix = matrix[coder_order]
+        if unit_order.size != matrix.shape[1] or not self.units.ordered:
+            matrix = matrix[:, unit_order]
+        return (
+            np.ascontiguousarray(matrix),
+            self.units.distinct.gather(unit_order),
+            self.coders.distinct.gather(coder_order),
+        )
+
+
+def _by_first_row(first: NDArray[np.signedinteger[Any]], none: int, *, ordered: bool) -> Any:
+    """The ids with a row (``first < none``), in the order of their first row."""
+    kept = np.flatnonzero(first < none)
+    if ordered:  # codes in row order already
+        return kept
+    return kept[np.argsort(first[kept], kind="stable")]
 
 
 class Part:
@@ -210,8 +270,7 @@ class Part:
         self,
         values: pl.Series,
         present: NDArray[np.bool_],
-        units: tuple[NDArray[np.int32], pl.Series],
-        coders: tuple[NDArray[np.int32], pl.Series],
+        placement: Placement,
         *,
         coded: Coded | None,
         code: Any,
@@ -220,8 +279,8 @@ class Part:
     ) -> None:
         self._values = values  # every row, null where absent
         self._present = present
-        self._units, self._unit_ids = units
-        self._coders, self._coder_ids = coders
+        self._placement = placement
+        self._counts: tuple[int, int] | None = None
         self._coded = coded
         self._code = code
         self._rows = rows
@@ -244,23 +303,27 @@ class Part:
         return cls(
             values,
             present,
-            (units.codes, units.distinct),
-            (coders.codes, coders.distinct),
+            Placement(units, coders, part.height),
             coded=None,
             code=code,
             rows=lambda: part.get_column("row"),
             unit_texts=lambda: part.get_column("unit"),
         )
 
+    def _shape(self) -> tuple[int, int]:
+        if self._counts is None:
+            self._counts = self._placement.counts(self._present)
+        return self._counts
+
     @property
     def units(self) -> int:
         """How many units have a value of the variable."""
-        return len(self._unit_ids)
+        return self._shape()[0]
 
     @property
     def coders(self) -> int:
         """How many coders gave a value of the variable."""
-        return len(self._coder_ids)
+        return self._shape()[1]
 
     def _has_codes(self) -> bool:
         """Whether the values are coded already, or cheap to code (a categorical column)."""
@@ -318,14 +381,12 @@ class Part:
         numbers: NDArray[np.float64] | None,
     ) -> ReliabilityData:
         """The coders x units codes: each value's code at its coder and unit."""
-        n_units, n_coders = len(self._unit_ids), len(self._coder_ids)
-        matrix = np.full((n_coders, n_units), -1, dtype=np.int32)
-        matrix[self._coders, self._units] = codes
+        matrix, unit_ids, coder_ids = self._placement.array(self._present, codes)
         matrix.flags.writeable = False  # made once per table and shared
         return ReliabilityData(
             matrix,
             labels,
             numbers,
-            Texts(self._unit_ids.cast(pl.String)),
-            tuple(self._coder_ids.cast(pl.String).to_list()),
+            Texts(unit_ids.cast(pl.String)),
+            tuple(coder_ids.cast(pl.String).to_list()),
         )
