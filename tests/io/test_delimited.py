@@ -217,3 +217,26 @@ def test_a_row_too_wide_among_balanced_rows_is_named(tmp_path: Path) -> None:
     with pytest.raises(DataError) as exc:
         sc.read_codings(path, unit="a", coder="b")
     assert [p.where for p in exc.value.problems] == ["line 2", "line 3"]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [(b"a,b\n1\n1,2,", "line 2"), (b"a,b,c\n1,2\n1,2,3,", "line 2")],
+)
+def test_a_short_row_is_not_balanced_by_a_last_line_without_a_break(
+    tmp_path: Path, data: bytes, line: str
+) -> None:
+    # polars reads a last line ending in a delimiter, without a line break, as a row
+    # without its empty last field: the counts alone would let the short row through
+    path = tmp_path / "short.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError) as exc:
+        sc.read_table(path)
+    assert line in [p.where for p in exc.value.problems]
+
+
+def test_an_empty_line_of_a_one_column_file_is_an_empty_cell(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_bytes(b"a\n1\n\n2\n")
+    frame, _ = sc.read_table(path)
+    assert frame.get_column("a").to_list() == ["1", None, "2"]

@@ -217,8 +217,12 @@ def _balanced(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:
 
     Exact where the parser refuses a row with a field too many (polars does, when it parses
     every column): no row above ``columns - 1`` and the average ``columns - 1`` leave no row
-    below, a blank line included. Two counts, one vectorised pass.
+    below, a blank line included. Two counts, one vectorised pass. Only for files that end
+    in a line break: polars takes a last line without one that ends in a delimiter for a
+    row without its empty last field, which a short row elsewhere would balance.
     """
+    if buf[len(buf) - 1 : len(buf)] != b"\n":
+        return False
     end = _plain_end(buf, columns)
     if end is None:
         return False
@@ -332,7 +336,8 @@ def _shape_problems(
         last -= 1
     trailing = len(fields) - last
     fields, lines, blank = fields[:last], lines[:last], blank[:last]
-    bad = np.flatnonzero((fields != columns) | blank)
+    # with one column an empty line is an empty cell (a missing value), not a blank row
+    bad = np.flatnonzero((fields != columns) | (blank & (columns > 1)))
     problems = []
     for k in bad[:_SHOWN].tolist():
         where = f"line {int(lines[k])}"
