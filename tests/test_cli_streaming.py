@@ -184,3 +184,39 @@ def test_auto_streams_a_large_file_unless_the_in_memory_reader_is_asked_for(
         assert math.isclose(a["alpha"], b["alpha"], rel_tol=1e-12)
     code, _, err = _run("alpha", str(path), "--engine", "memory", "--format", "json")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"a.csv": b"unit,coder,value\nu1,a,1\nu1,b\nu2,a,2\n"}, "line 3: has 2 fields"),
+        ({"a.csv": b"unit,coder,value,value\nu1,a,1,2\n"}, "both named 'value'"),
+        (
+            {"a.csv": b"unit,coder,value\nu1,a,1\n", "b.csv": b"coder,unit,value\na,u2,1\n"},
+            "the parts of one table share one header",
+        ),
+        ({"a.csv": b""}, "is empty"),
+        ({"a.csv": b"unit,coder,value\nu1,a,\xff\n"}, "UTF-8"),
+    ],
+)
+def test_streamed_csv_parts_are_checked_as_files_are(
+    tmp_path: Path, files: dict[str, bytes], expected: str
+) -> None:
+    # the streamed path once read a short row padded, a duplicate header renamed, and
+    # crashed on parts with other headers (found by review)
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    code, _, err = _run("alpha", str(tmp_path / "*.csv"))
+    assert code == 1
+    assert expected in err
+    assert "bug" not in err
+    with pytest.raises(sc.StatecodeError, match=expected):
+        sc.scan_codings(str(tmp_path / "*.csv"))
+
+
+def test_a_streamed_csv_finds_its_delimiter_as_read_table_does(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_bytes(b"unit;coder;value\nu1;a;1\nu1;b;1\nu2;a;1\nu2;b;2\nu3;a;2\nu3;b;2\n")
+    streamed = sc.krippendorff_alpha(sc.scan_codings(path))
+    in_memory = sc.krippendorff_alpha(sc.read_codings(path), variable="value")
+    assert streamed.alpha == pytest.approx(in_memory.alpha)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import statecode as sc
 from statecode import DataError, InputFileError
-from statecode.io import _delimited
+from statecode.io import _csv_shape, _delimited
 
 fields = st.text(st.sampled_from("ab1 ;\t\r"), max_size=3)
 
@@ -44,7 +44,7 @@ def csv_bytes(draw: st.DrawFn) -> tuple[bytes, int]:
 
 
 def _problems(data: bytes, columns: int, limit: int) -> tuple[list[str], int]:
-    problems, trailing = _delimited._shape_problems(data, ",", columns, limit)
+    problems, trailing = _csv_shape.shape_problems(data, ",", columns, limit)
     return [str(p) for p in problems], trailing
 
 
@@ -53,22 +53,22 @@ def test_the_quick_proofs_find_what_the_count_finds(case: tuple[bytes, int], chu
     data, columns = case
     limit = 1 << 20
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_delimited, "_regular", lambda *_: False)
-        patch.setattr(_delimited, "_short_lines", lambda *_: False)
+        patch.setattr(_csv_shape, "_regular", lambda *_: False)
+        patch.setattr(_csv_shape, "_short_lines", lambda *_: False)
         expected = _problems(data, columns, limit)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_delimited, "_SCAN", chunk)
-        patch.setattr(_delimited, "_CHUNK", max(chunk, 2))
+        patch.setattr(_csv_shape, "_SCAN", chunk)
+        patch.setattr(_csv_shape, "_CHUNK", max(chunk, 2))
         found = _problems(data, columns, limit)
     assert found == expected
-    if _delimited._regular(data, ord(","), columns):
+    if _csv_shape._regular(data, ord(","), columns):
         assert expected == ([], 0)
 
 
 @given(st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\n")), st.integers(1, 12))
 def test_short_lines_proves_only_what_is_true(data: bytes, limit: int) -> None:
-    if _delimited._short_lines(data, limit):
-        longest, _ = _delimited._longest_line(data)
+    if _csv_shape._short_lines(data, limit):
+        longest, _ = _csv_shape._longest_line(data)
         assert longest <= limit
 
 
@@ -197,8 +197,8 @@ def test_a_file_read_whole_gets_the_problems_the_count_finds(
     # found by the parser, and the file counted line by line for the message
     data, columns = case
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_delimited, "_regular", lambda *_: False)
-        patch.setattr(_delimited, "_balanced", lambda *_: False)
+        patch.setattr(_csv_shape, "_regular", lambda *_: False)
+        patch.setattr(_csv_shape, "_balanced", lambda *_: False)
         expected, _ = _problems(data, columns, 1 << 20)
     path = tmp_path_factory.mktemp("csv") / "table.csv"
     path.write_bytes(data)

@@ -20,6 +20,7 @@ import polars as pl
 
 from statecode._typing import PathLike
 from statecode.exceptions import InputFileError, MissingExtraError
+from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, check_delimited
 
 __all__ = ["is_glob", "scan_codings", "scan_dask_codings", "scan_paths"]
 
@@ -73,6 +74,7 @@ def scan_codings(
     *,
     missing: Sequence[str] = ("", "NA", "NaN", "."),
     delimiter: str | None = None,
+    max_cell_bytes: int = DEFAULT_MAX_CELL_BYTES,
 ) -> pl.LazyFrame:
     """A lazy long table over one file, a glob, or a list of Parquet or CSV/TSV parts.
 
@@ -83,7 +85,15 @@ def scan_codings(
     missing : sequence of str
         Cells read as missing (text cells of Parquet files too).
     delimiter : str, optional
-        CSV delimiter (default a comma; a tab for ``.tsv``).
+        CSV delimiter (default: ``,``, or ``;`` or a tab when the header line holds that and
+        no comma, as :func:`~statecode.read_table` decides).
+    max_cell_bytes : int
+        The longest line a CSV part may hold.
+
+    Every CSV/TSV part is checked before it is scanned, as :func:`~statecode.read_table`
+    checks a file (a duplicate or nameless column, a row wider or narrower than the header,
+    a line past the limit, bytes that are not UTF-8), and every part must have the first
+    part's header.
 
     Returns
     -------
@@ -93,8 +103,11 @@ def scan_codings(
     Raises
     ------
     InputFileError
-        When nothing matches, a file is missing, or the parts mix formats. A malformed part
-        is found when the frame is read, as a :class:`~statecode.DataError`.
+        When nothing matches, a file is missing or empty, the parts mix formats or headers,
+        or a CSV part is not UTF-8.
+    DataError
+        Listing the problems of a CSV part's header and rows. A malformed Parquet part is
+        found when the frame is read, as a :class:`~statecode.DataError`.
     """
     paths = scan_paths(source)
     markers = list(missing)
@@ -110,10 +123,25 @@ def scan_codings(
                 for n in strings
             )
         return lazy
-    separator = delimiter or ("\t" if paths[0].suffix.lower() == ".tsv" else ",")
+    # each part checked as the in-memory reader checks a file (header, the width of every
+    # row, line lengths, encoding): vectorised passes over the bytes, no parse
+    first_sep, first_fields = "", list[str]()
+    for path in paths:
+        sep, fields = check_delimited(
+            path, suffix=path.suffix.lower(), delimiter=delimiter, max_cell_bytes=max_cell_bytes
+        )
+        if path is paths[0]:
+            first_sep, first_fields = sep, fields
+        elif (sep, fields) != (first_sep, first_fields):
+            msg = (
+                f"{path}: its header ({', '.join(map(repr, fields))}, delimiter {sep!r}) is not "
+                f"that of {paths[0]} ({', '.join(map(repr, first_fields))}, delimiter "
+                f"{first_sep!r}); the parts of one table share one header"
+            )
+            raise InputFileError(msg)
     return pl.scan_csv(
         paths,
-        separator=separator,
+        separator=first_sep,
         infer_schema=False,
         null_values=markers,
     )

@@ -20,9 +20,10 @@ from numpy.typing import NDArray
 from statecode.exceptions import DataError, DegenerateDataWarning
 from statecode.options import Weights, parse_option
 from statecode.reliability import _agreement_kernels as ak
-from statecode.reliability._input import codebook_variable, reliability_data
+from statecode.reliability._input import chosen_variable, codebook_variable, reliability_data
 from statecode.reliability._shared import Shared, shared
 from statecode.reliability.results import AgreementResult
+from statecode.table import CodingTable
 
 __all__ = [
     "AgreementData",
@@ -52,6 +53,8 @@ class AgreementData:
         *,
         sets: bool = False,
     ) -> None:
+        if isinstance(data, CodingTable):
+            variable = chosen_variable(data, variable)  # a table of one variable needs no name
         var = codebook_variable(data, variable)
         if var is not None and var.multi_label and not sets:
             msg = (

@@ -16,7 +16,7 @@ from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Level, SetDistance, parse_option
 from statecode.reliability import _bootstrap, _distance, _scale
 from statecode.reliability._alpha_aliases import aliases
-from statecode.reliability._input import codebook_variable
+from statecode.reliability._input import chosen_variable, codebook_variable
 from statecode.reliability._input import reliability_data as to_reliability_data
 from statecode.reliability._kernels import (
     MATRIX_MAX_V,
@@ -28,7 +28,7 @@ from statecode.reliability._kernels import (
 )
 from statecode.reliability._moment_kernels import embedded_parts, ordinal_parts
 from statecode.reliability.results import AlphaResult, BootstrapResult, CodedData
-from statecode.table import ReliabilityData
+from statecode.table import CodingTable, ReliabilityData
 
 __all__ = ["krippendorff_alpha"]
 
@@ -200,6 +200,8 @@ def krippendorff_alpha(
     data, level, domain = aliases(
         data, level, domain, reliability_data, level_of_measurement, value_domain
     )
+    if isinstance(data, CodingTable):
+        variable = chosen_variable(data, variable)  # a table of one variable needs no name
     opts = _options(data, level, variable, distance, numeric_hint=domain)
     columns = (unit, coder, value)
     scale = _scale.Options(period, bounds, bootstrap, seed, confidence, tuple(alpha_min), progress)

@@ -298,7 +298,8 @@ def _check_ids(
     for row, no_unit in _collect(rows)[0].iter_rows():
         col = "unit" if no_unit else "coder"
         msg = f"column {names[col]!r} is empty; every coding needs a {col} id"
-        problems.append(Problem(f"row {row}" if row_numbers else "", msg))
+        # rows of the data in scan order, from 1 (a file's header not counted)
+        problems.append(Problem(f"data row {row}" if row_numbers else "", msg))
     raise DataError(problems)
 
 
@@ -314,7 +315,7 @@ def _duplicates(base: pl.LazyFrame, names: dict[str, str], *, row_numbers: bool)
     )
     problems = []
     for u, c, group, identical in _collect(dup)[0].iter_rows():
-        where = f"rows {', '.join(map(str, group))}" if row_numbers else ""
+        where = f"data rows {', '.join(map(str, group))}" if row_numbers else ""
         if identical:
             msg = (
                 f"the same row (unit {u!r}, coder {c!r}) appears {len(group)} times; delete "
