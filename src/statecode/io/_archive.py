@@ -196,6 +196,14 @@ def open_archive(
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         msg = f"not a zip archive, so not {kind}; {remedy}"
         raise DataError([Problem("", msg)], source=str(file)) from None
+    except NotImplementedError as exc:
+        # zipfile refuses a member that says it needs a newer zip version (one damaged byte
+        # in the central directory is enough)
+        msg = (
+            f"a zip archive Python cannot read ({quoted_detail(exc)}): damaged, or made with "
+            f"zip features Python lacks, so not readable as {kind}; {remedy}"
+        )
+        raise DataError([Problem("", msg)], source=str(file)) from None
     except OSError as exc:
         msg = f"{file}: cannot read the file ({exc.strerror or exc})"
         raise InputFileError(msg) from exc
