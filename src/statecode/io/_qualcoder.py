@@ -18,7 +18,7 @@ from statecode.io._annotations import (
     unique_labels,
 )
 from statecode.io._span_build import SpanBuilder
-from statecode.io._sqlite import check_schema, open_database, query
+from statecode.io._sqlite import check_schema, is_integer, open_database, query, shown
 from statecode.model import Coder, Corpus, Document, Span
 from statecode.options import OffsetUnit, parse_option
 
@@ -119,22 +119,17 @@ def _checked(
         for column, value in zip(columns, cells, strict=False):
             if column in names:
                 if not isinstance(value, str) or not value.strip():
-                    msg = f"column {column} holds {_shown(value)}, not a name; {_DAMAGED}"
+                    msg = f"column {column} holds {shown(value)}, not a name; {_DAMAGED}"
                     found.append(Problem(where, msg))
             elif value is None and column in parents:
                 continue
-            elif not isinstance(value, int) or isinstance(value, bool):
-                msg = f"column {column} holds {_shown(value)}, not an integer id; {_DAMAGED}"
+            elif not is_integer(value):
+                msg = f"column {column} holds {shown(value)}, not an integer id; {_DAMAGED}"
                 found.append(Problem(where, msg))
         problems.extend(found)
         if not found:
             kept.append(tuple(cells))
     return kept
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_qualcoder(
