@@ -698,6 +698,8 @@ def _varint(n: int) -> bytes:
         (b"\x49" + b"\x1c" * 70, "the metadata nests too deep"),
         (bytes([0x45]) + b"\xff" * 11, "a number longer than 10 bytes"),
         (bytes([0x4D]), "an unknown value type 13"),
+        # found by the long fuzz run: a map keyed by a list raised TypeError (unhashable)
+        (bytes([0x1B, 0x01, 0x95, 0x05, 0x00, 0x00]), "a map keyed by a list, set, map or"),
     ],
 )
 def test_parquet_metadata_that_cannot_be_true_is_refused_before_polars(

@@ -253,3 +253,28 @@ def test_a_text_that_is_not_utf8_is_a_data_error(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(DataError, match=r"cannot read the database \(Could not decode to UTF-8"):
         read_dna(good)
+
+
+def test_an_id_of_the_wrong_type_is_a_problem(tmp_path: Path) -> None:
+    # found by review after the long fuzz run's QualCoder finding (the same pattern): a
+    # statement's type or a value's statement that is text, not an integer id, raised
+    # ValueError from int(); a statement with a text type id was also dropped silently
+    path = _database(tmp_path / "bad.dna", [(1, 1, 0, 2, 1, 2, 1, 4), (2, 1, 6, 8, 3, 1, 0, None)])
+    db = sqlite3.connect(path)
+    db.execute("UPDATE STATEMENTS SET StatementTypeId = 'x' WHERE ID = 2")
+    db.execute("UPDATE DATABOOLEAN SET StatementId = 'one' WHERE StatementId = 1")
+    db.commit()
+    db.close()
+    with pytest.raises(DataError) as exc:
+        read_dna(path)
+    damaged = "the database is damaged: open it in DNA to check"
+    problems = [str(p) for p in exc.value.problems]
+    assert (
+        f"table STATEMENTS, ID 2: column StatementTypeId holds 'x', not a type id; {damaged}"
+        in problems
+    )
+    assert any(
+        p.endswith(f": column StatementId holds 'one', not a statement id; {damaged}")
+        and p.startswith("table DATABOOLEAN, ID ")
+        for p in problems
+    ), problems

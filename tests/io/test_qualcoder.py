@@ -155,3 +155,31 @@ def test_not_a_qualcoder_project(tmp_path: Path) -> None:
     assert "table code_text: missing" in problems
     with pytest.raises(DataError, match="variable='x' is not a variable"):
         read_qualcoder(other, variable="x", codebook=sc.Codebook(name="c"))
+
+
+def test_an_id_or_name_of_the_wrong_type_is_a_problem(tmp_path: Path) -> None:
+    # found by the long fuzz run: a damaged schema left code_cat.catid without its integer
+    # type, and int() of a NULL or of the text 'Ceasefire' raised past the reader; a code
+    # without a name became the code 'None'
+    project = _project(tmp_path, [(2, 1, "Kyiv", 0, 4, "ann")])
+    db = sqlite3.connect(project / "data.qda")
+    db.executescript(
+        "DROP TABLE code_cat; CREATE TABLE code_cat (catid, name text, owner text, date text, "
+        "memo text, supercatid);"
+        "INSERT INTO code_cat VALUES (1, 'Demands', 'ann', '', '', NULL), "
+        "('Ceasefire', 'Ceasefire', 'ann', '', '', 1), (NULL, 'x', 'ann', '', '', NULL), "
+        "(3, NULL, 'ann', '', '', 'Demands');"
+        "UPDATE code_name SET name = NULL WHERE cid = 3;"
+    )
+    db.commit()
+    db.close()
+    with pytest.raises(DataError) as exc:
+        read_qualcoder(project)
+    damaged = "the project is damaged: open it in QualCoder to check"
+    assert [str(p) for p in exc.value.problems] == [
+        f"table code_name, row 3: column name holds None, not a name; {damaged}",
+        f"table code_cat, row 3: column catid holds None, not an integer id; {damaged}",
+        f"table code_cat, row 4: column name holds None, not a name; {damaged}",
+        f"table code_cat, row 4: column supercatid holds 'Demands', not an integer id; {damaged}",
+        f"table code_cat, row 2: column catid holds 'Ceasefire', not an integer id; {damaged}",
+    ]

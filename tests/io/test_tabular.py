@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -183,3 +184,37 @@ def test_column_names_that_look_like_patterns(tmp_path: Path) -> None:
     assert first == 2
     assert back.columns == ["*", "^x$", "n"]
     assert back.rows() == [("=a", None, "1"), ("b", "y", "2")]
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "detail"),
+    [
+        pytest.param(8, b"\x01\x00", "is encrypted (password protected)", id="encrypted"),
+        pytest.param(
+            10,
+            b"\x63\x00",
+            "is compressed by method 99, which Python's zipfile cannot unpack (it unpacks "
+            "stored, deflate, bzip2 and lzma members)",
+            id="method",
+        ),
+    ],
+)
+def test_xlsx_member_zipfile_cannot_unpack(
+    tmp_path: Path, offset: int, value: bytes, detail: str
+) -> None:
+    # openpyxl raised zipfile's own RuntimeError or NotImplementedError past the reader:
+    # the member's flags or compression method in the central directory, changed
+    path = tmp_path / "c.xlsx"
+    sc.write_codings(sc.CodingTable.from_codings([sc.Coding("u1", "ann", "v", "a")]), path)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x01\x02")
+    data[at + offset : at + offset + 2] = value
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as zf:
+        name = zf.infolist()[0].filename
+    with pytest.raises(DataError) as exc:
+        sc.read_codings(path)
+    assert str(exc.value) == (
+        f"{path}: member {name!r}: {detail}; save the workbook again from Excel or "
+        "LibreOffice, or as CSV"
+    )

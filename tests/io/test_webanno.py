@@ -275,6 +275,22 @@ def test_project_export_refusals(tmp_path: Path) -> None:
         read_webanno(bomb, max_bytes=0)
 
 
+def test_a_zip_version_python_cannot_read_is_a_data_error(tmp_path: Path) -> None:
+    # found by the long fuzz run: one changed byte in the central directory (the version
+    # needed to extract) made zipfile raise NotImplementedError past the reader
+    path = _project(tmp_path, {"annotation/d/a.tsv": HEAD})
+    data = bytearray(path.read_bytes())
+    data[data.index(b"PK\x01\x02") + 6] = 84  # "needs zip version 8.4"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataError) as exc:
+        read_webanno(path)
+    assert str(exc.value) == (
+        f"{path}: a zip archive Python cannot read (zip file version 8.4): damaged, or made "
+        "with zip features Python lacks, so not readable as an INCEpTION or WebAnno project "
+        "export; export the project again from INCEpTION"
+    )
+
+
 def test_every_problem_with_its_line(tmp_path: Path) -> None:
     body = (
         "#Text=Ab cd ef gh\n"

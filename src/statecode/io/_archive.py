@@ -27,6 +27,11 @@ DEFAULT_MAX_BYTES = 1 << 30
 _MAX_RATIO = 100
 _RATIO_FLOOR = 1 << 20
 _CHUNK = 1 << 20
+# the general-purpose flag bit of an encrypted member, and the methods zipfile unpacks
+_ENCRYPTED = 0x1
+_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
 
 
 def _climbs_out(name: str) -> bool:
@@ -117,15 +122,31 @@ class Archive:
 
         For readers that hand the archive to another library (openpyxl): what a member
         unpacks to is bounded by the size its header declares (zipfile stops there and
-        checks the CRC), so the declared sizes are what needs checking.
+        checks the CRC), so the declared sizes are what needs checking. A member zipfile
+        cannot unpack at all (encrypted, or compressed by a method it lacks) is refused
+        here too, since the other library would raise zipfile's own errors.
         """
         total = 0
         for info in self._zip.infolist():
+            self._check_unpackable(info)
             total += info.file_size
             if total > self._max:
                 self._refuse(info, total)
             if info.file_size > max(_RATIO_FLOOR, info.compress_size * _MAX_RATIO):
                 self._refuse(info, info.file_size, ratio=True)
+
+    def _check_unpackable(self, info: zipfile.ZipInfo) -> None:
+        if info.flag_bits & _ENCRYPTED:
+            detail = "is encrypted (password protected)"
+        elif info.compress_type not in _METHODS:
+            detail = (
+                f"is compressed by method {info.compress_type}, which Python's zipfile cannot "
+                "unpack (it unpacks stored, deflate, bzip2 and lzma members)"
+            )
+        else:
+            return
+        msg = f"{detail}; {self.unpack_remedy}"
+        raise DataError([Problem(f"member {info.filename!r}", msg)], source=self.source)
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """The member's bytes, read in chunks; stop as soon as a limit is passed."""
@@ -195,6 +216,14 @@ def open_archive(
         raise InputFileError(msg) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         msg = f"not a zip archive, so not {kind}; {remedy}"
+        raise DataError([Problem("", msg)], source=str(file)) from None
+    except NotImplementedError as exc:
+        # zipfile refuses a member that says it needs a newer zip version (one damaged byte
+        # in the central directory is enough)
+        msg = (
+            f"a zip archive Python cannot read ({quoted_detail(exc)}): damaged, or made with "
+            f"zip features Python lacks, so not readable as {kind}; {remedy}"
+        )
         raise DataError([Problem("", msg)], source=str(file)) from None
     except OSError as exc:
         msg = f"{file}: cannot read the file ({exc.strerror or exc})"

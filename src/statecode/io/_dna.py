@@ -23,7 +23,7 @@ from statecode.io._annotations import (
     unique_labels,
 )
 from statecode.io._span_build import SpanBuilder
-from statecode.io._sqlite import check_schema, open_database, query
+from statecode.io._sqlite import check_schema, is_integer, open_database, query, shown
 from statecode.model import Coder, Corpus, Document, Span, Statement
 from statecode.options import OffsetUnit, parse_option
 from statecode.table import CodingTable
@@ -44,6 +44,7 @@ _SCHEMA = {
     "DATALONGTEXT": ("ID", "StatementId", "VariableId", "Value"),
 }
 _CODED = ("short text", "boolean")
+_DAMAGED = "the database is damaged: open it in DNA to check"
 _NOT_DNA = (
     "not a DNA 3 database (the tables DNA 3 creates are not all there); open the file in DNA "
     "3 and save it again, or check the path"
@@ -88,10 +89,11 @@ class DnaImport:
 
 def _statement_types(db: sqlite3.Connection, wanted: str | None, source: str) -> dict[int, str]:
     types = {int(i): str(label) for i, label in query(db, "SELECT ID, Label FROM STATEMENTTYPES")}
+    # a type id that is not an integer is no type; the statements loop reports it
     used = {
         int(r[0])
         for r in query(db, "SELECT DISTINCT StatementTypeId FROM STATEMENTS")
-        if r[0] is not None
+        if is_integer(r[0])
     }
     if wanted is None:
         return {i: label for i, label in types.items() if i in used}
@@ -208,6 +210,9 @@ def _values(
                 skipped["long text"] = skipped.get("long text", 0) + 1
             elif kind == "short text" and not str(value or "").strip():
                 skipped["empty short text"] = skipped.get("empty short text", 0) + 1
+            elif not is_integer(statement):
+                msg = f"column StatementId holds {shown(statement)}, not a statement id; {_DAMAGED}"
+                problems.append(Problem(where, msg))
             else:
                 values.setdefault(int(statement), {})[name] = str(value)
     return values, skipped
@@ -381,7 +386,10 @@ def _read(
     )
     sql = "SELECT ID, StatementTypeId, DocumentId, Start, Stop, Coder FROM STATEMENTS ORDER BY ID"
     for ident, type_id, doc_id, start, stop, coder_id in query(db, sql):
-        if type_id in types:
+        if type_id is not None and not is_integer(type_id):
+            msg = f"column StatementTypeId holds {shown(type_id)}, not a type id; {_DAMAGED}"
+            problems.append(Problem(f"table STATEMENTS, ID {ident}", msg))
+        elif type_id in types:
             reading.add(
                 f"table STATEMENTS, ID {ident}",
                 str(ident),

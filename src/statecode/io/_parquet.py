@@ -116,6 +116,9 @@ class _Reader:
             if n == 0:
                 return {}
             types = self.byte()
+            if types >> 4 in (_LIST, _SET, _MAP, _STRUCT):
+                # no Parquet metadata holds a map, least of all one keyed by a container
+                raise _BadFileError(self.pos - 1, "a map keyed by a list, set, map or structure")
             return {
                 self.value(types >> 4, depth + 1): self.value(types & 0x0F, depth + 1)
                 for _ in range(n)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -17,7 +18,7 @@ from statecode.io._annotations import (
     unique_labels,
 )
 from statecode.io._span_build import SpanBuilder
-from statecode.io._sqlite import check_schema, open_database, query
+from statecode.io._sqlite import check_schema, is_integer, open_database, query, shown
 from statecode.model import Coder, Corpus, Document, Span
 from statecode.options import OffsetUnit, parse_option
 
@@ -33,6 +34,7 @@ _NOT_QUALCODER = (
     "not a QualCoder project (the tables source, code_name, code_cat and code_text are not "
     "all there); pass the project's data.qda, or the .qda folder that holds it"
 )
+_DAMAGED = "the project is damaged: open it in QualCoder to check"
 # QualCoder keeps categories in a tree; deeper trees are damaged or hostile
 _MAX_DEPTH = 100
 
@@ -94,6 +96,40 @@ def _category_paths(
             problems.append(Problem(f"table code_cat, catid {catid}", msg))
         paths[catid] = tuple(path)
     return paths
+
+
+def _checked(
+    rows: list[tuple[Any, ...]],
+    table: str,
+    ids: tuple[str, ...],
+    parents: tuple[str, ...],
+    names: tuple[str, ...],
+    problems: list[Problem],
+) -> list[tuple[Any, ...]]:
+    """The rows (without their rowid) whose ids are integers and names text; a problem each.
+
+    Each row is ``(rowid, *ids, *names, *parents, ...)``, as the queries select them;
+    ``parents`` are ids that may be NULL (a code or category outside any category).
+    """
+    columns = (*ids, *names, *parents)
+    kept: list[tuple[Any, ...]] = []
+    for rowid, *cells in rows:
+        where = f"table {table}, row {rowid}"
+        found: list[Problem] = []
+        for column, value in zip(columns, cells, strict=False):
+            if column in names:
+                if not isinstance(value, str) or not value.strip():
+                    msg = f"column {column} holds {shown(value)}, not a name; {_DAMAGED}"
+                    found.append(Problem(where, msg))
+            elif value is None and column in parents:
+                continue
+            elif not is_integer(value):
+                msg = f"column {column} holds {shown(value)}, not an integer id; {_DAMAGED}"
+                found.append(Problem(where, msg))
+        problems.extend(found)
+        if not found:
+            kept.append(tuple(cells))
+    return kept
 
 
 def read_qualcoder(
@@ -159,14 +195,19 @@ def read_qualcoder(
     problems: list[Problem] = []
     with open_database(file, "QualCoder") as db:
         check_schema(db, _SCHEMA, source, _NOT_QUALCODER)
-        sources = query(db, "SELECT id, name, fulltext FROM source ORDER BY id")
-        codes = query(db, "SELECT cid, name, catid FROM code_name ORDER BY cid")
-        cats = query(db, "SELECT catid, name, supercatid FROM code_cat ORDER BY catid")
+        sources = query(db, "SELECT rowid, id, name, fulltext FROM source ORDER BY id")
+        codes = query(db, "SELECT rowid, cid, name, catid FROM code_name ORDER BY cid")
+        cats = query(db, "SELECT rowid, catid, name, supercatid FROM code_cat ORDER BY catid")
         segments = query(
             db,
             "SELECT rowid, cid, fid, seltext, pos0, pos1, owner FROM code_text "
             "ORDER BY fid, pos0, pos1, rowid",
         )
+    # SQLite keeps any value in any column: a damaged project can hold a name where an id
+    # belongs, or no name at all; such rows are problems, not crashes or silent "None"s
+    sources = _checked(sources, "source", ("id",), (), (), problems)
+    codes = _checked(codes, "code_name", ("cid",), ("catid",), ("name",), problems)
+    cats = _checked(cats, "code_cat", ("catid",), ("supercatid",), ("name",), problems)
     names = unique_labels([(str(i), str(n or "")) for i, n, _ in sources])
     documents: dict[int, Document] = {}
     skipped: dict[str, int] = {}

@@ -10,7 +10,7 @@ from typing import Any
 
 from statecode.exceptions import DataError, InputFileError, Problem
 
-__all__ = ["check_schema", "open_database", "query"]
+__all__ = ["check_schema", "is_integer", "open_database", "query", "shown"]
 
 
 @contextlib.contextmanager
@@ -42,6 +42,17 @@ def open_database(file: Path, what: str) -> Iterator[sqlite3.Connection]:
         raise DataError([Problem("", msg)], source=str(file)) from None
     finally:
         db.close()
+
+
+def is_integer(value: object) -> bool:
+    """Whether a cell holds an integer (SQLite keeps any value in any column it is not a key of)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def shown(value: object) -> str:
+    """A cell's value for a message: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def query(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
