@@ -220,3 +220,22 @@ def test_a_streamed_csv_finds_its_delimiter_as_read_table_does(tmp_path: Path) -
     streamed = sc.krippendorff_alpha(sc.scan_codings(path))
     in_memory = sc.krippendorff_alpha(sc.read_codings(path), variable="value")
     assert streamed.alpha == pytest.approx(in_memory.alpha)
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "expected"),
+    [
+        (["--variable", "nope"], 1, "--variable names 'nope', which is not a column"),
+        (["--level", "nope=ordinal"], 2, "--level names 'nope', which is not a variable"),
+        (["--unit", "u"], 1, "--unit u is not a column"),
+    ],
+)
+def test_streamed_names_are_checked(
+    tmp_path: Path, options: list[str], code: int, expected: str
+) -> None:
+    # an unknown variable was a KeyError (a "bug"); a level of an unknown one was ignored
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"unit,coder,value\nu1,a,1\nu1,b,1\nu2,a,2\nu2,b,2\n")
+    got, _, err = _run("alpha", str(path), "--engine", "streaming", *options)
+    assert got == code
+    assert expected in err

@@ -13,8 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import statecode
+import statecode as sc
 from statecode import AlphaStatistics
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
+from statecode.options import AlphaLevel
+from statecode.reliability import _scale
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
@@ -327,3 +330,48 @@ def test_fleiss_brennan_prediger_and_ac1_merge(
     assert (math.isnan(merged) and math.isnan(reference)) or math.isclose(
         merged, reference, rel_tol=1e-9, abs_tol=1e-12
     ), (merged, reference)
+
+
+def _sparse_frame(values: pl.Expr) -> pl.DataFrame:
+    """3,000 units coded by 3 of 2,000 coders each: the sparse path's size."""
+    rng = np.random.default_rng(0)
+    unit = np.repeat(np.arange(3000), 3)
+    coder = rng.integers(0, 2000, unit.size)
+    frame = pl.DataFrame(
+        {"unit": unit.astype(str), "coder": coder.astype(str), "v": rng.integers(1, 4, unit.size)}
+    ).unique(["unit", "coder"], maintain_order=True)
+    return frame.with_columns(values.alias("v"))
+
+
+@pytest.mark.parametrize(
+    ("values", "level"),
+    [
+        (pl.col("v").cast(pl.String), "ordinal"),
+        (pl.col("v") == 1, "nominal"),
+        (
+            pl.when(pl.col("v") == 3).then(float("nan")).otherwise(pl.col("v").cast(pl.Float64)),
+            "interval",
+        ),
+    ],
+)
+def test_a_frame_sent_to_the_sparse_path_is_read_as_in_memory(values: pl.Expr, level: str) -> None:
+    # text at an ordinal level, True/False codes and NaN as missing were read otherwise on
+    # the sparse path than on the coders x units one (found by review)
+    frame = _sparse_frame(values)
+    assert _scale.streams(
+        frame, AlphaLevel(level), None, columns=("unit", "coder", "v"), bootstrap=0, method="units"
+    ) == (level == "interval")
+
+    def outcome(data: object) -> object:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return sc.krippendorff_alpha(data, value="v", level=level).alpha
+            except sc.StatecodeError as exc:
+                return type(exc), str(exc)
+
+    sparse, dense = outcome(frame), outcome(frame.to_pandas())
+    if isinstance(sparse, float) and isinstance(dense, float):
+        assert sparse == pytest.approx(dense, abs=1e-12)
+    else:
+        assert sparse == dense

@@ -48,7 +48,13 @@ R = TypeVar("R")
 
 
 #: Library keywords whose command-line option has another name.
-_ALIASES = {"variables": "variable", "variable_name": "variable", "value": "variable"}
+_ALIASES = {
+    "variables": "variable",
+    "variable_name": "variable",
+    "value": "variable",
+    "levels": "level",
+    "domains": "domain",
+}
 #: Keyword values the command line spells as a flag of their own.
 _FLAGS = {("layout", "wide"): "--wide", ("skip_invalid", "True"): "--skip-invalid"}
 _KEYWORD = re.compile(

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from statecode.exceptions import OptionError
+from statecode.exceptions import DataError, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Engine, Level, parse_option
 from statecode.reliability._alpha import krippendorff_alpha
 from statecode.reliability._statistics import ALPHA_MIN
@@ -108,6 +108,7 @@ def streamed_alphas(
     names = [c for c in columns if c not in (unit, coder)] if variables is None else variables
     levels = levels or {}
     domains = domains or {}
+    _check_names(columns, unit, coder, names, levels, domains)
     results = []
     for name in names:
         level = parse_option(AlphaLevel, levels.get(name) or AlphaLevel.NOMINAL, "level")
@@ -132,3 +133,33 @@ def streamed_alphas(
             )  # fmt: skip
         results.append(attrs.evolve(result, variable=name))
     return tuple(results)
+
+
+def _check_names(
+    columns: Sequence[str],
+    unit: str,
+    coder: str,
+    names: Sequence[str],
+    levels: Mapping[str, Any],
+    domains: Mapping[str, Any],
+) -> None:
+    """Every column named exists, and every variable given a level or domain is scored."""
+    have = ", ".join(repr(c) for c in columns)
+    for option, name in (("unit", unit), ("coder", coder)):
+        if name not in columns:
+            msg = f"{option}={name!r} is not a column (the columns: {have}); name the {option} ids"
+            raise DataError(msg)
+    missing = [n for n in names if n not in columns]
+    if missing:
+        shown = ", ".join(map(repr, missing))
+        msg = f"variables= names {shown}, which is not a column (the columns: {have})"
+        raise DataError(msg)
+    for option, given in (("levels", levels), ("domains", domains)):
+        stray = [n for n in given if n not in names]
+        if stray:
+            shown = ", ".join(map(repr, stray))
+            msg = (
+                f"{option}= names {shown}, which is not a variable scored "
+                f"({', '.join(map(repr, names))}); check the spelling"
+            )
+            raise OptionError(msg, option=option)

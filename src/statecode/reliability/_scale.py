@@ -102,10 +102,16 @@ def streams(
         return False
     if isinstance(data, pl.LazyFrame):
         return True
-    if bootstrap and not _poisson(bootstrap, method):
-        return False  # the unit and Krippendorff bootstraps work on the codes in memory
-    if any(c not in schema for c in columns):
-        return False  # the in-memory path names what is missing
+    # the unit and Krippendorff bootstraps work on the codes in memory; the in-memory path
+    # names a missing column; its reading of True/False, and of text at other levels than
+    # nominal (refused, or read as its numbers), is the one a frame gets
+    if (
+        (bootstrap and not _poisson(bootstrap, method))
+        or any(c not in schema for c in columns)
+        or schema[value] == pl.Boolean
+        or (schema[value] == pl.String and level is not AlphaLevel.NOMINAL)
+    ):
+        return False
     names = schema.names()
     coders = int(data.select(pl.nth(names.index(columns[1])).n_unique()).item())
     # (with at most SPARSE_FACTOR coders, cells <= coders x rows: never sparse enough)
@@ -135,6 +141,11 @@ def alpha_of_frame(
         )
         raise OptionError(msg, option="method")
     unit, coder, value = columns
+    schema = data.collect_schema()
+    if value in schema and schema[value] in (pl.Float32, pl.Float64):
+        # NaN is a missing value, as in the coders x units array
+        at = schema.names().index(value)
+        data = data.with_columns(pl.nth(at).fill_nan(None).alias(value))
     if domain is None:
         found = _streaming.distinct_values(data, unit=unit, coder=coder, value=value)
         domain = domain_of_values(found, level)
