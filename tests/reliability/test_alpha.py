@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -595,3 +596,18 @@ def test_an_empty_long_frame_is_undefined_alpha_not_a_crash() -> None:
         result = sc.krippendorff_alpha(frame)
     assert math.isnan(result.alpha)
     assert result.reason is not None
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"unit": [[1], [1]], "coder": ["a", "b"], "value": ["x", "x"]}, "'unit' (unit=)"),
+        ({"unit": ["1", "1"], "coder": ["a", "b"], "value": [{"a": 1}, {"a": 1}]}, "(value=)"),
+    ],
+)
+def test_nested_ids_or_values_are_a_data_type_error(
+    columns: dict[str, list[object]], expected: str
+) -> None:
+    # a list of ids was a polars cast error, a struct of values a TypeError (found by review)
+    with pytest.raises(sc.DataTypeError, match=re.escape(expected)):
+        sc.krippendorff_alpha(pl.DataFrame(columns))

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from statecode._frames import take, to_polars
 from statecode._values import number_label
-from statecode.exceptions import DataError
+from statecode.exceptions import DataError, DataTypeError
 from statecode.table._checks import check_ids
 from statecode.table._factorize import (
     check_finite,
@@ -279,6 +279,7 @@ class ReliabilityData:
                 "unit=, coder=, value="
             )
             raise DataError(msg)
+        _check_kinds(df, unit=unit, coder=coder, value=value)
         df = (
             take(df, {"unit": unit, "coder": coder, "value": value})
             .with_columns(pl.col("unit", "coder").cast(pl.String))
@@ -289,6 +290,26 @@ class ReliabilityData:
         values = _column_values(df["value"])
         codes_1d, labels, numbers = factorize(values, domain=domain)
         return assemble(df, codes_1d, labels, numbers)
+
+
+def _check_kinds(df: pl.DataFrame, *, unit: str, coder: str, value: str) -> None:
+    """Ids are text or numbers, values scalars or lists of codes (sets): else an error."""
+    nested = (pl.List, pl.Array, pl.Struct, pl.Object)
+    for keyword, name in (("unit", unit), ("coder", coder)):
+        kind = df.schema[name]
+        if isinstance(kind, nested):
+            msg = (
+                f"column {name!r} ({keyword}=) holds {kind}, not ids; give ids as text or "
+                "integers"
+            )
+            raise DataTypeError(msg)
+    kind = df.schema[value]
+    if isinstance(kind, pl.Struct | pl.Array | pl.Object):
+        msg = (
+            f"column {value!r} (value=) holds {kind}; give codes as text or numbers, or sets "
+            "of codes as lists"
+        )
+        raise DataTypeError(msg)
 
 
 def _has_objects(data: Any) -> bool:
