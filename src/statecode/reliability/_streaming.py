@@ -29,6 +29,7 @@ from statecode._frames import to_polars
 from statecode._text import quoted_detail
 from statecode._values import sort_key
 from statecode.exceptions import DataError, Problem
+from statecode.table import duplicate_problem
 
 __all__ = [
     "WIDE_MAX_V",
@@ -316,17 +317,7 @@ def _duplicates(base: pl.LazyFrame, names: dict[str, str], *, row_numbers: bool)
     problems = []
     for u, c, group, identical in _collect(dup)[0].iter_rows():
         where = f"data rows {', '.join(map(str, group))}" if row_numbers else ""
-        if identical:
-            msg = (
-                f"the same row (unit {u!r}, coder {c!r}) appears {len(group)} times; delete "
-                "the repeats"
-            )
-        else:
-            msg = (
-                f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
-                f"{names['unit']} and {names['coder']}"
-            )
-        problems.append(Problem(where, msg))
+        problems.append(duplicate_problem(where, u, c, len(group), names, identical=identical))
     return problems
 
 

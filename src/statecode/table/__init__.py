@@ -7,7 +7,7 @@ codes (``-1`` = missing) into a value domain. Every route from user data to the 
 (array-likes, long data frames, coding tables) goes through this package.
 """
 
-from statecode.table._checks import normal_form, warn_missing_lookalikes
+from statecode.table._checks import duplicate_problem, normal_form, warn_missing_lookalikes
 from statecode.table._coding import LONG_SCHEMA, CodingTable, coding_table
 from statecode.table._factorize import factorize
 from statecode.table._reliability import ReliabilityData
@@ -17,6 +17,7 @@ __all__ = [
     "CodingTable",
     "ReliabilityData",
     "coding_table",
+    "duplicate_problem",
     "factorize",
     "normal_form",
     "warn_missing_lookalikes",

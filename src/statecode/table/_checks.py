@@ -24,6 +24,7 @@ from statecode.options import Normalization
 __all__ = [
     "check_ids",
     "choose_variables",
+    "duplicate_problem",
     "duplicate_problems",
     "id_problems",
     "missing_id_problems",
@@ -63,19 +64,24 @@ def duplicate_problems(
     problems, rows = [], set()
     for u, c, group, identical in dup.iter_rows():
         where = f"rows {', '.join(map(str, group))}"
-        if identical:
-            msg = (
-                f"the same row (unit {u!r}, coder {c!r}) appears {len(group)} times; delete "
-                "the repeats"
-            )
-        else:
-            msg = (
-                f"coder {c!r} gave unit {u!r} more than one value; keep one row per "
-                f"{names['unit']} and {names['coder']}"
-            )
-        problems.append(Problem(where, msg))
+        problems.append(duplicate_problem(where, u, c, len(group), names, identical=identical))
         rows.update(group)
     return problems, rows
+
+
+def duplicate_problem(
+    where: str, unit: Any, coder: Any, times: int, names: Mapping[str, str], *, identical: bool
+) -> Problem:
+    """The problem of a coder with ``times`` rows for one unit (the same row, or values)."""
+    if identical:
+        msg = f"the same row (unit {unit!r}, coder {coder!r}) appears {times} times; delete the "
+        msg += "repeats"
+    else:
+        msg = (
+            f"coder {coder!r} gave unit {unit!r} more than one value; keep one row per "
+            f"{names['unit']} and {names['coder']}"
+        )
+    return Problem(where, msg)
 
 
 def check_ids(df: pl.DataFrame, names: Mapping[str, str], values: Sequence[str] = ()) -> None:

@@ -299,8 +299,7 @@ def _check_kinds(df: pl.DataFrame, *, unit: str, coder: str, value: str) -> None
         kind = df.schema[name]
         if isinstance(kind, nested):
             msg = (
-                f"column {name!r} ({keyword}=) holds {kind}, not ids; give ids as text or "
-                "integers"
+                f"column {name!r} ({keyword}=) holds {kind}, not ids; give ids as text or integers"
             )
             raise DataTypeError(msg)
     kind = df.schema[value]
