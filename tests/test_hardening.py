@@ -758,3 +758,16 @@ def test_two_coder_coefficients_on_three_coders_say_coders(tmp_path: Path) -> No
         2,
         "error: --coders applies to --coefficient cohen or scott, not fleiss\n",
     )
+
+
+def test_parquet_text_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
+    # Arrow reads a string column's bytes as they are; polars then panicked when the text
+    # was read (found by the long fuzz run): every string is validated first
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    raw = pa.array([b"u1", b"u\xe1x"], type=pa.binary())
+    units = pa.Array.from_buffers(pa.string(), len(raw), raw.buffers())
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"unit": units, "coder": ["a", "b"], "value": ["x", "y"]}), path)
+    with pytest.raises(sc.InputFileError, match="Invalid UTF8"):
+        sc.read_codings(path)

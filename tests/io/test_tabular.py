@@ -218,3 +218,17 @@ def test_xlsx_member_zipfile_cannot_unpack(
         f"{path}: member {name!r}: {detail}; save the workbook again from Excel or "
         "LibreOffice, or as CSV"
     )
+
+
+def test_xlsx_member_claiming_more_bytes_than_the_file_holds(tmp_path: Path) -> None:
+    # a damaged compressed size in the central directory made zipfile ask for 268 MB at
+    # once (a 5 KB workbook read past the fuzz suite's memory bound; found by the long run)
+    path = tmp_path / "c.xlsx"
+    sc.write_codings(sc.CodingTable.from_codings([sc.Coding("u1", "ann", "v", "a")]), path)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x01\x02")
+    data[at + 20 : at + 24] = (1 << 28).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataError, match="past the end of the") as exc:
+        sc.read_codings(path)
+    assert "compressed bytes" in str(exc.value)

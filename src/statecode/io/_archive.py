@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -136,6 +137,15 @@ class Archive:
                 self._refuse(info, info.file_size, ratio=True)
 
     def _check_unpackable(self, info: zipfile.ZipInfo) -> None:
+        size = os.path.getsize(self.source)
+        if info.header_offset + info.compress_size > size:
+            # a damaged size: zipfile would ask the operating system for that many bytes
+            msg = (
+                f"says it holds {info.compress_size:,} compressed bytes from byte "
+                f"{info.header_offset:,}, past the end of the {size:,}-byte archive (damaged); "
+                f"{self.unpack_remedy}"
+            )
+            raise DataError([Problem(f"member {info.filename!r}", msg)], source=self.source)
         if info.flag_bits & _ENCRYPTED:
             detail = "is encrypted (password protected)"
         elif info.compress_type not in _METHODS:
@@ -150,6 +160,7 @@ class Archive:
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """The member's bytes, read in chunks; stop as soon as a limit is passed."""
+        self._check_unpackable(info)
         limit = min(self._left, max(_RATIO_FLOOR, info.compress_size * _MAX_RATIO))
         chunks: list[bytes] = []
         size = 0

@@ -250,6 +250,9 @@ def _read_parquet(file: Path, max_bytes: int) -> pl.DataFrame:
         if pq is None:
             return polars_read(lambda: pl.read_parquet(file), file, remedy=remedy)
         table = pq.read_table(file)
+        # every string valid UTF-8 (and every offset in bounds) before polars takes the
+        # buffers: an invalid one panics polars later, when its text is read
+        table.validate(full=True)
         frame = polars_read(lambda: pl.from_arrow(table), file, remedy=remedy)
     except (
         OSError,
