@@ -29,7 +29,7 @@ from statecode.exceptions import DataError, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, SetDistance, parse_option
 from statecode.reliability import _streaming
 from statecode.reliability._kernels import MATRIX_MAX_V
-from statecode.reliability._statistics import AlphaStatistics
+from statecode.reliability._statistics import STREAMED_LEVELS, AlphaStatistics
 from statecode.reliability.results import AlphaResult
 from statecode.table import ReliabilityData
 
@@ -48,16 +48,6 @@ SPARSE_FACTOR = 4
 #: ... and the coders x units array would exceed this many cells (16 MB of int32 codes).
 SPARSE_MIN_CELLS = 1 << 22
 
-_LEVELS = frozenset(
-    {
-        AlphaLevel.NOMINAL,
-        AlphaLevel.ORDINAL,
-        AlphaLevel.INTERVAL,
-        AlphaLevel.RATIO,
-        AlphaLevel.CIRCULAR,
-        AlphaLevel.BIPOLAR,
-    }
-)
 
 Distance = SetDistance | Callable[[Any, Any], Any] | None
 
@@ -92,7 +82,7 @@ def streams(
     """Whether ``data`` (a long frame) is scored from streamed statistics."""
     if (
         distance is not None
-        or level not in _LEVELS
+        or level not in STREAMED_LEVELS
         or not isinstance(data, pl.DataFrame | pl.LazyFrame)
     ):
         return False
@@ -222,7 +212,7 @@ def alpha_of_data(
     options: Options,
 ) -> AlphaResult:
     """Alpha with a Poisson bootstrap of coders x units data (arrays, coding tables)."""
-    if distance is not None or rel.is_sets or level not in _LEVELS:
+    if distance is not None or rel.is_sets or level not in STREAMED_LEVELS:
         msg = (
             "method='poisson' takes nominal, ordinal, interval, ratio, circular or bipolar "
             "values; for set-valued data or a distance function use method='units'"

@@ -45,7 +45,8 @@ __all__ = ["ALPHA_MIN", "AlphaStatistics"]
 #: The default minimum alphas for which the bootstrap reports P(alpha < minimum).
 ALPHA_MIN = (0.9, 0.8, 0.667)
 
-_LEVELS = (
+#: The levels alpha is merged for (from coincidences over a domain, or moments).
+STREAMED_LEVELS = (
     AlphaLevel.NOMINAL,
     AlphaLevel.ORDINAL,
     AlphaLevel.INTERVAL,
@@ -212,7 +213,7 @@ class AlphaStatistics:
             For bad rows (see :func:`~statecode.krippendorff_alpha`).
         """
         parsed = parse_option(AlphaLevel, level, "level")
-        if parsed not in _LEVELS:
+        if parsed not in STREAMED_LEVELS:
             msg = f"level={parsed.value!r} cannot be merged from parts"
             raise OptionError(msg, option="level")
         if bootstrap < 0:

@@ -14,6 +14,7 @@ from statecode.exceptions import DataError, OptionError
 from statecode.options import AlphaLevel
 from statecode.reliability import _distance
 from statecode.reliability._kernels import MATRIX_MAX_V
+from statecode.table import check_domain
 
 __all__ = ["added", "domain_numbers", "fixed_delta", "level_params"]
 
@@ -47,12 +48,7 @@ def domain_numbers(
         isinstance(v, int | float) and not isinstance(v, bool) for v in values
     )
     labels = tuple(number_label(float(v)) for v in values) if numeric else tuple(values)
-    seen: set[Any] = set()
-    for v in labels:
-        if v in seen:
-            msg = f"domain lists {v!r} twice; list each value once, in order"
-            raise DataError(msg)
-        seen.add(v)
+    check_domain(labels)
     numbers = np.array([float(v) for v in values], dtype=np.float64) if numeric else None
     if numbers is not None and not np.isfinite(numbers).all():
         msg = "domain= holds infinite or NaN numbers; list finite values only"

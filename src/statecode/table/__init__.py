@@ -9,13 +9,14 @@ codes (``-1`` = missing) into a value domain. Every route from user data to the 
 
 from statecode.table._checks import duplicate_problem, normal_form, warn_missing_lookalikes
 from statecode.table._coding import LONG_SCHEMA, CodingTable, coding_table
-from statecode.table._factorize import factorize
+from statecode.table._factorize import check_domain, factorize
 from statecode.table._reliability import ReliabilityData
 
 __all__ = [
     "LONG_SCHEMA",
     "CodingTable",
     "ReliabilityData",
+    "check_domain",
     "coding_table",
     "duplicate_problem",
     "factorize",
