@@ -375,3 +375,51 @@ def test_a_frame_sent_to_the_sparse_path_is_read_as_in_memory(values: pl.Expr, l
         assert sparse == pytest.approx(dense, abs=1e-12)
     else:
         assert sparse == dense
+
+
+CODER_KINDS = ("text", "categorical", "enum", "small integers", "wide integers", "many")
+
+
+@given(
+    st.sampled_from(CODER_KINDS),
+    st.integers(1, 6),
+    st.lists(st.integers(0, 299), min_size=1, max_size=12),
+    st.booleans(),
+    st.sampled_from(["dense", "triples", "moments"]),
+)
+def test_a_repeated_coder_is_found_whatever_the_coder_ids(
+    kind: str, n_units: int, coders: list[int], repeat: bool, summary: str
+) -> None:
+    # coders are told apart per unit by one bit each (<= 256 coders) or by a count of
+    # distinct ids: a coder giving a unit two rows must be an error either way, and
+    # distinct coders must never be taken for one (bits 63 and 64 sit in two words)
+    offset = {"wide integers": 1000, "many": 0}.get(kind, 0)
+    ids = [c * (5 if kind == "wide integers" else 1) + offset for c in coders]
+    if kind == "many":
+        ids += list(range(300, 600))  # more than 256 coders in all
+    rows = [(u, c) for u in range(n_units) for c in dict.fromkeys(ids)]
+    if repeat:
+        rows.append(rows[-1])
+    unit = [u for u, _ in rows]
+    coder: Any = [c for _, c in rows]
+    if kind in ("text", "categorical", "enum"):
+        coder = pl.Series([f"coder {c}" for c in coder])
+        if kind == "categorical":
+            coder = coder.cast(pl.Categorical)
+        elif kind == "enum":
+            coder = coder.cast(pl.Enum(sorted(set(coder.to_list()))))
+    values = [float(i % 3) for i in range(len(rows))]
+    frame = pl.DataFrame({"unit": unit, "coder": coder, "value": values})
+    domain = (
+        None
+        if summary == "moments"
+        else [float(v) for v in range(40 if summary == "triples" else 3)]
+    )
+    options: dict[str, Any] = {"level": "interval", "domain": domain}
+    if repeat:
+        with pytest.raises(DataError, match="more than one value"):
+            AlphaStatistics.from_frame(frame.lazy(), **options)
+    else:
+        merged = quiet(AlphaStatistics.from_frame(frame.lazy(), **options).result)
+        assert merged.pairable_values == (len(rows) if len(set(ids)) > 1 else 0)
+        assert merged.coders == len(set(ids))

@@ -2,12 +2,7 @@ r"""The Poisson bootstrap of alpha: one pass, mergeable, the same for any partit
 
 Each pairable unit :math:`u` enters replicate :math:`b` with weight
 :math:`w_{ub} \sim \mathrm{Poisson}(1)`, independently (Chamandy et al. 2012; Hanley &
-MacGibbon 2006). The weight is not drawn from a generator's stream but computed from the unit
-itself: :math:`w_{ub} = F^{-1}(h(k_u, b) / 2^{64})` with :math:`k_u` a 64-bit hash of the unit
-id mixed with the seed, :math:`h` the SplitMix64 finaliser (Steele, Lea & Flood 2014) of
-:math:`k_u + (b + 1)\gamma` and :math:`F^{-1}` the inverse distribution function of
-Poisson(1). So a unit has the same weights in whichever part of the data it sits, and the
-replicate sums of the parts add up to those of the whole:
+MacGibbon 2006). Alpha is a ratio of sums over units,
 
 .. math::
 
@@ -15,11 +10,30 @@ replicate sums of the parts add up to those of the whole:
     O_b = \sum_u w_{ub} \frac{n_u^\top \Delta n_u - \operatorname{diag}(\Delta)^\top n_u}
           {m_u - 1},
 
-    \alpha^*_b = 1 - (n_b - 1) \frac{O_b}{T_b^\top \Delta T_b}.
+    \alpha^*_b = 1 - (n_b - 1) \frac{O_b}{T_b^\top \Delta T_b},
 
+so the weights enter only through their sums over units with the same counts.
+
+*Values from a finite domain* (every level but continuous interval data): units with the same
+count vector :math:`n_u` (a *pattern* :math:`p`, held by :math:`N_p` units) are exchangeable,
+and the sum of their weights, :math:`W_{pb} = \sum_{u \in p} w_{ub}`, is exactly
+Poisson(:math:`N_p`) and independent across patterns. The replicates draw :math:`W_{pb}`
+directly, :math:`K` patterns x :math:`B` replicates instead of :math:`N` units x :math:`B`
+(with 10 coders and 5 values, :math:`K \le 3{,}000` however many units). The draws come
+from a generator seeded with the seed alone, over the patterns in lexicographic order, once
+the parts are merged: the pattern counts :math:`N_p` add over parts, so any partition of
+the units gives the same replicates. This is the same bootstrap distribution as weighting
+every unit (not the same random numbers).
+
+*Continuous interval data* (moments): no two units need share a pattern, so every unit gets
+its own weights, computed from the unit itself rather than drawn from a stream:
+:math:`w_{ub} = F^{-1}(h(k_u, b) / 2^{64})` with :math:`k_u` a 64-bit hash of the unit id
+mixed with the seed, :math:`h` the SplitMix64 finaliser (Steele, Lea & Flood 2014) of
+:math:`k_u + (b + 1)\gamma` and :math:`F^{-1}` the inverse distribution function of
+Poisson(1). A unit has the same weights in whichever part it sits, and each part carries
+its replicate moments (:math:`n_b`, mean, spread around it, merged as in Chan et al. 1979).
 Ordinal data recompute :math:`\Delta` from each replicate's frequencies, so they carry the
-replicate coincidences (replicates x V x V); continuous interval data carry per replicate the
-weighted moments (:math:`n_b`, mean, spread around it, merged as in Chan et al. 1979).
+replicate coincidences (replicates x V x V).
 
 The unit bootstrap draws exactly :math:`N` units with replacement: a unit's count of draws is
 Binomial(N, 1/N), which tends to Poisson(1). The Poisson bootstrap differs only in that the
@@ -50,16 +64,20 @@ from numpy.typing import NDArray
 from statecode.reliability._distance import mid_ranks
 
 __all__ = [
+    "Patterns",
     "ReplicateSums",
-    "count_replicates",
+    "merge_patterns",
     "merge_replicates",
     "moment_replicates",
+    "pattern_replicates",
+    "patterns_of",
     "poisson_weights",
     "replicate_alphas",
     "unit_keys",
 ]
 
 Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
 Keys = NDArray[np.uint64]
 Progress = Callable[[int], None]
 
@@ -68,6 +86,8 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 # unit x replicate weights made at once (8 MB of uint64)
 _CELLS = 1 << 20
+# mixed into the seed of the pattern draws (apart from any other use of the same seed)
+_PATTERN_STREAM = 0x5EED_9A77
 
 
 def _thresholds() -> Keys:
@@ -143,48 +163,6 @@ def _chunks(units: int, replicates: int) -> range:
     return range(0, units, max(1, _CELLS // max(replicates, 1)))
 
 
-def count_replicates(
-    counts: NDArray[np.integer],
-    keys: Keys,
-    replicates: int,
-    delta: Floats | None,
-    progress: Progress | None = None,
-) -> ReplicateSums:
-    """Replicate sums from per-unit value counts (units x V); ``delta`` None for ordinal."""
-    n_values = counts.shape[1]
-    m_all = counts.sum(axis=1)
-    keep = m_all >= 2
-    counts, keys = counts[keep], keys[keep]
-    n = np.zeros(replicates)
-    totals = np.zeros((replicates, n_values))
-    observed = np.zeros(replicates) if delta is not None else None
-    coinc = np.zeros((replicates, n_values, n_values)) if delta is None else None
-    step = _chunks(counts.shape[0], replicates).step
-    for start in range(0, counts.shape[0], step):
-        block = counts[start : start + step].astype(np.float64)
-        weights = poisson_weights(keys[start : start + step], replicates)
-        m_u = block.sum(axis=1)
-        w_u = 1.0 / (m_u - 1.0)
-        columns = [m_u[:, None], block]
-        if observed is not None and delta is not None:
-            within = np.einsum("uc,uc->u", block @ delta, block) - block @ np.diag(delta)
-            columns.append((within * w_u)[:, None])
-        # one pass over the weights for every sum: (sums x units) @ (units x replicates)
-        sums = np.concatenate(columns, axis=1).T @ weights
-        n += sums[0]
-        totals += sums[1 : 1 + n_values].T
-        if observed is not None:
-            observed += sums[1 + n_values]
-        if coinc is not None:
-            scaled = weights * w_u[:, None]
-            for c in range(n_values):
-                coinc[:, c, :] += (scaled * block[:, c : c + 1]).T @ block
-                coinc[:, c, c] -= scaled.T @ block[:, c]
-        if progress is not None:
-            progress(0)
-    return ReplicateSums(n, totals, observed, coinc)
-
-
 def moment_replicates(
     m_u: NDArray[np.integer],
     means: Floats,
@@ -221,6 +199,70 @@ def moment_replicates(
         if progress is not None:
             progress(0)
     return out
+
+
+class Patterns(NamedTuple):
+    """Distinct rows of per-unit counts (lexicographic order) and the units holding each."""
+
+    counts: Ints  # K x V
+    units: Ints  # K
+
+
+def patterns_of(counts: NDArray[np.integer], units: NDArray[np.integer] | None = None) -> Patterns:
+    """The patterns of the pairable rows of ``counts`` (each row ``units[i]`` units, or one)."""
+    held = np.ones(counts.shape[0], np.int64) if units is None else np.asarray(units, np.int64)
+    keep = counts.sum(axis=1) >= 2
+    if not keep.any():
+        return Patterns(np.zeros((0, counts.shape[1]), np.int64), np.zeros(0, np.int64))
+    rows, inverse = np.unique(counts[keep].astype(np.int64), axis=0, return_inverse=True)
+    total = np.zeros(rows.shape[0], np.int64)
+    np.add.at(total, inverse.ravel(), held[keep])
+    return Patterns(rows, total)
+
+
+def merge_patterns(a: Patterns, b: Patterns) -> Patterns:
+    """The patterns of two disjoint sets of units."""
+    return patterns_of(np.concatenate([a.counts, b.counts]), np.concatenate([a.units, b.units]))
+
+
+def pattern_replicates(
+    patterns: Patterns, replicates: int, seed: int, delta: Floats | None
+) -> ReplicateSums:
+    """Replicate sums from patterns: pattern p weighs Poisson(N_p) in each replicate.
+
+    ``delta`` None for ordinal data (then the replicate coincidences are summed).
+    """
+    counts, held = patterns
+    n_values = counts.shape[1]
+    sequence = np.random.SeedSequence([seed & 0xFFFFFFFFFFFFFFFF, _PATTERN_STREAM])
+    rng = np.random.Generator(np.random.PCG64(sequence))
+    n = np.zeros(replicates)
+    totals = np.zeros((replicates, n_values))
+    observed = np.zeros(replicates) if delta is not None else None
+    coinc = np.zeros((replicates, n_values * n_values)) if delta is None else None
+    step = max(1, _CELLS // max(replicates, 1))
+    for start in range(0, counts.shape[0], step):
+        block = counts[start : start + step].astype(np.float64)
+        lam = held[start : start + step, None].astype(np.float64)
+        weights = rng.poisson(lam, size=(block.shape[0], replicates)).astype(np.float64)
+        m_u = block.sum(axis=1)
+        w_u = 1.0 / (m_u - 1.0)
+        columns = [m_u[:, None], block]
+        if observed is not None and delta is not None:
+            within = np.einsum("uc,uc->u", block @ delta, block) - block @ np.diag(delta)
+            columns.append((within * w_u)[:, None])
+        sums = np.concatenate(columns, axis=1).T @ weights
+        n += sums[0]
+        totals += sums[1 : 1 + n_values].T
+        if observed is not None:
+            observed += sums[1 + n_values]
+        if coinc is not None:
+            per = block[:, :, None] * block[:, None, :]
+            per[:, np.arange(n_values), np.arange(n_values)] -= block
+            per *= w_u[:, None, None]
+            coinc += weights.T @ per.reshape(block.shape[0], -1)
+    shaped = None if coinc is None else coinc.reshape(replicates, n_values, n_values)
+    return ReplicateSums(n, totals, observed, shaped)
 
 
 def _add(a: Floats | None, b: Floats | None) -> Floats | None:

@@ -85,11 +85,15 @@ class MomentTotals(NamedTuple):
     pairable_units: int
 
 
-def dense_coincidences(counts: NDArray[np.integer], n_values: int) -> CountTotals:
-    r"""Coincidences from a units x V block of per-unit value counts.
+def dense_coincidences(
+    counts: NDArray[np.integer], n_values: int, units: NDArray[np.integer] | None = None
+) -> CountTotals:
+    r"""Coincidences from a block of value counts: one row per unit, or per pattern of units.
 
-    One matrix product per chunk of units: :math:`C^\top \mathrm{diag}(w) C` with
+    One matrix product per chunk of rows: :math:`C^\top \mathrm{diag}(w) C` with
     :math:`w_u = 1/(m_u - 1)` on pairable units, minus the diagonal :math:`\sum_u w_u n_{uc}`.
+    With ``units``, row :math:`p` stands for ``units[p]`` units holding the same counts (a
+    *pattern*): every sum counts it that many times.
     """
     matrix = np.zeros((n_values, n_values))
     n_c = np.zeros(n_values, dtype=np.int64)
@@ -98,23 +102,29 @@ def dense_coincidences(counts: NDArray[np.integer], n_values: int) -> CountTotal
     shares = np.zeros(n_values)
     for start in range(0, counts.shape[0], _CHUNK_UNITS):
         block = counts[start : start + _CHUNK_UNITS]
+        times = None if units is None else np.asarray(units[start : start + _CHUNK_UNITS])
         m_u = block.sum(axis=1, dtype=np.int64)
         coded = m_u > 0
-        shares += (block[coded] / m_u[coded, None]).sum(axis=0)
+        share = block[coded] / m_u[coded, None]
+        shares += (share if times is None else share * times[coded, None]).sum(axis=0)
         keep = m_u >= 2
         if not keep.any():
             continue
         kept = block[keep].astype(np.float64)
-        w = 1.0 / (m_u[keep] - 1.0)
+        each = np.ones(kept.shape[0]) if times is None else times[keep].astype(np.float64)
+        w = each / (m_u[keep] - 1.0)
         weighted = kept * w[:, None]
         matrix += weighted.T @ kept
         matrix[np.diag_indices(n_values)] -= weighted.sum(axis=0)
-        n_c += block[keep].sum(axis=0, dtype=np.int64)
-        pairable += int(np.count_nonzero(keep))
+        if times is None:
+            n_c += block[keep].sum(axis=0, dtype=np.int64)
+        else:
+            n_c += times[keep].astype(np.int64) @ block[keep].astype(np.int64)
+        pairable += int(np.count_nonzero(keep)) if times is None else int(times[keep].sum())
         m = m_u[keep].astype(np.float64)
         same = (kept * (kept - 1.0)).sum(axis=1)
         pairs = m * (m - 1.0)
-        agreement += _agreement(same, pairs, kept.max(axis=1) == m)
+        agreement += _agreement(same, pairs, kept.max(axis=1) == m, each)
     return CountTotals(matrix, n_c, pairable, _four(agreement), shares)
 
 
@@ -178,10 +188,17 @@ def triple_coincidences(
     return CountTotals(matrix.reshape(n_values, n_values), n_c, pairable, _four(agreement), shares)
 
 
-def _agreement(same: Floats, pairs: Floats, unanimous: NDArray[np.bool_]) -> Floats:
-    """The four additive sums of percent agreement (see :class:`CountTotals`)."""
+def _agreement(
+    same: Floats, pairs: Floats, unanimous: NDArray[np.bool_], times: Floats | None = None
+) -> Floats:
+    """The four additive sums of percent agreement (see :class:`CountTotals`).
+
+    ``times``: how many units each entry stands for (None: one each).
+    """
     shares = same / pairs if same.size else same
-    return np.array([same.sum(), pairs.sum(), shares.sum(), float(np.count_nonzero(unanimous))])
+    if times is None:
+        return np.array([same.sum(), pairs.sum(), shares.sum(), float(np.count_nonzero(unanimous))])
+    return np.array([same @ times, pairs @ times, shares @ times, float(times @ unanimous)])
 
 
 def _four(values: Floats) -> tuple[float, float, float, float]:

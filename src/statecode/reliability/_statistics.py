@@ -154,11 +154,12 @@ class AlphaStatistics:
     agreement: tuple[float, float, float, float] = attrs.field(default=(0.0,) * 4, repr=False)
     shares: NDArray[np.float64] | None = attrs.field(default=None, repr=False)
     _sums: _poisson.ReplicateSums | None = attrs.field(default=None, repr=False, alias="sums")
+    _patterns: _poisson.Patterns | None = attrs.field(default=None, repr=False, alias="patterns")
 
     # -- building ---------------------------------------------------------------------------
 
     @classmethod
-    def from_frame(  # noqa: PLR0912 (one branch per kind of summary)
+    def from_frame(
         cls,
         frame: Any,
         *,
@@ -240,46 +241,43 @@ class AlphaStatistics:
             unit=unit,
             coder=coder,
             value=value,
-            hashes=bootstrap > 0,
+            hashes=bootstrap > 0 and labels is None,
             row_numbers=row_numbers,
         )
-        sums = None
-        with progress_to(progress if bootstrap else None, bootstrap, "bootstrap") as tick:
-            keys = None
+        if summary.moments is not None:
+            m_u, means, squares = summary.moments
+            moments = _sparse_kernels.moment_totals(m_u, means, squares)
+            sums = None
             if summary.unit_hash is not None and seed is not None:
                 keys = _poisson.unit_keys(summary.unit_hash, seed)
-            if summary.moments is not None:
-                m_u, means, squares = summary.moments
-                moments = _sparse_kernels.moment_totals(m_u, means, squares)
-                if keys is not None:
+                with progress_to(progress, bootstrap, "bootstrap") as tick:
                     sums = _poisson.moment_replicates(
                         m_u, means, squares, keys, bootstrap, progress=tick
                     )
-                return cls(
-                    parsed.value, None, summary.units, summary.coders,
-                    moments.pairable_units, moments.n, mean=moments.mean,
-                    spread=moments.spread, observed=moments.observed, replicates=bootstrap,
-                    seed=seed, sums=sums,
-                )  # fmt: skip
-            size = len(labels or ())
-            if summary.counts is not None:
-                totals = _sparse_kernels.dense_coincidences(summary.counts, size)
-                counts = summary.counts
-            else:
-                unit_index, code, count = summary.triples or (np.empty(0, np.int64),) * 3
-                totals = _sparse_kernels.triple_coincidences(unit_index, code, count, size)
-                counts = None
-                if keys is not None:
-                    counts = np.zeros((summary.units, size), dtype=np.int64)
-                    counts[unit_index, code] = count
-            if keys is not None and counts is not None:
-                delta = None if parsed is AlphaLevel.ORDINAL else fixed_delta(parsed, size, *params)
-                sums = _poisson.count_replicates(counts, keys, bootstrap, delta, progress=tick)
+            return cls(
+                parsed.value, None, summary.units, summary.coders,
+                moments.pairable_units, moments.n, mean=moments.mean,
+                spread=moments.spread, observed=moments.observed, replicates=bootstrap,
+                seed=seed, sums=sums,
+            )  # fmt: skip
+        size = len(labels or ())
+        patterns = None
+        if summary.counts is not None:
+            totals = _sparse_kernels.dense_coincidences(summary.counts, size, summary.weights)
+            if bootstrap:
+                patterns = _poisson.patterns_of(summary.counts, summary.weights)
+        else:
+            unit_index, code, count = summary.triples or (np.empty(0, np.int64),) * 3
+            totals = _sparse_kernels.triple_coincidences(unit_index, code, count, size)
+            if bootstrap:
+                counts = np.zeros((summary.units, size), dtype=np.int64)
+                counts[unit_index, code] = count
+                patterns = _poisson.patterns_of(counts)
         return cls(
             parsed.value, labels, summary.units, summary.coders, totals.pairable_units,
             int(totals.n_c.sum()), coincidences=totals.matrix, value_counts=totals.n_c,
             numbers=numbers, period=params[1], bounds=params[2], replicates=bootstrap,
-            seed=seed, sums=sums, agreement=totals.agreement, shares=totals.shares,
+            seed=seed, patterns=patterns, agreement=totals.agreement, shares=totals.shares,
         )  # fmt: skip
 
     # -- merging ----------------------------------------------------------------------------
@@ -308,9 +306,11 @@ class AlphaStatistics:
         if not isinstance(other, AlphaStatistics):
             return NotImplemented
         self._check_mergeable(other)
-        sums = None
+        sums = patterns = None
         if self._sums is not None and other._sums is not None:
             sums = _poisson.merge_replicates(self._sums, other._sums)
+        if self._patterns is not None and other._patterns is not None:
+            patterns = _poisson.merge_patterns(self._patterns, other._patterns)
         units, coders = self.units + other.units, self.coders | other.coders
         if self.coincidences is None or other.coincidences is None:
             a = _sparse_kernels.MomentTotals(
@@ -350,7 +350,7 @@ class AlphaStatistics:
             else self.shares + other.shares,
             units=units,
             coders=coders,
-            sums=sums,
+            patterns=patterns,
         )
 
     def __radd__(self, other: object) -> AlphaStatistics:
@@ -440,6 +440,10 @@ class AlphaStatistics:
         size = len(self.domain or ())
         return fixed_delta(level, size, self.numbers, self.period, self.bounds)
 
+    def _fixed_delta(self) -> NDArray[np.float64] | None:
+        """The differences of the level when they do not depend on the data (not ordinal)."""
+        return None if self.level == "ordinal" else self.delta()
+
     def parts(self) -> AlphaParts:
         """The sums :math:`n D_o`, :math:`n (n-1) D_e`, :math:`n` and the pairable units."""
         delta = self.delta()
@@ -479,13 +483,16 @@ class AlphaStatistics:
             alpha = math.nan
             warnings.warn(f"alpha is undefined: {reason}", DegenerateDataWarning, stacklevel=2)
         boot = None
-        if self.replicates and self._sums is not None:
+        sums = self._sums
+        if self.replicates and self._patterns is not None and self.seed is not None:
+            sums = _poisson.pattern_replicates(
+                self._patterns, self.replicates, self.seed, self._fixed_delta()
+            )
+        if self.replicates and sums is not None:
             draws = (
                 np.full(self.replicates, np.nan)
                 if reason is not None
-                else _poisson.replicate_alphas(
-                    self._sums, None if self.level == "ordinal" else self.delta()
-                )
+                else _poisson.replicate_alphas(sums, self._fixed_delta())
             )
             boot = BootstrapResult.from_replicates(
                 draws,

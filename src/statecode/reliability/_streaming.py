@@ -4,16 +4,20 @@ A polars DataFrame or LazyFrame in long layout (one row per coder and unit) is g
 with polars' streaming engine, so a file larger than memory is read in batches and only the
 per-unit summaries are held:
 
-- ``dense`` (at most :data:`WIDE_MAX_V` values): per unit the rows, the distinct coders, the
-  values present and one count per domain value (one grouping pass);
-- ``triples`` (more values): per unit rows, coders and values, and the ``(unit, value)``
-  counts (two groupings over one scan);
-- ``moments`` (continuous interval data): per unit rows, coders, values, mean and variance.
+- ``dense`` (at most :data:`WIDE_MAX_V` values): per unit the rows and one count per domain
+  value, then grouped again by those counts inside the same query, so that only the
+  *patterns* (each distinct row of counts, with the number of units holding it) leave
+  polars: a few thousand rows for millions of units;
+- ``triples`` (more values): per unit rows and values, and the ``(unit, value)`` counts (two
+  groupings over one scan);
+- ``moments`` (continuous interval data): per unit rows, values, mean and variance.
 
-The same strict checks as the in-memory path run on the way, with their rows found by a
-second query only when something is wrong: an empty unit or coder id, a coder giving a unit
-two rows (``rows != distinct coders`` within a unit), a value outside the domain
-(``values != counted values``), a non-numeric or infinite value where numbers are needed.
+A first pass reads the coder column alone (the coders seen, and their empty ids). The same
+strict checks as the in-memory path run on the way, with their rows found by a further
+query only when something is wrong: an empty unit or coder id, a coder giving a unit two
+rows (proven absent by one bit per coder summed per unit, or by a count of distinct coders:
+see :func:`_distinct_coders`), a value outside the domain (``values != counted values``), a
+non-numeric or infinite value where numbers are needed.
 """
 
 from __future__ import annotations
@@ -62,7 +66,8 @@ class Summary(NamedTuple):
     kind: str
     units: int
     coders: frozenset[str]
-    counts: NDArray[np.integer] | None = None  # dense: units x V (as polars counted them)
+    counts: NDArray[np.integer] | None = None  # dense: patterns x V (as polars counted them)
+    weights: NDArray[np.int64] | None = None  # dense: the units holding each pattern
     triples: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None = None
     moments: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]] | None = None
     unit_hash: NDArray[np.uint64] | None = None  # per unit, aligned with the summaries
@@ -167,6 +172,10 @@ def summarize(
 ) -> Summary:
     """Group a long frame by unit (streaming) into the summaries of ``kind``.
 
+    Two passes: the coders (one column), then the units. ``dense`` summaries come back as
+    *patterns*: each distinct row of per-unit counts once, with the number of units holding
+    it (``Summary.weights``), so that nothing per unit leaves polars.
+
     Raises
     ------
     DataError
@@ -177,32 +186,34 @@ def summarize(
     schema = base.collect_schema()
     names = {"unit": unit, "coder": coder, "value": value}
     base, numeric = _values(base, schema["value"], kind, domain, value)
-    per_unit = [
-        pl.len().alias("rows"),
-        pl.col("coder").n_unique().alias("distinct"),
-        pl.col("value").count().alias("m"),
-    ]
-    codes = _code_expressions(domain, numeric) if kind == "dense" else []
+    coders = _collect(base.group_by("coder").agg(pl.col("value").count().alias("m")))[0]
+    checks, repeated = _distinct_coders(coders["coder"], schema["coder"])
+    per_unit = [pl.len().alias("rows"), pl.col("value").count().alias("m"), *checks]
+    blank_coder = int(coders.select(_blank("coder", schema["coder"]).sum()).item())
+    coder_ids = frozenset(coders.filter(pl.col("m") > 0)["coder"].cast(pl.String).to_list())
+    if kind == "dense":
+        if domain is None:  # pragma: no cover - the callers pass one for counts
+            msg = "counts need a value domain"
+            raise TypeError(msg)
+        context = _Context(base, schema, names, numeric, row_numbers)
+        return _dense(context, per_unit, repeated, blank_coder, coder_ids, domain)
     if kind == "moments":
         per_unit += [
             pl.col("value").mean().alias("mean"),
             pl.col("value").var(ddof=0).alias("var"),
             pl.col("value").is_infinite().sum().alias("infinite"),
         ]
-    queries = [
-        base.group_by("unit").agg(*per_unit, *codes),
-        base.group_by("coder").agg(pl.col("value").count().alias("m")),
-    ]
+    queries = [base.group_by("unit").agg(*per_unit).with_columns(repeated.alias("repeated"))]
     if kind == "triples":
         queries.append(base.filter(pl.col("value").is_not_null()).group_by("unit", "value").len())
-    found = _collect(*queries)
-    units, coders = found[0], found[1]
-    _check_ids(base, units, coders, schema, names, row_numbers=row_numbers)
-    if int((units["rows"] != units["distinct"]).sum()):
+    found_all = _collect(*queries)
+    units = found_all[0]
+    blank_unit = int(units.select(_blank("unit", schema["unit"]).sum()).item())
+    _check_ids(base, blank_unit, blank_coder, schema, names, row_numbers=row_numbers)
+    if int(units["repeated"].sum()):
         raise DataError(_duplicates(base, names, row_numbers=row_numbers))
     if int((units["m"] == 0).sum()):  # units whose every row is missing do not count
         units = units.filter(pl.col("m") > 0)
-    coder_ids = frozenset(coders.filter(pl.col("m") > 0)["coder"].cast(pl.String).to_list())
     unit_hash = _unit_hashes(units) if hashes else None
     m = units["m"].to_numpy().astype(np.int64)
     if kind == "moments":
@@ -220,17 +231,101 @@ def summarize(
     if domain is None:  # pragma: no cover - the callers pass one for counts
         msg = "counts need a value domain"
         raise TypeError(msg)
-    if kind == "dense":
-        counts = units.select(pl.col(f"c{i}") for i in range(len(domain.labels))).to_numpy()
-        counts = counts.reshape(units.height, len(domain.labels))  # no widening copy
-        if int(counts.sum()) != int(m.sum()):
-            _raise_outside(base, domain, numeric)
-        return Summary(kind, units.height, coder_ids, counts=counts, unit_hash=unit_hash)
-    triples = _code_triples(found[2], units, domain, numeric)
+    triples = _code_triples(found_all[1], units, domain, numeric)
     if triples is None:
         _raise_outside(base, domain, numeric)
         raise AssertionError  # pragma: no cover - _raise_outside raises
     return Summary(kind, units.height, coder_ids, triples=triples, unit_hash=unit_hash)
+
+
+class _Context(NamedTuple):
+    """The selected long frame and how its checks report."""
+
+    base: pl.LazyFrame
+    schema: pl.Schema
+    names: dict[str, str]
+    numeric: bool
+    row_numbers: bool
+
+
+def _dense(
+    context: _Context,
+    per_unit: list[pl.Expr],
+    repeated: pl.Expr,
+    blank_coder: int,
+    coder_ids: frozenset[str],
+    domain: Domain,
+) -> Summary:
+    """Dense counts as patterns: per unit in polars, then each distinct row of counts once."""
+    base, schema, names, numeric, row_numbers = context
+    size = len(domain.labels)
+    names_c = [f"c{i}" for i in range(size)]
+    found = pl.sum_horizontal(names_c) if names_c else pl.lit(0)
+    flags = (
+        base.group_by("unit")
+        .agg(*per_unit, *_code_expressions(domain, numeric))
+        .select(
+            *names_c,
+            repeated.alias("repeated"),
+            _blank("unit", schema["unit"]).alias("blank"),
+            (pl.col("m") != found).alias("outside"),
+            (pl.col("m") == 0).alias("empty"),
+        )
+    )
+    keys: list[pl.Expr] = [pl.col(c) for c in names_c] or [pl.lit(0).alias("none")]
+    patterns = _collect(
+        flags.group_by(keys).agg(pl.len().alias("units"), *(pl.col(c).sum() for c in FLAGS))
+    )[0]
+    totals = patterns.select(pl.col(c).sum() for c in ("units", *FLAGS)).row(0)
+    _check_ids(base, int(totals[2]), blank_coder, schema, names, row_numbers=row_numbers)
+    if int(totals[1]):
+        raise DataError(_duplicates(base, names, row_numbers=row_numbers))
+    if int(totals[3]):
+        _raise_outside(base, domain, numeric)
+    counts = patterns.select(names_c).to_numpy().reshape(patterns.height, size)
+    weights = patterns["units"].to_numpy().astype(np.int64)
+    return Summary(
+        "dense", int(totals[0]) - int(totals[4]), coder_ids, counts=counts, weights=weights
+    )
+
+
+#: The per-unit flags a dense summary counts over its patterns (after ``units``).
+FLAGS = ("repeated", "blank", "outside", "empty")
+#: Coders at most whose distinctness per unit is proven by bit sums (four 64-bit words).
+_BIT_CODERS = 256
+
+
+def _distinct_coders(coders: pl.Series, dtype: pl.DataType) -> tuple[list[pl.Expr], pl.Expr]:
+    """Per-unit aggregations, and the flag over them of a unit where a coder repeats.
+
+    With at most :data:`_BIT_CODERS` coders (ids that are text, or integers spanning fewer),
+    each coder owns one bit (its rank among the texts, or its offset from the smallest
+    integer id) and a unit sums its rows' bits in 64-bit words: the sums have one set bit per
+    row exactly when no coder repeats (a repeated bit carries into another, and a carry
+    always loses a set bit). A few integers per unit, where a count of distinct coders holds
+    a set of them. Other coders: that count (``n_unique``).
+    """
+    present = coders.drop_nulls()
+    index: pl.Expr | None = None
+    span = 0
+    if dtype.is_integer() and present.len():
+        low, high = int(present.min()), int(present.max())  # type: ignore[arg-type]
+        span = high - low + 1
+        index = pl.col("coder").cast(pl.Int64) - low
+    elif (dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum)) and present.len():
+        categories = sorted(set(present.cast(pl.String).to_list()))
+        span = len(categories)
+        index = pl.col("coder").cast(pl.Enum(categories)).to_physical().cast(pl.Int64)
+    if index is None or span > _BIT_CODERS:
+        distinct = pl.col("coder").n_unique().alias("distinct")
+        return [distinct], pl.col("rows") != pl.col("distinct")
+    words = []
+    for j in range((span + 63) // 64):
+        bit = pl.lit(2, dtype=pl.UInt64).pow((index - 64 * j).cast(pl.UInt64))
+        inside = (index >= 64 * j) & (index < 64 * (j + 1))
+        words.append(pl.when(inside).then(bit).otherwise(pl.lit(0, pl.UInt64)).sum().alias(f"w{j}"))
+    ones = pl.sum_horizontal(pl.col(f"w{j}").bitwise_count_ones() for j in range(len(words)))
+    return words, pl.col("rows") != ones
 
 
 def _literal(label: Any, numbers: NDArray[np.float64] | None, i: int, numeric: bool) -> Any:
@@ -278,15 +373,13 @@ def _unit_hashes(units: pl.DataFrame) -> NDArray[np.uint64]:
 
 def _check_ids(
     base: pl.LazyFrame,
-    units: pl.DataFrame,
-    coders: pl.DataFrame,
+    blank_unit: int,
+    blank_coder: int,
     schema: pl.Schema,
     names: dict[str, str],
     *,
     row_numbers: bool,
 ) -> None:
-    blank_unit = int(units.select(_blank("unit", schema["unit"]).sum()).item())
-    blank_coder = int(coders.select(_blank("coder", schema["coder"]).sum()).item())
     if not (blank_unit or blank_coder):
         return
     rows = (
