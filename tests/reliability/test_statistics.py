@@ -309,27 +309,55 @@ def test_percent_agreement_needs_the_domain() -> None:
 
 @given(
     long_data(),
-    st.sampled_from(["fleiss", "bp", "ac1"]),
+    st.sampled_from(["fleiss", "bp", "ac1", "ac2", "fleiss-linear", "bp-ordinal"]),
     st.lists(st.integers(0, 4), min_size=1, max_size=8),
     st.booleans(),
 )
-def test_fleiss_brennan_prediger_and_ac1_merge(
+def test_fleiss_brennan_prediger_and_gwet_merge_with_their_errors(
     data: tuple[pl.DataFrame, list[Any]], name: str, labels: list[int], many: bool
 ) -> None:
+    # the values from sums over units; the standard errors and intervals from the second
+    # pass over the merged patterns: both as in memory, for any partition
     frame, domain = data
     if many:
         domain = [*domain, *range(100, 140)]
+    coefficient, _, weights = name.partition("-")
     function = {
         "fleiss": statecode.fleiss_kappa,
         "bp": statecode.brennan_prediger,
         "ac1": statecode.gwet_ac1,
-    }[name]
-    reference = quiet(function, frame, domain=domain).value
+        "ac2": statecode.gwet_ac2,
+    }[coefficient]
+    options: dict[str, Any] = {"weights": weights} if weights else {}
+    reference = quiet(function, frame, domain=domain, **options)
     parts = [AlphaStatistics.from_frame(p, domain=domain) for p in partition(frame, labels, [])]
-    merged = quiet(sum(parts).kappa, name)
-    assert (math.isnan(merged) and math.isnan(reference)) or math.isclose(
-        merged, reference, rel_tol=1e-9, abs_tol=1e-12
-    ), (merged, reference)
+    merged = quiet(sum(parts).kappa_result, coefficient, **options)
+    for field in ("value", "se", "observed_agreement", "chance_agreement"):
+        a, b = getattr(merged, field), getattr(reference, field)
+        assert (math.isnan(a) and math.isnan(b)) or math.isclose(
+            a, b, rel_tol=1e-9, abs_tol=1e-12
+        ), (field, a, b)
+    assert merged.coefficient == reference.coefficient
+    assert merged.units == reference.units
+    assert merged.weights == reference.weights
+    assert (merged.ci is None) == (reference.ci is None)
+    if merged.ci is not None and reference.ci is not None:
+        np.testing.assert_allclose(merged.ci, reference.ci, rtol=1e-9, atol=1e-12)
+    if not weights and coefficient != "ac2":
+        assert math.isclose(
+            quiet(sum(parts).kappa, coefficient), merged.value, abs_tol=1e-15
+        ) or math.isnan(merged.value)
+
+
+def test_merged_kappas_refuse_what_needs_the_coders() -> None:
+    frame = pl.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b"] * 2, "value": [1, 2, 2, 2]})
+    stats = AlphaStatistics.from_frame(frame, domain=[1, 2])
+    with pytest.raises(OptionError, match="need each coder's codes in memory"):
+        stats.kappa_result("cohen")
+    with pytest.raises(OptionError, match="AC1 is unweighted"):
+        stats.kappa_result("ac1", weights="linear")
+    with pytest.raises(OptionError, match="needs statistics built with domain="):
+        AlphaStatistics.from_frame(frame, level="interval").kappa_result("fleiss")
 
 
 def _sparse_frame(values: pl.Expr) -> pl.DataFrame:

@@ -149,10 +149,15 @@ class _Observed(NamedTuple):
     pa: float
     pa_i: Floats
     r_i: Floats
-    n2: int
+    n2: float
+    times: Floats | None  # units per row (patterns), None: one each
 
 
-def _observed(counts: Floats, weights: Floats) -> _Observed:
+def _total(values: Floats, times: Floats | None) -> float:
+    return float(values.sum() if times is None else values @ times)
+
+
+def _observed(counts: Floats, weights: Floats, times: Floats | None = None) -> _Observed:
     r_i = _row_sums(counts)
     # unweighted (identity) agreement needs no units x q x q product
     identity = weights.shape == (counts.shape[1],) * 2 and np.array_equal(
@@ -163,42 +168,53 @@ def _observed(counts: Floats, weights: Floats) -> _Observed:
     den = r_i * (r_i - 1.0)
     two = r_i >= 2
     pa_i = np.divide(sum_q, den, out=np.zeros_like(sum_q), where=two)
-    n2 = int(two.sum())
-    pa = float(pa_i[two].sum() / n2) if n2 else float("nan")
-    return _Observed(pa, pa_i, r_i, n2)
+    n2 = _total(two.astype(np.float64), times)
+    pa = _total(pa_i, times) / n2 if n2 else float("nan")
+    return _Observed(pa, pa_i, r_i, n2, times)
+
+
+def _units(obs: _Observed) -> float:
+    return float(obs.r_i.size if obs.times is None else obs.times.sum())
 
 
 def _linearised(obs: _Observed, pe: float, value: float, pe_i: Floats | None) -> float:
-    n = obs.r_i.size
+    n = _units(obs)
     if n < 2 or obs.n2 == 0 or pe >= 1:
         return float("nan")
     two = (obs.r_i >= 2).astype(np.float64)
     terms = (n / obs.n2) * (obs.pa_i - pe * two) / (1.0 - pe)
     if pe_i is not None:
         terms = terms - 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe)
-    return float(np.sum(np.square(terms - value)) / (n * (n - 1)))
+    return _total(np.square(terms - value), obs.times) / (n * (n - 1))
 
 
 def _coefficient(pa: float, pe: float) -> float:
     return (pa - pe) / (1.0 - pe) if pe < 1 else float("nan")
 
 
-def _classification_shares(counts: Floats) -> Floats:
+def _classification_shares(counts: Floats, times: Floats | None = None) -> Floats:
     r""":math:`\pi_k`: the mean over units of each unit's share of category k."""
-    return np.asarray(
-        np.einsum("u,uk->k", 1.0 / _row_sums(counts), counts) / counts.shape[0], dtype=np.float64
-    )
+    per = 1.0 / _row_sums(counts)
+    n = counts.shape[0]
+    if times is not None:
+        per, n = per * times, float(times.sum())
+    return np.asarray(np.einsum("u,uk->k", per, counts) / n, dtype=np.float64)
 
 
-def fleiss_parts(counts: Floats, weights: Floats) -> Parts:
-    r"""Fleiss' kappa: :math:`p_e = \sum_{k,l} w_{kl} \pi_k \pi_l` (Fleiss 1971; Gwet 2014)."""
-    obs = _observed(counts, weights)
-    pi = _classification_shares(counts)
+def fleiss_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> Parts:
+    r"""Fleiss' kappa: :math:`p_e = \sum_{k,l} w_{kl} \pi_k \pi_l` (Fleiss 1971; Gwet 2014).
+
+    ``times``, here and in the other ``*_parts``: when the rows of ``counts`` are patterns
+    (distinct rows of unit counts), how many units hold each; every sum over units, the
+    variance's included, counts a row that many times.
+    """
+    obs = _observed(counts, weights, times)
+    pi = _classification_shares(counts, times)
     pe = float(pi @ weights @ pi)
     value = _coefficient(obs.pa, pe)
     pi_w = (weights @ pi + weights.T @ pi) / 2.0
     pe_i = np.einsum("uk,k->u", counts, pi_w) / obs.r_i
-    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), round(_units(obs)))
 
 
 def fleiss_per_category(counts: Floats) -> Floats:
@@ -227,25 +243,25 @@ def fleiss_per_category(counts: Floats) -> Floats:
     return np.asarray(value, dtype=np.float64)
 
 
-def gwet_parts(counts: Floats, weights: Floats) -> Parts:
+def gwet_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> Parts:
     r"""Gwet's AC1/AC2: :math:`p_e = \frac{T_w}{q(q-1)} \sum_k \pi_k (1 - \pi_k)`."""
     q = counts.shape[1]
-    obs = _observed(counts, weights)
-    pi = _classification_shares(counts)
+    obs = _observed(counts, weights, times)
+    pi = _classification_shares(counts, times)
     scale = float(weights.sum()) / (q * (q - 1)) if q > 1 else float("nan")
     pe = scale * float(pi @ (1.0 - pi))
     value = _coefficient(obs.pa, pe)
     pe_i = scale * np.einsum("uk,k->u", counts, 1.0 - pi) / obs.r_i
-    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), counts.shape[0])
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), round(_units(obs)))
 
 
-def brennan_prediger_parts(counts: Floats, weights: Floats) -> Parts:
+def brennan_prediger_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> Parts:
     r"""Brennan & Prediger's (1981) coefficient: :math:`p_e = T_w / q^2` (uniform chance)."""
     q = counts.shape[1]
-    obs = _observed(counts, weights)
+    obs = _observed(counts, weights, times)
     pe = float(weights.sum()) / (q * q) if q else float("nan")  # no category: undefined
     value = _coefficient(obs.pa, pe)
-    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, None), counts.shape[0])
+    return Parts(value, obs.pa, pe, _linearised(obs, pe, value, None), round(_units(obs)))
 
 
 def conger_parts(codes: Codes, counts: Floats, weights: Floats) -> Parts:

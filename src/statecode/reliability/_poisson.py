@@ -209,9 +209,9 @@ class Patterns(NamedTuple):
 
 
 def patterns_of(counts: NDArray[np.integer], units: NDArray[np.integer] | None = None) -> Patterns:
-    """The patterns of the pairable rows of ``counts`` (each row ``units[i]`` units, or one)."""
+    """The patterns of the rows of ``counts`` holding a value (row i: ``units[i]`` units)."""
     held = np.ones(counts.shape[0], np.int64) if units is None else np.asarray(units, np.int64)
-    keep = counts.sum(axis=1) >= 2
+    keep = counts.sum(axis=1) >= 1
     if not keep.any():
         return Patterns(np.zeros((0, counts.shape[1]), np.int64), np.zeros(0, np.int64))
     rows, inverse = np.unique(counts[keep].astype(np.int64), axis=0, return_inverse=True)
@@ -228,11 +228,12 @@ def merge_patterns(a: Patterns, b: Patterns) -> Patterns:
 def pattern_replicates(
     patterns: Patterns, replicates: int, seed: int, delta: Floats | None
 ) -> ReplicateSums:
-    """Replicate sums from patterns: pattern p weighs Poisson(N_p) in each replicate.
+    """Replicate sums from patterns: pairable pattern p weighs Poisson(N_p) in each replicate.
 
     ``delta`` None for ordinal data (then the replicate coincidences are summed).
     """
-    counts, held = patterns
+    pairable = patterns.counts.sum(axis=1) >= 2  # only pairable units weigh in alpha
+    counts, held = patterns.counts[pairable], patterns.units[pairable]
     n_values = counts.shape[1]
     sequence = np.random.SeedSequence([seed & 0xFFFFFFFFFFFFFFFF, _PATTERN_STREAM])
     rng = np.random.Generator(np.random.PCG64(sequence))

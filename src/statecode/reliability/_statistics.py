@@ -31,14 +31,21 @@ from statecode.options import (
     parse_option,
 )
 from statecode.reliability import _distance, _poisson, _sparse_kernels, _streaming
+from statecode.reliability._agreement_input import WeightsArg
 from statecode.reliability._kernels import AlphaParts
+from statecode.reliability._merged_agreement import merged_agreement
 from statecode.reliability._statistics_options import (
     added,
     domain_numbers,
     fixed_delta,
     level_params,
 )
-from statecode.reliability.results import AlphaResult, BootstrapResult, MergedData
+from statecode.reliability.results import (
+    AgreementResult,
+    AlphaResult,
+    BootstrapResult,
+    MergedData,
+)
 
 __all__ = ["ALPHA_MIN", "AlphaStatistics"]
 
@@ -54,6 +61,30 @@ STREAMED_LEVELS = (
     AlphaLevel.CIRCULAR,
     AlphaLevel.BIPOLAR,
 )
+
+
+#: Units whose dense counts are made at once when triples become patterns.
+_PATTERN_CHUNK = 1 << 16
+
+
+def _triple_patterns(
+    unit: NDArray[np.int64],
+    code: NDArray[np.int64],
+    count: NDArray[np.int64],
+    units: int,
+    size: int,
+) -> _poisson.Patterns:
+    """The patterns of ``(unit, code, count)`` triples, dense counts a chunk of units at a time."""
+    order = np.argsort(unit, kind="stable")
+    unit, code, count = unit[order], code[order], count[order]
+    bounds = np.searchsorted(unit, np.arange(0, units + _PATTERN_CHUNK, _PATTERN_CHUNK))
+    out = _poisson.patterns_of(np.zeros((0, size), np.int64))
+    for i, start in enumerate(range(0, units, _PATTERN_CHUNK)):
+        rows = slice(bounds[i], bounds[i + 1])
+        block = np.zeros((min(_PATTERN_CHUNK, units - start), size), np.int64)
+        block[unit[rows] - start, code[rows]] = count[rows]
+        out = _poisson.merge_patterns(out, _poisson.patterns_of(block))
+    return out
 
 
 def _array(value: Any) -> NDArray[Any] | None:
@@ -261,18 +292,13 @@ class AlphaStatistics:
                 seed=seed, sums=sums,
             )  # fmt: skip
         size = len(labels or ())
-        patterns = None
         if summary.counts is not None:
             totals = _sparse_kernels.dense_coincidences(summary.counts, size, summary.weights)
-            if bootstrap:
-                patterns = _poisson.patterns_of(summary.counts, summary.weights)
+            patterns = _poisson.patterns_of(summary.counts, summary.weights)
         else:
             unit_index, code, count = summary.triples or (np.empty(0, np.int64),) * 3
             totals = _sparse_kernels.triple_coincidences(unit_index, code, count, size)
-            if bootstrap:
-                counts = np.zeros((summary.units, size), dtype=np.int64)
-                counts[unit_index, code] = count
-                patterns = _poisson.patterns_of(counts)
+            patterns = _triple_patterns(unit_index, code, count, summary.units, size)
         return cls(
             parsed.value, labels, summary.units, summary.coders, totals.pairable_units,
             int(totals.n_c.sum()), coincidences=totals.matrix, value_counts=totals.n_c,
@@ -360,45 +386,60 @@ class AlphaStatistics:
     # -- scoring ----------------------------------------------------------------------------
 
     def kappa(self, coefficient: CoefficientName | str) -> float:
-        r"""Fleiss' kappa, Brennan-Prediger or Gwet's AC1 of the merged units (unweighted).
+        """The value of :meth:`kappa_result` (unweighted; ``ac2`` quadratic)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            return self.kappa_result(coefficient).value
 
-        All three are :math:`(p_a - p_e) / (1 - p_e)` with :math:`p_a` the mean over
-        pairable units of each unit's share of agreeing pairs (additive) and
-        :math:`\pi_c = \frac{1}{N} \sum_u n_{uc} / m_u` over the :math:`N` units with a
-        value (additive): Fleiss (1971) :math:`p_e = \sum_c \pi_c^2`; Brennan & Prediger
-        (1981) :math:`p_e = 1/q`; Gwet's AC1 (2008)
-        :math:`p_e = \sum_c \pi_c (1 - \pi_c) / (q - 1)`, with :math:`q` the domain's
-        size. The values equal :func:`~statecode.fleiss_kappa`,
-        :func:`~statecode.brennan_prediger` and :func:`~statecode.gwet_ac1` on the whole
-        data. Their standard errors (Gwet 2014, linearised) need each unit's term around
-        the merged value, a second pass over the data that is not made here.
+    def kappa_result(
+        self,
+        coefficient: CoefficientName | str,
+        *,
+        weights: WeightsArg | None = None,
+        confidence: float = 0.95,
+        variable: str | None = None,
+    ) -> AgreementResult:
+        r"""Fleiss' kappa, Brennan-Prediger or Gwet's AC1/AC2 of the merged units, with errors.
+
+        All are :math:`(p_a - p_e) / (1 - p_e)` in Gwet's (2014) frame, and equal
+        :func:`~statecode.fleiss_kappa`, :func:`~statecode.brennan_prediger`,
+        :func:`~statecode.gwet_ac1` and :func:`~statecode.gwet_ac2` on the whole data
+        with ``domain=`` the statistics' domain, standard errors and intervals included.
+        The values need only sums over units; the standard errors (Gwet's linearisation)
+        need each unit's term around the merged chance agreement, a second pass, made here
+        over the merged *patterns* (distinct rows of per-unit value counts, with the units
+        holding each), not over the data.
 
         Parameters
         ----------
-        coefficient : {'fleiss', 'bp', 'ac1'}
+        coefficient : {'fleiss', 'bp', 'ac1', 'ac2'}
+        weights : str or matrix, optional
+            Agreement weights (``identity``, ``linear``, ``quadratic``, ``ordinal``,
+            ``ratio``, or a V x V matrix) on the domain's numbers (else ranks); default
+            identity, quadratic for ``ac2``.
+        confidence : float
+            Level of the interval.
+        variable : str, optional
+            The name the result carries.
 
         Raises
         ------
         OptionError
             For another coefficient, or statistics of interval moments (no domain).
         """
-        chosen = parse_option(CoefficientName, coefficient, "coefficient")
-        if chosen not in (CoefficientName.FLEISS, CoefficientName.BP, CoefficientName.AC1):
-            msg = f"coefficient={chosen.value!r}: merged statistics give fleiss, bp or ac1"
-            raise OptionError(msg, option="coefficient")
-        if self.shares is None or self.domain is None:
+        if self._patterns is None or self.domain is None:
             msg = "kappa needs statistics built with domain= (interval moments have none)"
             raise OptionError(msg, option="domain")
-        pa = self.percent_agreement("units")
-        q = len(self.domain)
-        pi = self.shares / self.units if self.units else self.shares * math.nan
-        if chosen is CoefficientName.FLEISS:
-            pe = float(pi @ pi)
-        elif chosen is CoefficientName.BP:
-            pe = 1.0 / q if q else math.nan
-        else:
-            pe = float(pi @ (1.0 - pi)) / (q - 1) if q > 1 else math.nan
-        return (pa - pe) / (1.0 - pe) if pe < 1 else math.nan
+        return merged_agreement(
+            self._patterns,
+            coefficient,
+            weights=weights,
+            labels=self.domain,
+            numbers=self.numbers,
+            coders=len(self.coders),
+            confidence=confidence,
+            variable=variable,
+        )
 
     def percent_agreement(self, method: AgreementMethod | str = AgreementMethod.PAIRS) -> float:
         r"""Percent agreement of the merged units, as :func:`~statecode.percent_agreement`.
