@@ -105,9 +105,27 @@ def test_a_poisson_bootstrap_over_parts(tmp_path: Path) -> None:
     )
     assert reference.se is not None
     assert math.isclose(record["se"], reference.se, rel_tol=1e-9)
-    code, _, err = _run(*args)  # --method units needs the data in memory
+    code, out, err = _run(*args)  # the default --method units, from the merged patterns
+    assert code == 0, err
+    record = json_results(out)[0]
+    assert record["method"] == "units"
+    assert math.isclose(record["alpha"], reference.alpha, rel_tol=1e-12)
+
+
+def test_continuous_parts_take_the_poisson_bootstrap_only(tmp_path: Path) -> None:
+    # interval data with more distinct values than a domain holds travel as moments, whose
+    # bootstrap is the Poisson one: another method is a usage error naming it
+    frame = _codings(900)
+    noise = pl.int_range(pl.len()) / 7919.0
+    frame = frame.with_columns((pl.col("stance") + noise).alias("stance")).drop("tone")
+    pattern = _parts(tmp_path, frame, ".parquet")
+    args = ("alpha", pattern, "--level", "interval", "--bootstrap", "50", "--seed", "2")
+    code, _, err = _run(*args, "--method", "units")
     assert code == 2
-    assert "--method poisson" in err
+    assert "take --method poisson" in err
+    code, out, err = _run(*args, "--method", "poisson", "--format", "json")
+    assert code == 0, err
+    assert json_results(out)[0]["method"] == "poisson"
 
 
 def test_streamed_input_keeps_the_strict_checks(tmp_path: Path) -> None:

@@ -82,6 +82,26 @@ def test_the_poisson_bootstrap_on_the_cluster_is_the_one_in_memory(client: Any) 
     )
 
 
+def test_parts_written_by_unit_need_no_shuffle_and_take_every_bootstrap(client: Any) -> None:
+    # dd.from_pandas splits a frame sorted by unit at unit boundaries here (sorted index of
+    # whole units): every unit's rows in one partition, so by_unit=True skips the shuffle
+    data = frame(3, units=900).sort("unit")
+    pdf = data.to_pandas().set_index("unit", drop=False)
+    ddf = dd.from_pandas(pdf, npartitions=3, sort=True).reset_index(drop=True)
+    for method in ("krippendorff", "units"):
+        result = statecode.dask_alpha(
+            ddf, bootstrap=100, seed=4, method=method, by_unit=True, scheduler=client
+        )
+        reference = statecode.krippendorff_alpha(data.lazy(), bootstrap=100, seed=4, method=method)
+        same(result, statecode.krippendorff_alpha(data))
+        assert result.bootstrap is not None
+        assert reference.bootstrap is not None
+        assert result.bootstrap.method == method
+        np.testing.assert_allclose(
+            result.bootstrap.replicates, reference.bootstrap.replicates, atol=1e-12
+        )
+
+
 def test_bad_rows_raise_from_the_worker(client: Any) -> None:
     data = frame(3, units=100).to_pandas()
     doubled = pd.concat([data, data.iloc[:1]])

@@ -90,12 +90,6 @@ def alpha(
 
     chosen = format_of(output_format, output, OutputFormat)
     if coded.streams(data, engine):
-        if bootstrap and method is not BootstrapMethod.POISSON:
-            msg = (
-                f"--method {method.value} needs the data in memory; streamed data (a glob, a "
-                "file over 1 GiB, --engine streaming or dask) take --method poisson"
-            )
-            raise OptionError(msg, option="method")
         if distance is not None:
             msg = "--distance (set-valued data) needs the data in memory: --engine memory"
             raise OptionError(msg, option="distance")

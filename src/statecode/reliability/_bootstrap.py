@@ -60,8 +60,12 @@ from statecode.reliability._kernels import (
 
 __all__ = [
     "UnitStatistics",
+    "distribution_replicates",
     "krippendorff_replicates",
     "pair_difference_distribution",
+    "pattern_pair_distribution",
+    "pattern_statistics",
+    "pattern_unit_replicates",
     "unit_replicates",
     "unit_statistics",
 ]
@@ -119,7 +123,55 @@ def krippendorff_replicates(
     progress: Progress | None = None,
 ) -> Floats:
     """Krippendorff's (2016) bootstrap of alpha; NaN marks discarded replicates."""
-    support, freq, sizes, slots = pair_difference_distribution(codes, distance)
+    return distribution_replicates(
+        pair_difference_distribution(codes, distance),
+        n=n,
+        expected_disagreement=expected_disagreement,
+        replicates=replicates,
+        rng=rng,
+        progress=progress,
+    )
+
+
+def pattern_pair_distribution(
+    counts: NDArray[np.integer], held: NDArray[np.integer], delta: Floats
+) -> tuple[Floats, Floats, NDArray[np.intp], NDArray[np.intp]]:
+    """:func:`pair_difference_distribution` of units given as patterns of value counts.
+
+    A unit with counts :math:`n_c` holds :math:`n_c n_k` unordered pairs of values
+    :math:`c < k` and :math:`n_c (n_c - 1) / 2` of :math:`c` with itself; each pattern counts
+    ``held`` times. The same four arrays as from the codes themselves.
+    """
+    m_u = counts.sum(axis=1)
+    keep = m_u >= 2
+    c = counts[keep].astype(np.float64)
+    times = np.asarray(held, dtype=np.float64)[keep]
+    pairs = np.einsum("p,pa,pb->ab", times, c, c)
+    same = times @ (c * (c - 1.0)) / 2.0
+    upper = np.triu(pairs, k=1)
+    upper[np.diag_indices_from(upper)] = same
+    present = upper > 0
+    support, inverse = np.unique(delta[present], return_inverse=True)
+    freq = np.bincount(inverse.ravel(), weights=upper[present], minlength=support.size)
+    sizes = np.unique(m_u[keep])
+    per_size = np.bincount(
+        np.searchsorted(sizes, m_u[keep]), weights=times, minlength=sizes.size
+    ).astype(np.int64)
+    slots = per_size * sizes * (sizes - 1) // 2
+    return support.astype(np.float64), freq.astype(np.float64), sizes.astype(np.intp), slots
+
+
+def distribution_replicates(
+    distribution: tuple[Floats, Floats, NDArray[np.intp], NDArray[np.intp]],
+    *,
+    n: int,
+    expected_disagreement: float,
+    replicates: int,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+) -> Floats:
+    """Krippendorff's bootstrap from the distribution of pair differences and unit sizes."""
+    support, freq, sizes, slots = distribution
     p = freq / freq.sum()
     total = np.zeros(replicates)
     for size, n_slots in zip(sizes.tolist(), slots.tolist(), strict=True):
@@ -293,6 +345,50 @@ def unit_replicates(
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
         out[start : start + size] = _replicate_alphas(stats, _weights(stats, size, rng, keys))
+        if progress is not None:
+            progress(size)
+    return out
+
+
+def pattern_statistics(
+    counts: NDArray[np.integer], delta: Floats, *, ordinal: bool = False
+) -> UnitStatistics:
+    """:class:`UnitStatistics` of pairable patterns of value counts (one row per pattern)."""
+    c = np.asarray(counts, dtype=np.float64)
+    mu = c.sum(axis=1)
+    observed = None
+    if not ordinal:
+        within = np.einsum("uc,uc->u", c @ delta, c) - c @ np.diag(delta)
+        observed = within / (mu - 1)
+    return UnitStatistics(mu, observed, c, delta, ordinal)
+
+
+def pattern_unit_replicates(
+    stats: UnitStatistics,
+    held: NDArray[np.integer],
+    *,
+    replicates: int,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+) -> Floats:
+    r"""The unit bootstrap of units given as patterns: how often each is drawn, at once.
+
+    A resample of :math:`N = \sum_p N_p` units drawn with replacement draws pattern
+    :math:`p` a Multinomial(:math:`N`, :math:`N_p / N`) number of times: one multinomial
+    per replicate over the :math:`K` patterns, the distribution of
+    :func:`unit_replicates` (not its random numbers).
+    """
+    units = np.asarray(held, dtype=np.float64)
+    total = int(units.sum())
+    out = np.full(replicates, np.nan)
+    if total == 0:
+        return out
+    p = units / units.sum()
+    chunk = max(1, _CELLS // max(p.size, 1))
+    for start in range(0, replicates, chunk):
+        size = min(chunk, replicates - start)
+        weights = rng.multinomial(total, p, size=size).astype(np.float64)
+        out[start : start + size] = _replicate_alphas(stats, weights)
         if progress is not None:
             progress(size)
     return out

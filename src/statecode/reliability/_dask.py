@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from statecode.exceptions import DataError, MissingExtraError, OptionError
-from statecode.options import AlphaLevel, Level, parse_option
+from statecode.options import AlphaLevel, BootstrapMethod, Level, parse_option
 from statecode.reliability._scale import domain_of_values
 from statecode.reliability._statistics import ALPHA_MIN, AlphaStatistics
 from statecode.reliability.results import AlphaResult
@@ -97,6 +97,8 @@ def dask_statistics(
     bounds: tuple[float, float] | None = None,
     bootstrap: int = 0,
     seed: int | None = None,
+    method: BootstrapMethod | str = BootstrapMethod.POISSON,
+    by_unit: bool = False,
     scheduler: Any = None,
 ) -> AlphaStatistics:
     """The merged :class:`~statecode.AlphaStatistics` of a Dask DataFrame in long layout.
@@ -122,8 +124,9 @@ def dask_statistics(
         if domain is None:
             found = client.compute(frame[value].dropna().unique()).result()
             domain = domain_of_values([_plain(v) for v in found.tolist()], parsed)
-        # every row of a unit in one partition: the one step that moves rows
-        shuffled = frame.shuffle(on=unit)
+        # every row of a unit in one partition: the one step that moves rows (none when
+        # the parts were written by unit)
+        shuffled = frame if by_unit else frame.shuffle(on=unit)
         options = {
             "level": parsed,
             "domain": domain,
@@ -134,6 +137,7 @@ def dask_statistics(
             "bounds": bounds,
             "bootstrap": bootstrap,
             "seed": seed,
+            "method": method,
             "row_numbers": False,  # a shuffled partition's rows are not the data's
         }
         parts = [dask.delayed(_part_statistics)(p, options) for p in shuffled.to_delayed()]
@@ -157,16 +161,19 @@ def dask_alpha(
     bounds: tuple[float, float] | None = None,
     bootstrap: int = 0,
     seed: int | None = None,
+    method: BootstrapMethod | str = BootstrapMethod.POISSON,
+    by_unit: bool = False,
     confidence: float = 0.95,
     alpha_min: Sequence[float] = ALPHA_MIN,
     scheduler: Any = None,
 ) -> AlphaResult:
     """Krippendorff's alpha of a Dask DataFrame in long layout, computed on the cluster.
 
-    The rows are shuffled by unit (so every unit's rows share a partition), each partition
+    The rows are shuffled by unit (so every unit's rows share a partition; ``by_unit=True``
+    when they already do), each partition
     becomes an :class:`~statecode.AlphaStatistics` on its worker, and a tree of ``+`` merges
-    them: after the shuffle only the statistics travel (V x V coincidences, or moments, the
-    coder ids, and with a Poisson bootstrap its replicate sums).
+    them: after the shuffle only the statistics travel (V x V coincidences and the patterns
+    of unit counts, or moments and their Poisson replicate sums, and the coder ids).
 
     Parameters
     ----------
@@ -178,9 +185,15 @@ def dask_alpha(
         summarised by moments).
     unit, coder, value : str
         Column names.
-    bootstrap, seed : int
-        Poisson bootstrap replicates (the only bootstrap that merges), and their seed
-        (required with a bootstrap).
+    bootstrap, seed, method
+        Bootstrap replicates, their seed (required with a bootstrap: every partition uses
+        it) and method: ``poisson`` (default), ``units`` or ``krippendorff``, all three
+        from the merged statistics (see :meth:`~statecode.AlphaStatistics.from_frame`).
+    by_unit : bool
+        True when every unit's rows already share a partition (parts written by unit,
+        e.g. one file per batch of documents): no shuffle, nothing moves but the
+        statistics. A unit split between partitions is then not detected: its halves are
+        scored as two units.
     confidence, alpha_min
         As for :func:`~statecode.krippendorff_alpha`.
     scheduler : str or distributed.Client, optional
@@ -201,6 +214,7 @@ def dask_alpha(
     """
     merged = dask_statistics(
         ddf, level=level, domain=domain, unit=unit, coder=coder, value=value, period=period,
-        bounds=bounds, bootstrap=bootstrap, seed=seed, scheduler=scheduler,
+        bounds=bounds, bootstrap=bootstrap, seed=seed, method=method, by_unit=by_unit,
+        scheduler=scheduler,
     )  # fmt: skip
     return merged.result(confidence=confidence, alpha_min=alpha_min)

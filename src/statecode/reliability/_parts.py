@@ -80,7 +80,8 @@ def streamed_alphas(
     period : float, optional
         The period of circular variables.
     bootstrap, method, seed, confidence, alpha_min
-        As for :func:`~statecode.krippendorff_alpha`; streamed data take
+        As for :func:`~statecode.krippendorff_alpha`: every method with a value domain
+        (from the merged patterns of unit counts); continuous interval data (no domain)
         ``method='poisson'`` only.
     engine : {'streaming', 'dask'}
         Where to compute.
@@ -119,7 +120,8 @@ def streamed_alphas(
             domain = _domain_for(domains.get(name), level, numeric, name)
             result = dask_alpha(
                 data, level=level, domain=domain, unit=unit, coder=coder, value=name,
-                period=period, bootstrap=bootstrap, seed=seed, confidence=confidence,
+                period=period, bootstrap=bootstrap, seed=seed, method=method,
+                confidence=confidence,
                 alpha_min=alpha_min, scheduler=scheduler,
             )  # fmt: skip
         else:

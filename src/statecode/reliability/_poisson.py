@@ -73,6 +73,7 @@ __all__ = [
     "patterns_of",
     "poisson_weights",
     "replicate_alphas",
+    "triple_patterns",
     "unit_keys",
 ]
 
@@ -218,6 +219,30 @@ def patterns_of(counts: NDArray[np.integer], units: NDArray[np.integer] | None =
     total = np.zeros(rows.shape[0], np.int64)
     np.add.at(total, inverse.ravel(), held[keep])
     return Patterns(rows, total)
+
+
+#: Units whose dense counts are made at once when triples become patterns.
+_PATTERN_CHUNK = 1 << 16
+
+
+def triple_patterns(
+    unit: NDArray[np.int64],
+    code: NDArray[np.int64],
+    count: NDArray[np.int64],
+    units: int,
+    size: int,
+) -> Patterns:
+    """The patterns of ``(unit, code, count)`` triples, dense counts a chunk of units at a time."""
+    order = np.argsort(unit, kind="stable")
+    unit, code, count = unit[order], code[order], count[order]
+    bounds = np.searchsorted(unit, np.arange(0, units + _PATTERN_CHUNK, _PATTERN_CHUNK))
+    out = patterns_of(np.zeros((0, size), np.int64))
+    for i, start in enumerate(range(0, units, _PATTERN_CHUNK)):
+        rows = slice(bounds[i], bounds[i + 1])
+        block = np.zeros((min(_PATTERN_CHUNK, units - start), size), np.int64)
+        block[unit[rows] - start, code[rows]] = count[rows]
+        out = merge_patterns(out, patterns_of(block))
+    return out
 
 
 def merge_patterns(a: Patterns, b: Patterns) -> Patterns:

@@ -10,6 +10,9 @@ grouped by polars' streaming engine, then coincidences or moments):
   crowd designs where each of many coders codes few units: memory then grows with the rows;
 - any input with ``method='poisson'``: the Poisson bootstrap is computed from the same sums.
 
+Streamed inputs take every bootstrap (``units``, ``krippendorff``, ``poisson``) with a value
+domain, from the merged patterns of unit counts; continuous interval moments ``poisson``.
+
 Only the levels with a finite domain or moments (nominal, ordinal, interval, ratio, circular,
 bipolar) take these paths; set-valued data and custom distance functions stay in memory.
 """
@@ -123,13 +126,6 @@ def alpha_of_frame(
 ) -> AlphaResult:
     """Alpha of a long (lazy) frame from its streamed statistics."""
     bootstrap, seed = options.bootstrap, options.seed
-    if bootstrap and not _poisson(bootstrap, method):
-        msg = (
-            f"a streamed (lazy or sparse) input takes the Poisson bootstrap: give "
-            f"method='poisson' with bootstrap={bootstrap} (method={method!r} needs the "
-            "coders x units data in memory: pass a DataFrame with its codes, or an array)"
-        )
-        raise OptionError(msg, option="method")
     unit, coder, value = columns
     schema = data.collect_schema()
     if value in schema and schema[value] in (pl.Float32, pl.Float64):
@@ -150,6 +146,7 @@ def alpha_of_frame(
         bounds=options.bounds,
         bootstrap=bootstrap,
         seed=_seed(seed) if bootstrap else None,
+        method=method,
         progress=options.progress,
     )
     return stats.result(confidence=options.confidence, alpha_min=options.alpha_min)

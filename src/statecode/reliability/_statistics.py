@@ -26,6 +26,7 @@ from statecode.exceptions import DegenerateDataWarning, OptionError
 from statecode.options import (
     AgreementMethod,
     AlphaLevel,
+    BootstrapMethod,
     CoefficientName,
     Level,
     parse_option,
@@ -34,6 +35,7 @@ from statecode.reliability import _distance, _poisson, _sparse_kernels, _streami
 from statecode.reliability._agreement_input import WeightsArg
 from statecode.reliability._kernels import AlphaParts
 from statecode.reliability._merged_agreement import merged_agreement
+from statecode.reliability._merged_bootstrap import merged_replicates
 from statecode.reliability._statistics_options import (
     added,
     domain_numbers,
@@ -61,30 +63,6 @@ STREAMED_LEVELS = (
     AlphaLevel.CIRCULAR,
     AlphaLevel.BIPOLAR,
 )
-
-
-#: Units whose dense counts are made at once when triples become patterns.
-_PATTERN_CHUNK = 1 << 16
-
-
-def _triple_patterns(
-    unit: NDArray[np.int64],
-    code: NDArray[np.int64],
-    count: NDArray[np.int64],
-    units: int,
-    size: int,
-) -> _poisson.Patterns:
-    """The patterns of ``(unit, code, count)`` triples, dense counts a chunk of units at a time."""
-    order = np.argsort(unit, kind="stable")
-    unit, code, count = unit[order], code[order], count[order]
-    bounds = np.searchsorted(unit, np.arange(0, units + _PATTERN_CHUNK, _PATTERN_CHUNK))
-    out = _poisson.patterns_of(np.zeros((0, size), np.int64))
-    for i, start in enumerate(range(0, units, _PATTERN_CHUNK)):
-        rows = slice(bounds[i], bounds[i + 1])
-        block = np.zeros((min(_PATTERN_CHUNK, units - start), size), np.int64)
-        block[unit[rows] - start, code[rows]] = count[rows]
-        out = _poisson.merge_patterns(out, _poisson.patterns_of(block))
-    return out
 
 
 def _array(value: Any) -> NDArray[Any] | None:
@@ -182,6 +160,7 @@ class AlphaStatistics:
     bounds: tuple[float, float] | None = None
     replicates: int = 0
     seed: int | None = None
+    method: str = BootstrapMethod.POISSON.value
     agreement: tuple[float, float, float, float] = attrs.field(default=(0.0,) * 4, repr=False)
     shares: NDArray[np.float64] | None = attrs.field(default=None, repr=False)
     _sums: _poisson.ReplicateSums | None = attrs.field(default=None, repr=False, alias="sums")
@@ -203,6 +182,7 @@ class AlphaStatistics:
         bounds: tuple[float, float] | None = None,
         bootstrap: int = 0,
         seed: int | None = None,
+        method: BootstrapMethod | str = BootstrapMethod.POISSON,
         progress: ProgressArg = None,
         row_numbers: bool = True,
     ) -> AlphaStatistics:
@@ -226,10 +206,15 @@ class AlphaStatistics:
             The circle of ``circular`` data; the end points of a ``bipolar`` scale (default
             the domain's extremes).
         bootstrap : int
-            Poisson bootstrap replicates to carry (0: none); needs ``seed``, the same for
-            every part, since each unit's weights derive from it and the unit's id.
+            Bootstrap replicates of the result (0: none).
         seed : int, optional
-            Seed of the Poisson weights.
+            Seed of the bootstrap; the same for every part. Required by the Poisson
+            bootstrap of continuous interval data (each unit's weights derive from it and
+            the unit's id).
+        method : {'poisson', 'units', 'krippendorff'}
+            Which bootstrap :meth:`result` draws (see :mod:`statecode.reliability.
+            _merged_bootstrap`): all three with a value domain, from the merged patterns
+            of the units; interval moments (no domain) take ``poisson`` only.
         progress : bool or callable, optional
             A progress bar (or callback) of the bootstrap, per chunk of units.
         row_numbers : bool
@@ -240,7 +225,7 @@ class AlphaStatistics:
         ------
         OptionError
             For a level outside the levels above, a missing ``domain=``, ``bootstrap=``
-            without ``seed=``.
+            without ``seed=``, or ``method=`` other than ``poisson`` for interval moments.
         DataError
             For bad rows (see :func:`~statecode.krippendorff_alpha`).
         """
@@ -257,7 +242,14 @@ class AlphaStatistics:
                 "(e.g. seed=1)"
             )
             raise OptionError(msg, option="seed")
+        chosen = parse_option(BootstrapMethod, method, "method")
         labels, numbers = domain_numbers(parsed, domain)
+        if bootstrap and labels is None and chosen is not BootstrapMethod.POISSON:
+            msg = (
+                f"method={chosen.value!r} needs a value domain; continuous interval data "
+                "(no domain=) take method='poisson', or give domain= (every value)"
+            )
+            raise OptionError(msg, option="method")
         params = level_params(parsed, numbers, period, bounds)
         if labels is None:
             kind = "moments"
@@ -289,7 +281,7 @@ class AlphaStatistics:
                 parsed.value, None, summary.units, summary.coders,
                 moments.pairable_units, moments.n, mean=moments.mean,
                 spread=moments.spread, observed=moments.observed, replicates=bootstrap,
-                seed=seed, sums=sums,
+                seed=seed, method=chosen.value, sums=sums,
             )  # fmt: skip
         size = len(labels or ())
         if summary.counts is not None:
@@ -298,12 +290,13 @@ class AlphaStatistics:
         else:
             unit_index, code, count = summary.triples or (np.empty(0, np.int64),) * 3
             totals = _sparse_kernels.triple_coincidences(unit_index, code, count, size)
-            patterns = _triple_patterns(unit_index, code, count, summary.units, size)
+            patterns = _poisson.triple_patterns(unit_index, code, count, summary.units, size)
         return cls(
             parsed.value, labels, summary.units, summary.coders, totals.pairable_units,
             int(totals.n_c.sum()), coincidences=totals.matrix, value_counts=totals.n_c,
             numbers=numbers, period=params[1], bounds=params[2], replicates=bootstrap,
-            seed=seed, patterns=patterns, agreement=totals.agreement, shares=totals.shares,
+            seed=seed, method=chosen.value, patterns=patterns, agreement=totals.agreement,
+            shares=totals.shares,
         )  # fmt: skip
 
     # -- merging ----------------------------------------------------------------------------
@@ -316,6 +309,7 @@ class AlphaStatistics:
             ("bounds", self.bounds == other.bounds, self.bounds, other.bounds),
             ("bootstrap", self.replicates == other.replicates, self.replicates, other.replicates),
             ("seed", self.seed == other.seed, self.seed, other.seed),
+            ("method", self.method == other.method, self.method, other.method),
         )
         for option, same, mine, theirs in checks:
             if not same:
@@ -481,10 +475,6 @@ class AlphaStatistics:
         size = len(self.domain or ())
         return fixed_delta(level, size, self.numbers, self.period, self.bounds)
 
-    def _fixed_delta(self) -> NDArray[np.float64] | None:
-        """The differences of the level when they do not depend on the data (not ordinal)."""
-        return None if self.level == "ordinal" else self.delta()
-
     def parts(self) -> AlphaParts:
         """The sums :math:`n D_o`, :math:`n (n-1) D_e`, :math:`n` and the pairable units."""
         delta = self.delta()
@@ -506,8 +496,8 @@ class AlphaStatistics:
     ) -> AlphaResult:
         """The :class:`AlphaResult` of the merged units, as ``krippendorff_alpha`` gives it.
 
-        With a Poisson bootstrap carried, the result's ``bootstrap`` holds its replicates
-        (``method='poisson'``).
+        With ``bootstrap=`` given to :meth:`from_frame`, the result's ``bootstrap`` holds
+        the replicates of its ``method``.
 
         Warns
         -----
@@ -524,20 +514,25 @@ class AlphaStatistics:
             alpha = math.nan
             warnings.warn(f"alpha is undefined: {reason}", DegenerateDataWarning, stacklevel=2)
         boot = None
-        sums = self._sums
-        if self.replicates and self._patterns is not None and self.seed is not None:
-            sums = _poisson.pattern_replicates(
-                self._patterns, self.replicates, self.seed, self._fixed_delta()
-            )
-        if self.replicates and sums is not None:
+        if self.replicates and (self._patterns is not None or self._sums is not None):
+            chosen = parse_option(BootstrapMethod, self.method, "method")
             draws = (
                 np.full(self.replicates, np.nan)
                 if reason is not None
-                else _poisson.replicate_alphas(sums, self._fixed_delta())
+                else merged_replicates(
+                    chosen,
+                    replicates=self.replicates,
+                    seed=self.seed,
+                    patterns=self._patterns,
+                    sums=self._sums,
+                    ordinal=self.level == AlphaLevel.ORDINAL.value,
+                    delta=self.delta(),
+                    parts=parts,
+                )
             )
             boot = BootstrapResult.from_replicates(
                 draws,
-                method="poisson",
+                method=chosen.value,
                 seed=self.seed,
                 confidence=confidence,
                 alpha_min=tuple(alpha_min),
