@@ -14,10 +14,10 @@ from statecode.reliability._alpha import krippendorff_alpha
 from statecode.reliability._statistics import ALPHA_MIN
 from statecode.reliability.results import AlphaResult
 
-__all__ = ["streamed_alphas"]
+__all__ = ["check_names", "domain_for", "streamed_alphas"]
 
 
-def _domain_for(
+def domain_for(
     values: Sequence[Any] | None, level: AlphaLevel, numeric_column: bool, variable: str
 ) -> list[Any] | None:
     """A domain given as text (the CLI's ``--domain``) as numbers where numbers are meant."""
@@ -109,7 +109,7 @@ def streamed_alphas(
     names = [c for c in columns if c not in (unit, coder)] if variables is None else variables
     levels = levels or {}
     domains = domains or {}
-    _check_names(columns, unit, coder, names, levels, domains)
+    check_names(columns, unit, coder, names, levels, domains)
     results = []
     for name in names:
         level = parse_option(AlphaLevel, levels.get(name) or AlphaLevel.NOMINAL, "level")
@@ -117,7 +117,7 @@ def streamed_alphas(
             from statecode.reliability._dask import dask_alpha  # noqa: PLC0415 - dask extra
 
             numeric = str(data[name].dtype).startswith(("int", "uint", "float"))
-            domain = _domain_for(domains.get(name), level, numeric, name)
+            domain = domain_for(domains.get(name), level, numeric, name)
             result = dask_alpha(
                 data, level=level, domain=domain, unit=unit, coder=coder, value=name,
                 period=period, bootstrap=bootstrap, seed=seed, method=method,
@@ -127,7 +127,7 @@ def streamed_alphas(
         else:
             lazy = data.lazy() if isinstance(data, pl.DataFrame) else data
             numeric = lazy.collect_schema()[name].is_numeric()
-            domain = _domain_for(domains.get(name), level, numeric, name)
+            domain = domain_for(domains.get(name), level, numeric, name)
             result = krippendorff_alpha(
                 lazy, level=level, domain=domain, unit=unit, coder=coder, value=name,
                 period=period, bootstrap=bootstrap, method=method, seed=seed,
@@ -137,7 +137,7 @@ def streamed_alphas(
     return tuple(results)
 
 
-def _check_names(
+def check_names(
     columns: Sequence[str],
     unit: str,
     coder: str,

@@ -11,7 +11,7 @@ import polars as pl
 from statecode._progress import ProgressArg, progress_to
 from statecode._values import finite
 from statecode.codebook import Codebook, Variable
-from statecode.exceptions import DataError, DegenerateDataWarning
+from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import CoefficientName, parse_option
 from statecode.reliability import _agreement
 from statecode.reliability._alpha import krippendorff_alpha
@@ -24,6 +24,7 @@ from statecode.reliability._batch import (
 )
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._shared import sharing
+from statecode.reliability._streamed_report import streamed_report
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable, coding_table
 
@@ -63,7 +64,7 @@ def _parse_coefficients(
 
 
 def reliability_report(
-    table: CodingTable,
+    table: CodingTable | pl.DataFrame | pl.LazyFrame,
     *,
     codebook: Codebook | None = None,
     variables: Sequence[str] | None = None,
@@ -82,9 +83,14 @@ def reliability_report(
 
     Parameters
     ----------
-    table : CodingTable or DataFrame
+    table : CodingTable, DataFrame or LazyFrame
         The codings, or a polars or pandas frame with ``unit``, ``coder`` and one column per
-        variable.
+        variable. A polars ``LazyFrame`` (e.g. :func:`~statecode.scan_codings` of Parquet
+        parts) is never collected: each variable is scored from merged statistics
+        (streamed), with alpha, ``percent``, ``fleiss``, ``bp``, ``ac1`` and ``ac2`` (their
+        standard errors included); Holsti, Cohen, Scott and Conger need each coder's codes
+        in memory and are left empty with a note. Domains come from ``domains=``, else the
+        codebook's codes, else the values found.
     codebook : Codebook, optional
         Defaults to the table's codebook. It gives each variable's level, categories and
         whether it is multi-label.
@@ -131,13 +137,24 @@ def reliability_report(
     Unkel, J., Fröhlich, T. & Knoll, J. tidycomm: Data Modification and Analysis for
     Communication Research (R package), ``test_icr``.
     """
-    table = coding_table(table, "table", "", " (read_codings, CodingTable.from_frame)")
     chosen = _parse_coefficients(coefficients)
+    if isinstance(table, pl.LazyFrame):
+        if by is not None:
+            msg = "by= needs the table in memory; for a LazyFrame, filter it per group"
+            raise OptionError(msg, option="by")
+        return streamed_report(
+            table, chosen, codebook=codebook, variables=variables, bootstrap=bootstrap,
+            seed=seed, method=method, confidence=confidence, levels=levels, domains=domains,
+            schema=_schema(chosen, bootstrap=bool(bootstrap), group=None), columns=COLUMNS,
+        )  # fmt: skip
+    table = coding_table(table, "table", "", " (read_codings, CodingTable.from_frame)")
     if by is None and table.groups is not None:
         by = table.groups
     by_name = by_name or table.group_by or "Group"
     codebook = codebook if codebook is not None else table.codebook
     names = list(variables) if variables is not None else list(table.variables)
+    if codebook is not None and codebook is not table.codebook:
+        levels, domains = _from_codebook(codebook, names, levels, domains)
     settings = per_variable(table, levels, domains)
     groups = _groups(table, by)
     if progress is True:  # one bar for every bootstrap of the report
@@ -193,6 +210,28 @@ def reliability_report(
         group=by_name if by else None,
         provenance=provenance,
     )
+
+
+def _from_codebook(
+    codebook: Codebook,
+    names: Sequence[str],
+    levels: Mapping[str, Any] | None,
+    domains: Mapping[str, Sequence[Any]] | None,
+) -> tuple[dict[str, Any], dict[str, Sequence[Any]]]:
+    """The levels and codes of a ``codebook=`` the table was not read with, under the given.
+
+    So every coefficient reads the codebook as it would if the table carried it: alpha's
+    level and ordinal order, and the categories (unused ones included) of the kappas.
+    """
+    levels, domains = dict(levels or {}), dict(domains or {})
+    for name in names:
+        if name not in codebook or codebook[name].multi_label:
+            continue
+        var = codebook[name]
+        levels.setdefault(name, var.level.value)
+        if var.is_categorical:
+            domains.setdefault(name, list(var.codes))
+    return levels, domains
 
 
 _NO_INTERVAL = frozenset({CoefficientName.PERCENT, CoefficientName.HOLSTI})

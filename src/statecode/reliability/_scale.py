@@ -43,6 +43,7 @@ __all__ = [
     "alpha_of_data",
     "alpha_of_frame",
     "domain_of_values",
+    "seed_or_random",
     "streams",
 ]
 
@@ -145,7 +146,7 @@ def alpha_of_frame(
         period=options.period,
         bounds=options.bounds,
         bootstrap=bootstrap,
-        seed=_seed(seed) if bootstrap else None,
+        seed=seed_or_random(seed) if bootstrap else None,
         method=method,
         progress=options.progress,
     )
@@ -196,7 +197,8 @@ def _numbers_of_text(values: list[Any], level: AlphaLevel) -> list[Any]:
         return values
 
 
-def _seed(seed: int | None) -> int:
+def seed_or_random(seed: int | None) -> int:
+    """The seed given, or a fresh one (every part of a streamed bootstrap must share it)."""
     return int(np.random.default_rng().integers(2**62)) if seed is None else seed
 
 
@@ -249,7 +251,7 @@ def alpha_of_data(
         period=options.period,
         bounds=options.bounds,
         bootstrap=options.bootstrap,
-        seed=_seed(options.seed),
+        seed=seed_or_random(options.seed),
         progress=options.progress,
     )
     stats = attrs.evolve(

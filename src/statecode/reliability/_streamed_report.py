@@ -1,0 +1,223 @@
+"""The reliability report of a polars LazyFrame: every variable from merged statistics.
+
+A LazyFrame in long layout (``unit``, ``coder`` and one column per variable) is never
+collected: each variable becomes an :class:`~statecode.AlphaStatistics` (polars' streaming
+engine), and the report reads what merged statistics give, with the figures the in-memory
+report shows:
+
+- ``alpha`` (and its bootstrap: units, Krippendorff's or Poisson);
+- ``percent`` (tidycomm's Agreement: the share of pairable units on which every value is the
+  same);
+- ``fleiss``, ``bp``, ``ac1``, ``ac2`` with their standard errors and intervals (AC2
+  weighted by level, as in memory).
+
+Holsti's CR, Cohen's kappa, Scott's pi and Conger's kappa compare coders with each other, so
+they need each coder's codes in memory: their columns are empty and ``Notes`` says so.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from statecode._values import finite
+from statecode.codebook import Codebook, Variable
+from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
+from statecode.options import AlphaLevel, BootstrapMethod, CoefficientName, Level, parse_option
+from statecode.reliability import _streaming
+from statecode.reliability._batch import AC2_WEIGHTS
+from statecode.reliability._merged_agreement import MERGED_KAPPAS
+from statecode.reliability._parts import check_names, domain_for
+from statecode.reliability._provenance import provenance_of
+from statecode.reliability._scale import domain_of_values, seed_or_random
+from statecode.reliability._statistics import AlphaStatistics
+from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
+
+__all__ = ["streamed_report"]
+
+_IN_MEMORY = "needs each coder's codes in memory: pass a DataFrame or CodingTable"
+
+
+def _level(name: str, var: Variable | None, levels: Mapping[str, Any]) -> AlphaLevel:
+    given = levels.get(name)
+    if given is None and var is not None:
+        given = var.level.value
+    return parse_option(AlphaLevel, given or AlphaLevel.NOMINAL, "levels")
+
+
+def _domain(
+    lazy: pl.LazyFrame,
+    name: str,
+    var: Variable | None,
+    level: AlphaLevel,
+    domains: Mapping[str, Sequence[Any]],
+) -> list[Any] | None:
+    """The declared domain, the codebook's codes, or the values found (one more pass)."""
+    given = domains.get(name)
+    if given is None and var is not None and var.is_categorical:
+        given = list(var.codes)
+    numeric = lazy.collect_schema()[name].is_numeric()
+    domain = domain_for(given, level, numeric, name)
+    if domain is None:
+        found = _streaming.distinct_values(lazy, value=name)
+        domain = domain_of_values(found, level)
+    return domain
+
+
+def _percent(stats: AlphaStatistics, name: str) -> AgreementResult:
+    """The Agreement column (tidycomm): the units on which every value is the same."""
+    value = stats.percent_agreement("full") if stats.coincidences is not None else math.nan
+    return AgreementResult(
+        coefficient="percent_agreement",
+        value=value,
+        observed_agreement=value,
+        chance_agreement=math.nan,
+        units=stats.pairable_units,
+        units_dropped=stats.units - stats.pairable_units,
+        coders=len(stats.coders),
+        categories=stats.domain or (),
+        weights="identity",
+        se=None,
+        ci=None,
+        method="share of pairable units on which every value is the same (merged sums)",
+        missing="units with fewer than two values are left out (counted in units_dropped)",
+        reason=None if stats.pairable_units else "no unit was rated by two or more coders",
+        variable=name,
+    )
+
+
+def _row(
+    lazy: pl.LazyFrame,
+    name: str,
+    var: Variable | None,
+    chosen: tuple[CoefficientName, ...],
+    options: dict[str, Any],
+    columns: Mapping[CoefficientName, str],
+) -> tuple[dict[str, Any], AlphaResult, dict[str, AgreementResult | AlphaResult]]:
+    level = _level(name, var, options["levels"])
+    domain = _domain(lazy, name, var, level, options["domains"])
+    stats = AlphaStatistics.from_frame(
+        lazy,
+        level=level,
+        domain=domain,
+        value=name,
+        bootstrap=options["bootstrap"],
+        seed=options["seed"],
+        method=options["method"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        alpha = stats.result(variable=name, confidence=options["confidence"])
+    row: dict[str, Any] = {
+        "Variable": name,
+        "n_Units": alpha.units,
+        "n_Coders": alpha.coders,
+        "n_Categories": len(stats.domain) if stats.domain is not None else len(alpha.values),
+        "Level": level.value,
+    }
+    detail: dict[str, AgreementResult | AlphaResult] = {}
+    notes = [f"alpha: {alpha.reason}"] if alpha.reason else []
+    skipped: list[str] = []
+    for coefficient in chosen:
+        column = columns[coefficient]
+        if coefficient is CoefficientName.ALPHA:
+            detail["alpha"] = alpha
+            row[column] = finite(alpha.alpha)
+            if alpha.ci is not None:
+                row[f"{column}_CI_low"], row[f"{column}_CI_high"] = map(finite, alpha.ci[:2])
+            continue
+        result: AgreementResult | None = None
+        if coefficient is CoefficientName.PERCENT:
+            result = _percent(stats, name)
+        elif coefficient in MERGED_KAPPAS and stats.domain is not None:
+            weights = None
+            if coefficient is CoefficientName.AC2:
+                weights = AC2_WEIGHTS.get(Level(level.value), "identity")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                result = stats.kappa_result(
+                    coefficient, weights=weights, confidence=options["confidence"], variable=name
+                )
+        if result is None:
+            row[column] = None
+            skipped.append(column)
+            continue
+        detail[coefficient.value] = result
+        row[column] = finite(result.value)
+        if result.ci is not None:
+            row[f"{column}_CI_low"], row[f"{column}_CI_high"] = map(finite, result.ci[:2])
+        if result.reason:
+            notes.append(f"{column}: {result.reason}")
+    if skipped:
+        why = _IN_MEMORY if stats.domain is not None else "interval moments have no categories"
+        notes.append(f"{', '.join(skipped)}: not computed ({why})")
+    row["Verdict"] = alpha.verdict
+    row["Notes"] = "; ".join(notes) or None
+    return row, alpha, detail
+
+
+def streamed_report(
+    lazy: pl.LazyFrame,
+    chosen: tuple[CoefficientName, ...],
+    *,
+    codebook: Codebook | None,
+    variables: Sequence[str] | None,
+    bootstrap: int,
+    seed: int | None,
+    method: BootstrapMethod | str,
+    confidence: float,
+    levels: Mapping[str, Any] | None,
+    domains: Mapping[str, Sequence[Any]] | None,
+    schema: dict[str, Any],
+    columns: Mapping[CoefficientName, str],
+) -> ReliabilityReport:
+    """The report of a LazyFrame in long layout (see the module's notes).
+
+    Raises
+    ------
+    DataError
+        For a missing ``unit`` or ``coder`` column, a variable that is not a column, bad
+        rows (as :func:`~statecode.krippendorff_alpha` on a LazyFrame).
+    OptionError
+        For ``levels``/``domains`` naming a variable not scored, or a confidence outside
+        (0, 1).
+    """
+    if not 0 < confidence < 1:
+        msg = f"confidence={confidence} must lie strictly between 0 and 1, e.g. 0.95"
+        raise OptionError(msg, option="confidence")
+    names_all = lazy.collect_schema().names()
+    names = (
+        list(variables)
+        if variables is not None
+        else [c for c in names_all if c not in ("unit", "coder")]
+    )
+    levels, domains = dict(levels or {}), dict(domains or {})
+    check_names(names_all, "unit", "coder", names, levels, domains)
+    options = {
+        "levels": levels,
+        "domains": domains,
+        "bootstrap": bootstrap,
+        "seed": seed_or_random(seed) if bootstrap else None,
+        "method": method,
+        "confidence": confidence,
+    }
+    rows, alphas, details = [], [], []
+    for name in names:
+        var = codebook[name] if codebook is not None and name in codebook else None
+        if var is not None and var.multi_label:
+            msg = (
+                f"variable {name!r} is multi-label (sets of codes); its alpha needs the data "
+                "in memory: collect the LazyFrame, or leave it out with variables="
+            )
+            raise DataError(msg)
+        row, alpha, detail = _row(lazy, name, var, chosen, options, columns)
+        rows.append(row)
+        alphas.append(alpha)
+        details.append(detail)
+    frame = pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema)
+    provenance = provenance_of(None, coefficients=[c.value for c in chosen], alphas=alphas)
+    return ReliabilityReport(frame, tuple(alphas), tuple(details), provenance=provenance)

@@ -1,0 +1,112 @@
+"""reliability_report of a LazyFrame: the in-memory report's figures, from merged statistics."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+
+import statecode
+from statecode import Category, Codebook, Variable
+from statecode.exceptions import DataError, OptionError
+
+IN_MEMORY_ONLY = ("Holstis_CR", "Cohens_Kappa", "Scotts_Pi", "Congers_Kappa")
+
+
+def codings(seed: int = 3, units: int = 400) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(1, 5, units)
+    unit = np.repeat(np.arange(units), 4)
+    value = np.where(rng.random(unit.size) < 0.7, truth[unit], rng.integers(1, 5, unit.size))
+    frame = pl.DataFrame(
+        {
+            "unit": [f"s{u}" for u in unit],
+            "coder": np.tile(["ann", "ben", "cy", "dee"], units),
+            "stance": [("pro", "con", "neu", "mix")[v - 1] for v in value],
+            "tone": [("lo", "mid", "hi", "top")[v % 4] for v in value * 3],
+        }
+    )
+    return frame.filter(pl.Series(rng.random(unit.size) < 0.85))
+
+
+CODEBOOK = Codebook(
+    name="demo",
+    variables=(
+        Variable(
+            name="stance",
+            level="nominal",
+            categories=tuple(Category(c) for c in ("pro", "con", "neu", "mix", "none")),
+        ),
+        Variable(
+            name="tone",
+            level="ordinal",
+            categories=tuple(Category(c) for c in ("lo", "mid", "hi", "top")),
+            order=("lo", "mid", "hi", "top"),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("method", ["krippendorff", "units"])
+def test_a_lazy_frame_gives_the_in_memory_report(method: str) -> None:
+    frame = codings()
+    options = {
+        "codebook": CODEBOOK,
+        "coefficients": "all",
+        "bootstrap": 300,
+        "seed": 1,
+        "method": method,
+    }
+    memory = statecode.reliability_report(frame, **options)
+    lazy = statecode.reliability_report(frame.lazy(), **options)
+    assert lazy.table.columns == memory.table.columns
+    for column in lazy.table.columns:
+        a, b = lazy.table[column].to_list(), memory.table[column].to_list()
+        if column in IN_MEMORY_ONLY or column.startswith(IN_MEMORY_ONLY):
+            assert a == [None, None], column
+        elif column == "Notes":
+            assert all("not computed (needs each coder's codes in memory" in n for n in a)
+        elif column.startswith("Krippendorffs_Alpha_CI") and method == "units":
+            # the unit bootstrap from patterns: the distribution, not the random numbers
+            assert all(abs(x - y) < 0.03 for x, y in zip(a, b, strict=True)), column
+        elif isinstance(b[0], float):
+            assert all(math.isclose(x, y, rel_tol=1e-9) for x, y in zip(a, b, strict=True)), column
+        else:
+            assert a == b, column
+    assert [r.alpha for r in lazy.alphas] == pytest.approx([r.alpha for r in memory.alphas])
+    fleiss = lazy.details[1]["fleiss"]
+    assert fleiss.se == pytest.approx(memory.details[1]["fleiss"].se, rel=1e-9)
+    assert lazy.provenance is not None
+
+
+def test_what_a_lazy_report_cannot_do_is_an_error() -> None:
+    lazy = codings().lazy()
+    with pytest.raises(OptionError, match="by= needs the table in memory"):
+        statecode.reliability_report(lazy, by={"s1": "a"})
+    with pytest.raises(DataError, match="variables= names 'nope'"):
+        statecode.reliability_report(lazy, variables=["nope"])
+    cats = tuple(Category(c) for c in ("pro", "con", "neu", "mix"))
+    multi = Codebook(
+        name="m",
+        variables=(Variable(name="stance", level="nominal", multi_label=True, categories=cats),),
+    )
+    with pytest.raises(DataError, match="multi-label"):
+        statecode.reliability_report(lazy.select("unit", "coder", "stance"), codebook=multi)
+    with pytest.raises(DataError, match="have no order of their own"):
+        statecode.reliability_report(lazy, levels={"tone": "ordinal"})
+
+
+def test_a_codebook_given_to_the_report_counts_as_the_tables() -> None:
+    # a frame scored with codebook= showed the codebook's level (ordinal) beside an alpha
+    # computed nominal, in alphabetical order, and kappas on the data's categories only
+    # (found while checking the streamed report against it)
+    frame = codings()
+    given = statecode.reliability_report(frame, codebook=CODEBOOK, coefficients="all")
+    carried = statecode.reliability_report(
+        statecode.CodingTable.from_frame(frame, codebook=CODEBOOK), coefficients="all"
+    )
+    assert [a.level for a in given.alphas] == ["nominal", "ordinal"]
+    assert given.alphas[1].values == ("lo", "mid", "hi", "top")
+    assert given.table.equals(carried.table)
