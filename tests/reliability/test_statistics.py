@@ -455,3 +455,18 @@ def test_a_repeated_coder_is_found_whatever_the_coder_ids(
         merged = quiet(AlphaStatistics.from_frame(frame.lazy(), **options).result)
         assert merged.pairable_values == (len(rows) if len(set(ids)) > 1 else 0)
         assert merged.coders == len(set(ids))
+
+
+def test_true_and_false_in_a_lazy_frame_are_labels_as_in_memory() -> None:
+    # a LazyFrame of True/False values was refused as "not in the declared domain"
+    values = [True, True, False, True, False, False, True, True]
+    frame = pl.DataFrame(
+        {"unit": [1, 1, 2, 2, 3, 3, 4, 4], "coder": ["a", "b"] * 4, "value": values}
+    )
+    lazy = statecode.krippendorff_alpha(frame.lazy())
+    assert_same(lazy, statecode.krippendorff_alpha(frame))
+    assert lazy.values == (False, True)
+    with pytest.raises(DataError, match="have no order of their own"):
+        statecode.krippendorff_alpha(frame.lazy(), level="ordinal")
+    with pytest.raises(DataError, match="must be numbers"):
+        statecode.krippendorff_alpha(frame.lazy(), level="interval")

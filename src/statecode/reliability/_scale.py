@@ -162,7 +162,7 @@ def domain_of_values(found: list[Any], level: AlphaLevel) -> list[Any] | None:
         For ordinal values that are text (their order must be given).
     """
     values = sorted(_numbers_of_text(found, level), key=sort_key)
-    numbers = all(isinstance(v, int | float) for v in values)
+    numbers = all(_number(v) for v in values)
     if level not in (AlphaLevel.NOMINAL, AlphaLevel.ORDINAL) and not numbers:
         shown = ", ".join(repr(v) for v in values[:5])
         msg = (
@@ -170,11 +170,7 @@ def domain_of_values(found: list[Any], level: AlphaLevel) -> list[Any] | None:
             f"({shown}); use level='nominal' or 'ordinal', or recode the values as numbers"
         )
         raise DataError(msg)
-    if (
-        level is AlphaLevel.ORDINAL
-        and values
-        and not all(isinstance(v, int | float) for v in values)
-    ):
+    if level is AlphaLevel.ORDINAL and values and not numbers:
         shown = ", ".join(repr(v) for v in values[:6])
         more = ", ..." if len(values) > 6 else ""
         msg = (
@@ -185,6 +181,11 @@ def domain_of_values(found: list[Any], level: AlphaLevel) -> list[Any] | None:
         raise DataError(msg)
     many = level is AlphaLevel.INTERVAL and len(values) > MATRIX_MAX_V
     return None if many or (level is AlphaLevel.INTERVAL and not values) else values
+
+
+def _number(value: Any) -> bool:
+    """A number, as the coders x units path reads one (True/False are labels)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _numbers_of_text(values: list[Any], level: AlphaLevel) -> list[Any]:

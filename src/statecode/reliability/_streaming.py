@@ -331,7 +331,7 @@ def _distinct_coders(coders: pl.Series, dtype: pl.DataType) -> tuple[list[pl.Exp
 def _literal(label: Any, numbers: NDArray[np.float64] | None, i: int, numeric: bool) -> Any:
     if numeric:
         return float(numbers[i]) if numbers is not None else None
-    return label if isinstance(label, str) else None
+    return label if isinstance(label, str | bool) else None
 
 
 def _code_expressions(domain: Domain | None, numeric: bool) -> list[pl.Expr]:
