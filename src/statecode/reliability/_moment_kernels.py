@@ -18,6 +18,9 @@ from statecode.reliability._kernels import AlphaParts, Codes, Floats
 
 __all__ = ["coded_embedded_parts", "embedded_parts", "ordinal_parts"]
 
+# coder-unit cells of float points per chunk (2 MB per buffer: the chunk stays in L2/L3)
+_FLOAT_CELLS = 1 << 18
+
 
 class _PooledMoments:
     r"""Moments of the pairable units, pooled over chunks of units.
@@ -47,9 +50,12 @@ class _PooledMoments:
         # deviations from the unit means: the sums of squares have no cancellation
         filled -= means[:, None, :]
         filled *= valid
-        ss = np.einsum("dmu,dmu->u", filled, filled)
+        self.add_moments(count_f, means, np.einsum("dmu,dmu->u", filled, filled))
+
+    def add_moments(self, count_f: Floats, means: Floats, ss: Floats) -> None:
+        """Add a chunk's per-unit counts, means (d x w) and sums of squared deviations."""
         # a unit with fewer than two values has SS_u = 0: only the spread must leave it out
-        pairable = np.where(count >= 2, count_f, 0.0)
+        pairable = np.where(count_f >= 2, count_f, 0.0)
         size = float(pairable.sum())
         if size == 0:
             return
@@ -100,19 +106,35 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
         points = points[None]
     d, m, n_units = points.shape
     pooled = _PooledMoments(d)
-    width = _kernels.chunk_width(m * d)
+    width = _kernels.chunk_width(m * d, _FLOAT_CELLS)
     # work buffers reused by every chunk: fresh chunk-sized arrays would cost page faults
-    filled_buffer = np.empty((d, m, width))
-    missing_buffer = np.empty((m, width), dtype=bool)
+    shifted_buffer = np.empty((d, m, width))
+    mask_buffer = np.empty((m, width), dtype=np.int8)
+    wide_buffer = np.empty((m, width), dtype=np.int64)
     valid_buffer = np.empty((m, width), dtype=bool)
-    for part in _kernels.unit_chunks(n_units, m * d):
+    for part in _kernels.unit_chunks(n_units, m * d, cells=_FLOAT_CELLS):
         block = points[:, :, part]
         size = block.shape[2]
-        filled = filled_buffer[:, :, :size]
-        missing = np.isnan(block[0], out=missing_buffer[:, :size])
-        np.copyto(filled, block)
-        np.putmask(filled, np.broadcast_to(missing, filled.shape), 0.0)
-        pooled.add(filled, np.logical_not(missing, out=valid_buffer[:, :size]))
+        valid = np.equal(block[0], block[0], out=valid_buffer[:, :size])  # False at NaN
+        count = np.add.reduce(valid, axis=0, dtype=_kernels.count_type(m))
+        # each unit shifted by its largest value (NaN ignored): the shifted values lie within
+        # the unit's range, so SS_u = S2 - S1^2 / m_u loses nothing to the data's offset
+        shift = np.fmax.reduce(block, axis=1)
+        np.copyto(shift, 0.0, where=count == 0)
+        shifted = np.subtract(block, shift[:, None, :], out=shifted_buffer[:, :, :size])
+        # missing cells (NaN) to 0.0 by their bits: AND with all ones where valid, zero not
+        mask = wide_buffer[:, :size]
+        np.copyto(mask, np.negative(valid.view(np.int8), out=mask_buffer[:, :size]))
+        bits = shifted.view(np.int64)
+        np.bitwise_and(bits, mask, out=bits)
+        count_f = count.astype(np.float64)
+        s1 = shifted.sum(axis=1)
+        ss = np.einsum("dmu,dmu->u", shifted, shifted)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            centred = np.where(count > 0, s1 / count_f, 0.0)
+        ss -= np.einsum("du,du->u", s1, centred)
+        np.maximum(ss, 0.0, out=ss)
+        pooled.add_moments(count_f, shift + centred, ss)
     return pooled.parts(scale)
 
 
