@@ -171,20 +171,33 @@ def test_every_id_problem_is_found(columns: dict[str, list[str | None]], grouped
         assert _quiet_table(frame).skipped == ()
 
 
-@given(st.lists(st.sampled_from(["a", "b", "c", None]), max_size=30), st.booleans())
-def test_code_column_routes_agree(values: list[str | None], grouped: bool) -> None:
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d", "e", None]), max_size=30),
+    st.booleans(),
+    st.integers(1, 8),
+    st.integers(1, 6),
+)
+def test_code_column_routes_agree(
+    values: list[str | None], grouped: bool, sample: int, few: int
+) -> None:
+    # every route (runs, few texts found in the first rows, the categorical cast) gives the
+    # codes in the order first seen: also when a text first appears after the sampled rows,
+    # or the sample holds more texts than the few route takes
     if grouped:
         values = sorted(values, key=lambda v: (v is None, v or ""))
     series = pl.Series(values, dtype=pl.String)
     expected_distinct = list(dict.fromkeys(v for v in values if v is not None))
     expected = [-1 if v is None else expected_distinct.index(v) for v in values]
     kind = pl.Categorical(pl.Categories.random())
-    for column in (series, series.cast(kind)):
-        coded = _codes.code_column(column)
-        assert coded.codes.tolist() == expected
-        assert coded.distinct.to_list() == expected_distinct
-        if coded.ordered:
-            assert all(a <= b for a, b in itertools.pairwise(expected))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_codes, "_SAMPLE", sample)
+        patch.setattr(_codes, "_FEW", few)
+        for column in (series, series.cast(kind)):
+            coded = _codes.code_column(column)
+            assert coded.codes.tolist() == expected
+            assert coded.distinct.to_list() == expected_distinct
+            if coded.ordered:
+                assert all(a <= b for a, b in itertools.pairwise(expected))
 
 
 def test_grouped_rows_take_the_run_route() -> None:

@@ -7,8 +7,10 @@ once per distinct text, and the rows carry integer codes into them.
 :func:`code_column` gives the codes of a column into its distinct texts in the order first
 seen (ids keep that order in every result). It takes the cheapest exact route:
 
-- rows grouped by their text (a file sorted by unit): one run-length pass, when the runs
-  turn out to be distinct texts;
+- rows grouped by their text (a file sorted by unit): one comparison with the row before,
+  when the runs turn out to be distinct texts;
+- few distinct texts (coders, codes of a variable), all among those of the first rows: one
+  comparison per row with each of them;
 - a categorical column (how :func:`~statecode.read_codings` parses variable and coder columns
   of a CSV file): the physical codes, renumbered by one small lookup table;
 - otherwise one categorical cast (a hash per row) and the same renumbering.
@@ -28,6 +30,9 @@ __all__ = ["Coded", "code_column", "first_seen", "has_duplicate_pairs"]
 _RUN_SHARE = 0.5
 # pairs of codes are counted in a table of at most this many cells per row (else hashed)
 _TABLE_PER_ROW = 8
+# rows whose distinct texts are the candidates of a column of few texts, and how few
+_SAMPLE = 1 << 16
+_FEW = 16
 
 
 class Coded(NamedTuple):
@@ -53,10 +58,14 @@ def code_column(series: pl.Series) -> Coded:
     n = len(series)
     if not n:
         return Coded(np.empty(0, dtype=np.int32), series.cast(pl.String), ordered=True)
-    if not series.null_count() and series.dtype == pl.String:
-        runs = _runs(series)
-        if runs is not None:
-            return runs
+    if series.dtype == pl.String:
+        if not series.null_count():
+            runs = _runs(series)
+            if runs is not None:
+                return runs
+        few = _few(series)
+        if few is not None:
+            return few
     if isinstance(series.dtype, pl.Categorical):
         categorical = series
     else:
@@ -71,17 +80,45 @@ def code_column(series: pl.Series) -> Coded:
 
 
 def _runs(series: pl.Series) -> Coded | None:
-    """The codes of rows grouped by their text: one run per text, or None."""
-    runs = series.rle()
-    count = runs.len()
+    """The codes of rows grouped by their text: one run per text, or None.
+
+    Runs start where a row differs from the one before (one comparison per row); they are
+    one per text when their first texts are distinct, proven by distinct 64-bit hashes
+    (equal hashes are settled by comparing the texts).
+    """
+    change = (series != series.shift(1)).fill_null(value=True)
+    count = int(change.sum())
     if count > _RUN_SHARE * len(series):
         return None
-    heads = runs.struct.field("value")
-    if heads.n_unique() != count:
+    heads = series.filter(change)
+    if heads.hash().n_unique() != count and heads.n_unique() != count:
         return None  # a text comes back after others: not grouped
-    lengths = runs.struct.field("len").to_numpy()
-    codes = np.repeat(np.arange(count, dtype=np.int32), lengths)
+    codes = np.cumsum(change.to_numpy(), dtype=np.int32)
+    codes -= 1
     return Coded(codes, heads.alias(series.name), ordered=True)
+
+
+def _few(series: pl.Series) -> Coded | None:
+    """The codes of a column of few distinct texts, by one comparison per text, or None.
+
+    The distinct texts of the first :data:`_SAMPLE` rows, in the order first seen, are the
+    candidates; if every text of the column is one of them, the codes are exact and in the
+    order first seen over the whole column (each text first appears in the sample).
+    Otherwise (a text outside the sample, or too many) None: the caller hashes every row.
+    """
+    head = series.head(_SAMPLE).drop_nulls().unique(maintain_order=True)
+    if not 0 < head.len() <= _FEW:
+        return None
+    expr: pl.Expr = pl.lit(-1, dtype=pl.Int8)
+    for k in range(head.len() - 1, -1, -1):
+        expr = pl.when(pl.col("s") == head[k]).then(pl.lit(k, dtype=pl.Int8)).otherwise(expr)
+    found = pl.DataFrame({"s": series}).select(
+        expr.alias("code"), (pl.col("s").is_not_null() & (expr == -1)).sum().alias("other")
+    )
+    if int(found["other"][0]):
+        return None
+    codes = found["code"].to_numpy().astype(np.int32)
+    return Coded(codes, head.alias(series.name), ordered=False)
 
 
 def first_seen(codes: NDArray[np.int32], n_distinct: int, *, ordered: bool) -> NDArray[np.intp]:
