@@ -55,6 +55,9 @@ __all__ = [
 Floats = NDArray[np.float64]
 Codes = NDArray[np.int32]
 
+# units per chunk of the per-unit terms (64K floats: 512 KB, in cache)
+_UNIT_CHUNK = 1 << 16
+
 
 class Parts(NamedTuple):
     """A coefficient with its agreement terms and variance."""
@@ -181,11 +184,18 @@ def _linearised(obs: _Observed, pe: float, value: float, pe_i: Floats | None) ->
     n = _units(obs)
     if n < 2 or obs.n2 == 0 or pe >= 1:
         return float("nan")
-    two = (obs.r_i >= 2).astype(np.float64)
-    terms = (n / obs.n2) * (obs.pa_i - pe * two) / (1.0 - pe)
-    if pe_i is not None:
-        terms = terms - 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe)
-    return _total(np.square(terms - value), obs.times) / (n * (n - 1))
+    total = 0.0
+    # in chunks of units: the terms stay in cache however many units there are
+    for start in range(0, obs.r_i.size, _UNIT_CHUNK):
+        part = slice(start, start + _UNIT_CHUNK)
+        two = (obs.r_i[part] >= 2).astype(np.float64)
+        terms = (n / obs.n2) * (obs.pa_i[part] - pe * two) / (1.0 - pe)
+        if pe_i is not None:
+            terms -= 2.0 * (1.0 - value) * (pe_i[part] - pe) / (1.0 - pe)
+        terms -= value
+        times = None if obs.times is None else obs.times[part]
+        total += _total(np.square(terms, out=terms), times)
+    return total / (n * (n - 1))
 
 
 def _coefficient(pa: float, pe: float) -> float:
@@ -292,13 +302,19 @@ def conger_parts(codes: Codes, counts: Floats, weights: Floats) -> Parts:
     b = c @ weights  # b_g[v] = sum_k c_gk w_kv
     a = np.einsum("gk,kl,gl->g", c, weights, p_gk)  # a_g = sum_k c_gk sum_l w_kl p_gl
     share = n_g / n
-    lam_sum = np.zeros(n)
-    for g, row in enumerate(codes):
-        rated = row >= 0
-        term = np.where(rated, b[g][np.maximum(row, 0)], 0.0)
-        term -= (rated - share[g]) * a[g]
-        lam_sum += term * (n / n_g[g])
-    pe_i = lam_sum / (r * (r - 1))
+    pe_i = np.zeros(n)
+    # per chunk of units, each coder's term: the chunk's arrays stay in cache
+    padded = np.concatenate([b, np.zeros((r, 1))], axis=1)  # code -1 takes the 0 column
+    for start in range(0, n, _UNIT_CHUNK):
+        part = slice(start, start + _UNIT_CHUNK)
+        lam_sum = pe_i[part]
+        for g in range(r):
+            row = codes[g, part]
+            term = padded[g][row]
+            term -= ((row >= 0) - share[g]) * a[g]
+            term *= n / n_g[g]
+            lam_sum += term
+    pe_i /= r * (r - 1)
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), n)
 
 
