@@ -86,14 +86,18 @@ def _runs(series: pl.Series) -> Coded | None:
     one per text when their first texts are distinct, proven by distinct 64-bit hashes
     (equal hashes are settled by comparing the texts).
     """
-    change = (series != series.shift(1)).fill_null(value=True)
-    count = int(change.sum())
-    if count > _RUN_SHARE * len(series):
+    n = len(series)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    # two zero-copy slices compared: no shifted copy of the texts
+    change[1:] = (series.slice(1) != series.slice(0, n - 1)).to_numpy()
+    count = int(np.count_nonzero(change))
+    if count > _RUN_SHARE * n:
         return None
-    heads = series.filter(change)
+    heads = series.filter(pl.Series(change))
     if heads.hash().n_unique() != count and heads.n_unique() != count:
         return None  # a text comes back after others: not grouped
-    codes = np.cumsum(change.to_numpy(), dtype=np.int32)
+    codes = np.cumsum(change, dtype=np.int32)
     codes -= 1
     return Coded(codes, heads.alias(series.name), ordered=True)
 
