@@ -110,3 +110,62 @@ def test_a_codebook_given_to_the_report_counts_as_the_tables() -> None:
     assert [a.level for a in given.alphas] == ["nominal", "ordinal"]
     assert given.alphas[1].values == ("lo", "mid", "hi", "top")
     assert given.table.equals(carried.table)
+
+
+def crowd(units: int, coders: int, seed: int = 0) -> pl.DataFrame:
+    """Each unit coded by 3 of many coders: a crowd design."""
+    rng = np.random.default_rng(seed)
+    unit = np.repeat(np.arange(units), 3)
+    first = rng.integers(0, coders, units)
+    coder = ((first[:, None] + np.array([0, 1, 2]) * (coders // 3)) % coders).ravel()
+    truth = rng.integers(0, 4, units)
+    value = np.where(rng.random(unit.size) < 0.7, truth[unit], rng.integers(0, 4, unit.size))
+    return pl.DataFrame(
+        {
+            "unit": unit.astype(str),
+            "coder": coder.astype(str),
+            "stance": [("pro", "con", "neu", "mix")[v] for v in value],
+            "score": value.astype(float),
+        }
+    )
+
+
+def test_a_sparse_table_is_scored_as_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a CodingTable of a crowd design goes the sparse way (alpha and the report): the same
+    # figures as the coders x units path. 200 coders x 1,500 units is below the size that
+    # goes sparse by default: the test lowers the threshold for the sparse run
+    from statecode.reliability import _scale  # noqa: PLC0415 - its threshold
+
+    table = statecode.CodingTable.from_frame(crowd(1500, 200))
+    levels = {"score": "interval"}
+    dense = statecode.reliability_report(table, coefficients="all", levels=levels)
+    assert dense.table["Holstis_CR"].null_count() == 0  # computed: not the sparse path
+    monkeypatch.setattr(_scale, "SPARSE_MIN_CELLS", 0)
+    sparse = statecode.reliability_report(table, coefficients="all", levels=levels)
+    alphas = [statecode.krippendorff_alpha(table, variable=v, **o) for v, o in
+              (("stance", {}), ("score", {"level": "interval"}))]  # fmt: skip
+    assert [a.alpha for a in alphas] == pytest.approx([a.alpha for a in dense.alphas], abs=1e-12)
+    for column in ("Agreement", "Krippendorffs_Alpha", "Fleiss_Kappa", "Gwets_AC1", "Gwets_AC2"):
+        np.testing.assert_allclose(sparse.table[column], dense.table[column], rtol=1e-9)
+    for column in ("Fleiss_Kappa_CI_low", "Gwets_AC2_CI_high"):
+        np.testing.assert_allclose(sparse.table[column], dense.table[column], rtol=1e-9)
+    assert sparse.table["Holstis_CR"].to_list() == [None, None]
+    assert all("a sparse design" in note for note in sparse.table["Notes"])
+
+
+def test_a_sparse_table_never_builds_the_coders_x_units_array() -> None:
+    # 10,000 coders x 100,000 units: the dense array would be 4 GB of int32 codes; numpy's
+    # allocations (which tracemalloc sees) stay far below that
+    import tracemalloc  # noqa: PLC0415
+
+    table = statecode.CodingTable.from_frame(crowd(100_000, 10_000).drop("score"))
+    tracemalloc.start()
+    try:
+        result = statecode.krippendorff_alpha(table, variable="stance")
+        report = statecode.reliability_report(table, coefficients="alpha,fleiss,ac1")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.coders == 10_000
+    assert report.alphas[0].alpha == pytest.approx(result.alpha, abs=1e-12)
+    assert peak < 200 * 2**20, peak

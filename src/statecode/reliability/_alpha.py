@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -211,6 +212,19 @@ def krippendorff_alpha(
         return _scale.alpha_of_frame(
             data, level=opts.level, domain=domain, columns=columns, method=method, options=scale
         )
+    if isinstance(data, CodingTable) and variable is not None:
+        # a crowd design in a table: its long rows, never the coders x units array
+        rows = _scale.sparse_rows(data, variable, opts.level, opts.distance)
+        if rows is not None:
+            result = _scale.alpha_of_frame(
+                rows,
+                level=opts.level,
+                domain=_scale.table_domain(data, variable, domain),
+                columns=("unit", "coder", "value"),
+                method=method,
+                options=scale,
+            )
+            return attrs.evolve(result, variable=variable)
     rel = to_reliability_data(
         data,
         variable=variable,

@@ -24,7 +24,7 @@ from statecode.reliability._batch import (
 )
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._shared import sharing
-from statecode.reliability._streamed_report import streamed_report
+from statecode.reliability._streamed_report import sparse_row, streamed_report
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable, coding_table
 
@@ -182,19 +182,18 @@ def reliability_report(
     for group, part in groups:
         for name in names:
             var = codebook[name] if codebook is not None and name in codebook else None
-            with sharing():  # one variable's coefficients share its counts
-                row, alpha, detail = _row(
-                    part,
-                    name,
-                    var,
-                    chosen,
-                    settings(name, {}),
-                    bootstrap=bootstrap,
-                    seed=seed,
-                    method=method,
-                    confidence=confidence,
-                    progress=tick,
-                )
+            given = settings(name, {})
+            options: dict[str, Any] = {
+                "bootstrap": bootstrap,
+                "seed": seed,
+                "method": method,
+                "confidence": confidence,
+            }
+            scored = sparse_row(part, name, var, chosen, given, columns=COLUMNS, **options)
+            if scored is None:
+                with sharing():  # one variable's coefficients share its counts
+                    scored = _row(part, name, var, chosen, given, progress=tick, **options)
+            row, alpha, detail = scored
             if group is not None:
                 row = {by_name: group, **row}
             rows.append(row)

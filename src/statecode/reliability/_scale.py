@@ -34,7 +34,7 @@ from statecode.reliability import _streaming
 from statecode.reliability._kernels import MATRIX_MAX_V
 from statecode.reliability._statistics import STREAMED_LEVELS, AlphaStatistics
 from statecode.reliability.results import AlphaResult
-from statecode.table import ReliabilityData
+from statecode.table import CodingTable, ReliabilityData
 
 __all__ = [
     "SPARSE_FACTOR",
@@ -44,7 +44,9 @@ __all__ = [
     "alpha_of_frame",
     "domain_of_values",
     "seed_or_random",
+    "sparse_rows",
     "streams",
+    "table_domain",
 ]
 
 #: A long DataFrame goes the sparse way when coders x units exceeds this many cells per row.
@@ -114,6 +116,34 @@ def streams(
     if coders > SPARSE_FACTOR:
         units = int(data.select(pl.nth(names.index(columns[0])).approx_n_unique()).item())
     return coders * units > max(SPARSE_MIN_CELLS, SPARSE_FACTOR * data.height)
+
+
+def sparse_rows(
+    table: CodingTable, variable: str, level: AlphaLevel, distance: Distance
+) -> pl.DataFrame | None:
+    """The long rows of ``variable`` when its coders x units array would be sparse, else None.
+
+    Sparse as for a long DataFrame: more than :data:`SPARSE_FACTOR` cells per value and more
+    than :data:`SPARSE_MIN_CELLS` cells; only for levels merged from statistics (no distance
+    function, no sets of codes).
+    """
+    if distance is not None or level not in STREAMED_LEVELS:
+        return None
+    coders, units = table.shape_of(variable)
+    cells = coders * units
+    if coders <= SPARSE_FACTOR or cells <= SPARSE_MIN_CELLS:
+        return None
+    if cells <= SPARSE_FACTOR * table.value_count(variable):
+        return None
+    return table.variable_rows(variable)
+
+
+def table_domain(table: CodingTable, variable: str, domain: Sequence[Any] | None) -> Any:
+    """``domain``, else the codebook's codes of a categorical variable (as in memory)."""
+    if domain is not None or table.codebook is None or variable not in table.codebook:
+        return domain
+    var = table.codebook[variable]
+    return list(var.codes) if var.is_categorical else None
 
 
 def alpha_of_frame(

@@ -33,13 +33,20 @@ from statecode.reliability._batch import AC2_WEIGHTS
 from statecode.reliability._merged_agreement import MERGED_KAPPAS
 from statecode.reliability._parts import check_names, domain_for
 from statecode.reliability._provenance import provenance_of
-from statecode.reliability._scale import domain_of_values, seed_or_random
+from statecode.reliability._scale import (
+    domain_of_values,
+    seed_or_random,
+    sparse_rows,
+    table_domain,
+)
 from statecode.reliability._statistics import AlphaStatistics
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
+from statecode.table import CodingTable
 
-__all__ = ["streamed_report"]
+__all__ = ["sparse_row", "streamed_report"]
 
 _IN_MEMORY = "needs each coder's codes in memory: pass a DataFrame or CodingTable"
+_SPARSE = "a sparse design, scored from merged statistics: needs each coder's codes"
 
 
 def _level(name: str, var: Variable | None, levels: Mapping[str, Any]) -> AlphaLevel:
@@ -153,11 +160,51 @@ def _row(
         if result.reason:
             notes.append(f"{column}: {result.reason}")
     if skipped:
-        why = _IN_MEMORY if stats.domain is not None else "interval moments have no categories"
+        why = options.get("why", _IN_MEMORY)
+        if stats.domain is None:
+            why = "interval moments have no categories"
         notes.append(f"{', '.join(skipped)}: not computed ({why})")
     row["Verdict"] = alpha.verdict
     row["Notes"] = "; ".join(notes) or None
     return row, alpha, detail
+
+
+def sparse_row(
+    table: CodingTable,
+    name: str,
+    var: Variable | None,
+    chosen: tuple[CoefficientName, ...],
+    given: dict[str, Any],
+    *,
+    bootstrap: int,
+    seed: int | None,
+    method: BootstrapMethod | str,
+    confidence: float,
+    columns: Mapping[CoefficientName, str],
+) -> tuple[dict[str, Any], AlphaResult, dict[str, AgreementResult | AlphaResult]] | None:
+    """The report's row of a variable of a sparse design, from its long rows; else None.
+
+    A crowd design (coders x units far above the codings: see
+    :func:`~statecode.reliability._scale.sparse_rows`) is scored like a LazyFrame, so no
+    coefficient builds the coders x units array.
+    """
+    if var is not None and var.multi_label:
+        return None
+    level = _level(name, var, {name: given["level"]} if "level" in given else {})
+    rows = sparse_rows(table, name, level, None)
+    if rows is None:
+        return None
+    domain = given.get("domain", table_domain(table, name, None))
+    options = {
+        "levels": {name: level},
+        "domains": {} if domain is None else {name: domain},
+        "bootstrap": bootstrap,
+        "seed": seed_or_random(seed) if bootstrap else None,
+        "method": method,
+        "confidence": confidence,
+        "why": _SPARSE,
+    }
+    return _row(rows.rename({"value": name}).lazy(), name, var, chosen, options, columns)
 
 
 def streamed_report(

@@ -338,6 +338,21 @@ class CodingTable:
 
         return cast("tuple[int, int]", self._cached(("shape", variable), make))
 
+    def value_count(self, variable: str) -> int:
+        """How many codings hold a value of ``variable`` (no pass over the rows)."""
+        self.variable(variable)
+        if self._columns is not None:
+            column = self._columns.column(variable)
+            return column.len() - column.null_count()
+        return int((self.data.get_column("variable") == variable).sum())
+
+    def variable_rows(self, variable: str) -> pl.DataFrame:
+        """The codings of ``variable`` in long layout: ``unit``, ``coder``, ``value`` (text)."""
+        self.variable(variable)
+        if self._columns is not None:
+            return self._columns.variable_rows(variable)
+        return self.data.filter(pl.col("variable") == variable).select("unit", "coder", "value")
+
     def where_units(self, units: Collection[str]) -> CodingTable:
         """The codings of the units ``units`` only (the same codebook, source and groups)."""
         if self._columns is not None:

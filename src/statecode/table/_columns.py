@@ -64,6 +64,16 @@ class Columns:
         """The values of variable ``name`` (null where a coder gave none)."""
         return self.frame.to_series(self.names.index(name) + 2)
 
+    def variable_rows(self, name: str) -> pl.DataFrame:
+        """Unit, coder and value (as text) of the rows holding a value of ``name``."""
+        return pl.DataFrame(
+            [
+                self.frame.to_series(0).cast(pl.String).alias("unit"),
+                self.frame.to_series(1).cast(pl.String).alias("coder"),
+                self.column(name).cast(pl.String).alias("value"),
+            ]
+        ).filter(pl.col("value").is_not_null())
+
     def coded(self, name: str) -> Coded:
         """Codes of ``unit``, ``coder`` or a variable's column, made once."""
         found = self._coded.get(name)
