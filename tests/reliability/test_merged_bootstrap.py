@@ -75,17 +75,19 @@ def replicates(stats: AlphaStatistics) -> Any:
 @given(
     st.integers(0, 2**32 - 1),
     st.sampled_from(LEVELS),
-    st.sampled_from(["units", "krippendorff"]),
+    st.sampled_from(["units", "krippendorff", "poisson"]),
     st.integers(1, 6),
-    st.integers(0, 2**40),
+    st.integers(0, 2**64 - 1),
+    st.booleans(),
 )
 def test_any_partition_gives_the_same_replicates(
-    data_seed: int, level: str, method: str, n_parts: int, seed: int
+    data_seed: int, level: str, method: str, n_parts: int, seed: int, many: bool
 ) -> None:
+    # many: a domain of 40 values, the many-valued (triples) path of the statistics
     _, frame = coded(data_seed, units=30)
     options: dict[str, Any] = {
         "level": level,
-        "domain": [0.0, 1.0, 2.0, 3.0],
+        "domain": [float(v) for v in range(40 if many else 4)],
         "bootstrap": 50,
         "seed": seed,
         "method": method,

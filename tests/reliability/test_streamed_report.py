@@ -169,3 +169,50 @@ def test_a_sparse_table_never_builds_the_coders_x_units_array() -> None:
     assert result.coders == 10_000
     assert report.alphas[0].alpha == pytest.approx(result.alpha, abs=1e-12)
     assert peak < 200 * 2**20, peak
+
+
+def test_a_sparse_table_reads_numbers_and_codes_as_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # found by review: on the sparse path an interval variable with codebook categories
+    # ("1", "2", ...) was refused as not numbers, and "1" and "1.0" were two values
+    from statecode.reliability import _scale  # noqa: PLC0415 - its threshold
+
+    frame = crowd(1500, 200).with_columns(
+        pl.when(pl.int_range(pl.len()) % 2 == 0)
+        .then(pl.col("score").cast(pl.String))
+        .otherwise(pl.col("score").cast(pl.Int64).cast(pl.String))
+        .alias("spelled"),
+        (pl.col("score") + 1).cast(pl.Int64).cast(pl.String).alias("scale"),
+    )
+    codebook = Codebook(
+        name="n",
+        variables=(
+            Variable(
+                name="scale",
+                level="interval",
+                categories=tuple(Category(c) for c in ("1", "2", "3", "4", "5")),
+            ),
+        ),
+    )
+    table = statecode.CodingTable.from_frame(
+        frame.drop("stance", "score", "spelled"), codebook=codebook
+    )
+    plain = statecode.CodingTable.from_frame(frame.select("unit", "coder", "spelled"))
+    dense = [
+        statecode.krippendorff_alpha(table, variable="scale"),
+        statecode.krippendorff_alpha(plain, variable="spelled"),
+        statecode.krippendorff_alpha(plain, variable="spelled", level="ratio"),
+    ]
+    monkeypatch.setattr(_scale, "SPARSE_MIN_CELLS", 0)
+    sparse = [
+        statecode.krippendorff_alpha(table, variable="scale"),
+        statecode.krippendorff_alpha(plain, variable="spelled"),
+        statecode.krippendorff_alpha(plain, variable="spelled", level="ratio"),
+    ]
+    for a, b in zip(sparse, dense, strict=True):
+        assert a.alpha == pytest.approx(b.alpha, abs=1e-12)
+        assert a.pairable_values == b.pairable_values
+    assert len(sparse[1].values) == len(dense[1].values) == 4
+    report = statecode.reliability_report(plain, coefficients="alpha,percent,fleiss")
+    assert report.table["n_Categories"].to_list() == [4]

@@ -28,6 +28,7 @@ from statecode.reliability._kernels import (
     nominal_parts,
 )
 from statecode.reliability._moment_kernels import embedded_parts, ordinal_parts
+from statecode.reliability._statistics_options import check_seed
 from statecode.reliability.results import AlphaResult, BootstrapResult, CodedData
 from statecode.table import CodingTable, ReliabilityData
 
@@ -161,10 +162,15 @@ def krippendorff_alpha(
     well calibrated for alpha. ``method='krippendorff'`` reproduces KALPHA: expected
     disagreement fixed, pairs of values redrawn from all pairable pairs (Krippendorff 2016;
     Hayes & Krippendorff 2007). ``method='poisson'`` weights each pairable unit by a
-    Poisson(1) count derived from the seed and the unit's id (Chamandy et al. 2012): the unit
-    bootstrap's Binomial(N, 1/N) draw counts in the limit, with the same standard error and
-    interval to first order, computed in one pass and the same for any partition of the
-    units (``seed=None`` draws a seed).
+    Poisson(1) count (Chamandy et al. 2012): the unit bootstrap's Binomial(N, 1/N) draw
+    counts in the limit, with the same standard error and interval to first order. With a
+    value domain the summed weight of the units sharing a row of value counts, Poisson(N_p),
+    is drawn from the seed; continuous interval data weight each unit from the seed and its
+    id: either way the same replicates for any partition of the units (``seed=None`` draws
+    a seed). Streamed inputs (a LazyFrame, a sparse design) take every method with a value
+    domain, from the patterns of unit counts (``units``: the same distribution as in memory,
+    not the same random numbers; ``krippendorff``: the same replicates); continuous
+    interval moments take ``poisson`` only.
 
     References
     ----------
@@ -219,7 +225,7 @@ def krippendorff_alpha(
             result = _scale.alpha_of_frame(
                 rows,
                 level=opts.level,
-                domain=_scale.table_domain(data, variable, domain),
+                domain=_scale.table_domain(data, variable, domain, opts.level),
                 columns=("unit", "coder", "value"),
                 method=method,
                 options=scale,
@@ -562,6 +568,7 @@ def _run_bootstrap(
     if not 0 < confidence < 1:
         msg = f"confidence={confidence} must lie strictly between 0 and 1, e.g. 0.95"
         raise DataError(msg)
+    check_seed(seed)
     rng = np.random.default_rng(seed)
     if degenerate:
         draws = np.full(replicates, np.nan)

@@ -24,7 +24,7 @@ from statecode.reliability._agreement_input import WeightsArg, interval, undefin
 from statecode.reliability._poisson import Patterns
 from statecode.reliability.results import AgreementResult
 
-__all__ = ["MERGED_KAPPAS", "merged_agreement"]
+__all__ = ["MERGED_KAPPAS", "additive_kappa", "merged_agreement"]
 
 #: The coefficients merged statistics give (beyond alpha and percent agreement).
 MERGED_KAPPAS = (
@@ -142,3 +142,34 @@ def merged_agreement(
         reason=reason,
         variable=variable,
     )
+
+
+def additive_kappa(
+    coefficient: CoefficientName | str,
+    shares: NDArray[np.float64],
+    units: int,
+    pa: float,
+    labels: tuple[Any, ...],
+) -> float:
+    r"""Fleiss, BP or AC1 from additive sums alone (no patterns, so no standard error).
+
+    :math:`p_a` is the mean share of agreeing pairs over pairable units and
+    :math:`\pi_c = \frac{1}{N} \sum_u n_{uc} / m_u` (``shares`` over ``units``).
+
+    Raises
+    ------
+    OptionError
+        For another coefficient (AC2 and the weighted ones need the patterns).
+    """
+    chosen = parse_option(CoefficientName, coefficient, "coefficient")
+    q = len(labels)
+    pi = shares / units if units else shares * math.nan
+    pe = {
+        CoefficientName.FLEISS: float(pi @ pi),
+        CoefficientName.BP: 1.0 / q if q else math.nan,
+        CoefficientName.AC1: float(pi @ (1.0 - pi)) / (q - 1) if q > 1 else math.nan,
+    }.get(chosen)
+    if pe is None:
+        msg = f"coefficient={chosen.value!r}: without patterns, kappa() gives fleiss, bp or ac1"
+        raise OptionError(msg, option="coefficient")
+    return (pa - pe) / (1.0 - pe) if pe < 1 else math.nan

@@ -11,34 +11,11 @@ import polars as pl
 from statecode.exceptions import DataError, OptionError
 from statecode.options import AlphaLevel, BootstrapMethod, Engine, Level, parse_option
 from statecode.reliability._alpha import krippendorff_alpha
+from statecode.reliability._scale import domain_for
 from statecode.reliability._statistics import ALPHA_MIN
 from statecode.reliability.results import AlphaResult
 
-__all__ = ["check_names", "domain_for", "streamed_alphas"]
-
-
-def domain_for(
-    values: Sequence[Any] | None, level: AlphaLevel, numeric_column: bool, variable: str
-) -> list[Any] | None:
-    """A domain given as text (the CLI's ``--domain``) as numbers where numbers are meant."""
-    if values is None:
-        return None
-    wanted = numeric_column or level not in (AlphaLevel.NOMINAL, AlphaLevel.ORDINAL)
-    texts = [v for v in values if isinstance(v, str)]
-    if not texts:
-        return list(values)
-    try:
-        numbers = [float(v) for v in values]
-    except ValueError:
-        if wanted:
-            msg = (
-                f"the domain of {variable!r} ({', '.join(map(str, values))}) is not numbers, "
-                f"but the values are; give numbers (--domain {variable}=1,2,3)"
-            )
-            raise OptionError(msg, option="domain") from None
-        return list(values)
-    # ordinal text that is numbers (a CSV read as text) is ordered as numbers
-    return numbers if wanted or level is AlphaLevel.ORDINAL else list(values)
+__all__ = ["check_names", "streamed_alphas"]
 
 
 def streamed_alphas(

@@ -19,7 +19,7 @@ count vector :math:`n_u` (a *pattern* :math:`p`, held by :math:`N_p` units) are 
 and the sum of their weights, :math:`W_{pb} = \sum_{u \in p} w_{ub}`, is exactly
 Poisson(:math:`N_p`) and independent across patterns. The replicates draw :math:`W_{pb}`
 directly, :math:`K` patterns x :math:`B` replicates instead of :math:`N` units x :math:`B`
-(with 10 coders and 5 values, :math:`K \le 3{,}000` however many units). The draws come
+(with 10 coders and 5 values, :math:`K \le 3{,}002` however many units). The draws come
 from a generator seeded with the seed alone, over the patterns in lexicographic order, once
 the parts are merged: the pattern counts :math:`N_p` add over parts, so any partition of
 the units gives the same replicates. This is the same bootstrap distribution as weighting
@@ -73,7 +73,6 @@ __all__ = [
     "patterns_of",
     "poisson_weights",
     "replicate_alphas",
-    "triple_patterns",
     "unit_keys",
 ]
 
@@ -219,30 +218,6 @@ def patterns_of(counts: NDArray[np.integer], units: NDArray[np.integer] | None =
     total = np.zeros(rows.shape[0], np.int64)
     np.add.at(total, inverse.ravel(), held[keep])
     return Patterns(rows, total)
-
-
-#: Units whose dense counts are made at once when triples become patterns.
-_PATTERN_CHUNK = 1 << 16
-
-
-def triple_patterns(
-    unit: NDArray[np.int64],
-    code: NDArray[np.int64],
-    count: NDArray[np.int64],
-    units: int,
-    size: int,
-) -> Patterns:
-    """The patterns of ``(unit, code, count)`` triples, dense counts a chunk of units at a time."""
-    order = np.argsort(unit, kind="stable")
-    unit, code, count = unit[order], code[order], count[order]
-    bounds = np.searchsorted(unit, np.arange(0, units + _PATTERN_CHUNK, _PATTERN_CHUNK))
-    out = patterns_of(np.zeros((0, size), np.int64))
-    for i, start in enumerate(range(0, units, _PATTERN_CHUNK)):
-        rows = slice(bounds[i], bounds[i + 1])
-        block = np.zeros((min(_PATTERN_CHUNK, units - start), size), np.int64)
-        block[unit[rows] - start, code[rows]] = count[rows]
-        out = merge_patterns(out, patterns_of(block))
-    return out
 
 
 def merge_patterns(a: Patterns, b: Patterns) -> Patterns:

@@ -42,6 +42,7 @@ __all__ = [
     "Options",
     "alpha_of_data",
     "alpha_of_frame",
+    "domain_for",
     "domain_of_values",
     "seed_or_random",
     "sparse_rows",
@@ -98,11 +99,11 @@ def streams(
         return False
     if isinstance(data, pl.LazyFrame):
         return True
-    # the unit and Krippendorff bootstraps work on the codes in memory; the in-memory path
-    # names a missing column; its reading of True/False, and of text at other levels than
-    # nominal (refused, or read as its numbers), is the one a frame gets
+    # continuous interval data (moments) take only the Poisson bootstrap when streamed; the
+    # in-memory path names a missing column; its reading of True/False, and of text at
+    # other levels than nominal (refused, or read as its numbers), is the one a frame gets
     if (
-        (bootstrap and not _poisson(bootstrap, method))
+        (bootstrap and not _poisson(bootstrap, method) and level is AlphaLevel.INTERVAL)
         or any(c not in schema for c in columns)
         or schema[value] == pl.Boolean
         or (schema[value] == pl.String and level is not AlphaLevel.NOMINAL)
@@ -118,6 +119,30 @@ def streams(
     return coders * units > max(SPARSE_MIN_CELLS, SPARSE_FACTOR * data.height)
 
 
+def domain_for(
+    values: Sequence[Any] | None, level: AlphaLevel, numeric_column: bool, variable: str
+) -> list[Any] | None:
+    """A domain given as text (the CLI's ``--domain``) as numbers where numbers are meant."""
+    if values is None:
+        return None
+    wanted = numeric_column or level not in (AlphaLevel.NOMINAL, AlphaLevel.ORDINAL)
+    texts = [v for v in values if isinstance(v, str)]
+    if not texts:
+        return list(values)
+    try:
+        numbers = [float(v) for v in values]
+    except ValueError:
+        if wanted:
+            msg = (
+                f"the domain of {variable!r} ({', '.join(map(str, values))}) is not numbers, "
+                f"but the values are; give numbers (--domain {variable}=1,2,3)"
+            )
+            raise OptionError(msg, option="domain") from None
+        return list(values)
+    # ordinal text that is numbers (a CSV read as text) is ordered as numbers
+    return numbers if wanted or level is AlphaLevel.ORDINAL else list(values)
+
+
 def sparse_rows(
     table: CodingTable, variable: str, level: AlphaLevel, distance: Distance
 ) -> pl.DataFrame | None:
@@ -125,7 +150,9 @@ def sparse_rows(
 
     Sparse as for a long DataFrame: more than :data:`SPARSE_FACTOR` cells per value and more
     than :data:`SPARSE_MIN_CELLS` cells; only for levels merged from statistics (no distance
-    function, no sets of codes).
+    function, no sets of codes). The values are read as the coders x units path reads them:
+    the codebook's codes as text; otherwise numbers when every value is one (``1`` and
+    ``1.0`` are one value), else text.
     """
     if distance is not None or level not in STREAMED_LEVELS:
         return None
@@ -135,15 +162,29 @@ def sparse_rows(
         return None
     if cells <= SPARSE_FACTOR * table.value_count(variable):
         return None
-    return table.variable_rows(variable)
+    rows = table.variable_rows(variable)
+    var = table.codebook[variable] if table.codebook and variable in table.codebook else None
+    if var is not None and var.is_categorical:
+        return rows
+    numbers = rows.get_column("value").str.strip_chars().cast(pl.Float64, strict=False)
+    if numbers.null_count() == 0 and numbers.is_finite().all():
+        return rows.with_columns(numbers.alias("value"))
+    return rows
 
 
-def table_domain(table: CodingTable, variable: str, domain: Sequence[Any] | None) -> Any:
-    """``domain``, else the codebook's codes of a categorical variable (as in memory)."""
+def table_domain(
+    table: CodingTable, variable: str, domain: Sequence[Any] | None, level: AlphaLevel
+) -> Any:
+    """``domain``, else the codebook's codes of a categorical variable (as in memory).
+
+    Codes of a numeric level (interval, ratio, ...) are their numbers.
+    """
     if domain is not None or table.codebook is None or variable not in table.codebook:
         return domain
     var = table.codebook[variable]
-    return list(var.codes) if var.is_categorical else None
+    if not var.is_categorical:
+        return None
+    return domain_for(list(var.codes), level, numeric_column=False, variable=variable)
 
 
 def alpha_of_frame(
@@ -191,7 +232,8 @@ def domain_of_values(found: list[Any], level: AlphaLevel) -> list[Any] | None:
     DataError
         For ordinal values that are text (their order must be given).
     """
-    values = sorted(_numbers_of_text(found, level), key=sort_key)
+    # text that is numbers read as numbers: "1" and "1.0" are one value
+    values = list(dict.fromkeys(sorted(_numbers_of_text(found, level), key=sort_key)))
     numbers = all(_number(v) for v in values)
     if level not in (AlphaLevel.NOMINAL, AlphaLevel.ORDINAL) and not numbers:
         shown = ", ".join(repr(v) for v in values[:5])

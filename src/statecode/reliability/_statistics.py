@@ -21,7 +21,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from statecode._progress import ProgressArg, progress_to
-from statecode._values import number_label, value_text
 from statecode.exceptions import DegenerateDataWarning, OptionError
 from statecode.options import (
     AgreementMethod,
@@ -34,13 +33,15 @@ from statecode.options import (
 from statecode.reliability import _distance, _poisson, _sparse_kernels, _streaming
 from statecode.reliability._agreement_input import WeightsArg
 from statecode.reliability._kernels import AlphaParts
-from statecode.reliability._merged_agreement import merged_agreement
+from statecode.reliability._merged_agreement import additive_kappa, merged_agreement
 from statecode.reliability._merged_bootstrap import merged_replicates
 from statecode.reliability._statistics_options import (
     added,
+    check_seed,
     domain_numbers,
     fixed_delta,
     level_params,
+    undefined_reason,
 )
 from statecode.reliability.results import (
     AgreementResult,
@@ -75,9 +76,9 @@ class AlphaStatistics:
 
     Build one per part of the data with :meth:`from_frame` (every row of a unit in the same
     part), add them (``a + b``, ``sum(parts)``) and call :meth:`result`. The state is
-    :math:`V \times V` for a value domain of :math:`V` values, a few numbers for continuous
-    interval data, plus the ids of the coders seen (so the result can count them) and, with a
-    Poisson bootstrap, the same per replicate.
+    :math:`V \times V` for a value domain of :math:`V` values and the patterns of the units
+    (below), or a few numbers for continuous interval data (with a Poisson bootstrap, the
+    same per replicate), plus the ids of the coders seen (so the result can count them).
 
     Which levels need the value domain: every level but interval is computed from the
     coincidence matrix over a domain declared up front (``domain=``), the same for every
@@ -105,11 +106,19 @@ class AlphaStatistics:
         For moments: the mean of the pairable values, their sum of squared deviations from
         it, and :math:`n D_o = \sum_u 2 m_u SS_u / (m_u - 1)`.
     replicates : int
-        Poisson bootstrap replicates carried (0: none); ``seed`` their seed.
+        Bootstrap replicates :meth:`result` draws (0: none); ``seed`` their seed,
+        ``method`` which bootstrap (``poisson``, ``units``, ``krippendorff``).
     agreement : tuple of float
         The additive sums of percent agreement (see :meth:`percent_agreement`).
     shares : numpy.ndarray or None
-        :math:`\sum_u n_{uc} / m_u` over the units with a value (see :meth:`kappa`).
+        :math:`\sum_u n_{uc} / m_u` over the units with a value (:meth:`kappa` without
+        patterns).
+
+    The statistics of a domain also keep, privately, the *patterns* of their units: each
+    distinct row of per-unit value counts with the number of units holding it (at most
+    2^25 cells of them for more than 32 values). The bootstraps and the standard errors
+    of :meth:`kappa_result` are computed from them; interval moments carry their Poisson
+    replicate sums instead.
 
     Notes
     -----
@@ -242,6 +251,7 @@ class AlphaStatistics:
                 "(e.g. seed=1)"
             )
             raise OptionError(msg, option="seed")
+        check_seed(seed)
         chosen = parse_option(BootstrapMethod, method, "method")
         labels, numbers = domain_numbers(parsed, domain)
         if bootstrap and labels is None and chosen is not BootstrapMethod.POISSON:
@@ -284,13 +294,22 @@ class AlphaStatistics:
                 seed=seed, method=chosen.value, sums=sums,
             )  # fmt: skip
         size = len(labels or ())
+        patterns: _poisson.Patterns | None
         if summary.counts is not None:
             totals = _sparse_kernels.dense_coincidences(summary.counts, size, summary.weights)
             patterns = _poisson.patterns_of(summary.counts, summary.weights)
         else:
             unit_index, code, count = summary.triples or (np.empty(0, np.int64),) * 3
             totals = _sparse_kernels.triple_coincidences(unit_index, code, count, size)
-            patterns = _poisson.triple_patterns(unit_index, code, count, summary.units, size)
+            found = _streaming.triple_patterns(unit_index, code, count, size)
+            patterns = None if found is None else _poisson.patterns_of(*found)
+            if patterns is None and bootstrap:
+                msg = (
+                    f"bootstrap= of {size:,} values needs the patterns of unit counts, and "
+                    f"these units hold more than {_streaming.PATTERN_CELLS:,} cells of them; "
+                    "pass the data in memory (a DataFrame) for this bootstrap, or bootstrap=0"
+                )
+                raise OptionError(msg, option="bootstrap")
         return cls(
             parsed.value, labels, summary.units, summary.coders, totals.pairable_units,
             int(totals.n_c.sum()), coincidences=totals.matrix, value_counts=totals.n_c,
@@ -309,7 +328,12 @@ class AlphaStatistics:
             ("bounds", self.bounds == other.bounds, self.bounds, other.bounds),
             ("bootstrap", self.replicates == other.replicates, self.replicates, other.replicates),
             ("seed", self.seed == other.seed, self.seed, other.seed),
-            ("method", self.method == other.method, self.method, other.method),
+            (
+                "method",
+                self.method == other.method or not self.replicates,
+                self.method,
+                other.method,
+            ),
         )
         for option, same, mine, theirs in checks:
             if not same:
@@ -333,28 +357,18 @@ class AlphaStatistics:
             patterns = _poisson.merge_patterns(self._patterns, other._patterns)
         units, coders = self.units + other.units, self.coders | other.coders
         if self.coincidences is None or other.coincidences is None:
-            a = _sparse_kernels.MomentTotals(
-                self.pairable_values, self.mean, self.spread, self.observed, self.pairable_units
-            )
-            b = _sparse_kernels.MomentTotals(
-                other.pairable_values,
-                other.mean,
-                other.spread,
-                other.observed,
-                other.pairable_units,
+            a, b = (
+                _sparse_kernels.MomentTotals(
+                    x.pairable_values, x.mean, x.spread, x.observed, x.pairable_units
+                )
+                for x in (self, other)
             )
             merged = _sparse_kernels.merge_moments(a, b)
             return attrs.evolve(
-                self,
-                pairable_units=merged.pairable_units,
-                pairable_values=merged.n,
-                mean=merged.mean,
-                spread=merged.spread,
-                observed=merged.observed,
-                units=units,
-                coders=coders,
-                sums=sums,
-            )
+                self, pairable_units=merged.pairable_units, pairable_values=merged.n,
+                mean=merged.mean, spread=merged.spread, observed=merged.observed, units=units,
+                coders=coders, sums=sums,
+            )  # fmt: skip
         counts = None
         if self.value_counts is not None and other.value_counts is not None:
             counts = self.value_counts + other.value_counts
@@ -380,10 +394,19 @@ class AlphaStatistics:
     # -- scoring ----------------------------------------------------------------------------
 
     def kappa(self, coefficient: CoefficientName | str) -> float:
-        """The value of :meth:`kappa_result` (unweighted; ``ac2`` quadratic)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DegenerateDataWarning)
-            return self.kappa_result(coefficient).value
+        r"""The value of :meth:`kappa_result` (unweighted; ``ac2`` quadratic).
+
+        Without patterns (many values in many distinct combinations), Fleiss, BP and AC1
+        from their additive sums: :math:`p_a` the mean share of agreeing pairs, and
+        :math:`\pi_c = \frac{1}{N}\sum_u n_{uc}/m_u`.
+        """
+        if self._patterns is not None or self.domain is None or self.shares is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                return self.kappa_result(coefficient).value
+        return additive_kappa(
+            coefficient, self.shares, self.units, self.percent_agreement("units"), self.domain
+        )
 
     def kappa_result(
         self,
@@ -421,9 +444,15 @@ class AlphaStatistics:
         OptionError
             For another coefficient, or statistics of interval moments (no domain).
         """
-        if self._patterns is None or self.domain is None:
+        if self.domain is None:
             msg = "kappa needs statistics built with domain= (interval moments have none)"
             raise OptionError(msg, option="domain")
+        if self._patterns is None:
+            msg = (
+                f"the standard errors need the patterns of unit counts, which these units "
+                f"hold too many of ({len(self.domain):,} values); kappa() gives the value"
+            )
+            raise OptionError(msg, option="coefficient")
         return merged_agreement(
             self._patterns,
             coefficient,
@@ -509,7 +538,9 @@ class AlphaStatistics:
             raise OptionError(msg, option="confidence")
         parts = self.parts()
         alpha = parts.alpha
-        reason = self._reason(parts)
+        reason = undefined_reason(
+            parts, len(self.coders), self.domain, self.value_counts, self.mean
+        )
         if reason is not None:
             alpha = math.nan
             warnings.warn(f"alpha is undefined: {reason}", DegenerateDataWarning, stacklevel=2)
@@ -560,20 +591,3 @@ class AlphaStatistics:
             variable=variable,
             coded=coded,
         )
-
-    def _reason(self, parts: AlphaParts) -> str | None:
-        if parts.n < 2:
-            coders = len(self.coders)
-            if coders < 2:
-                return f"only {coders} coder(s) gave values; alpha compares two or more coders"
-            return (
-                f"fewer than two pairable values ({parts.n}); no unit was coded by two or more "
-                "coders"
-            )
-        if parts.expected <= 1e-12 * parts.n * parts.n:
-            if self.domain is not None and self.value_counts is not None:
-                shown = value_text(self.domain[int(np.argmax(self.value_counts))])
-            else:
-                shown = value_text(number_label(self.mean))
-            return f"no variation: every pairable value is the same ({shown}), so D_e = 0"
-        return None

@@ -9,14 +9,59 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from statecode._values import number_label
+from statecode._values import number_label, value_text
 from statecode.exceptions import DataError, OptionError
 from statecode.options import AlphaLevel
 from statecode.reliability import _distance
-from statecode.reliability._kernels import MATRIX_MAX_V
+from statecode.reliability._kernels import MATRIX_MAX_V, AlphaParts
 from statecode.table import check_domain
 
-__all__ = ["added", "domain_numbers", "fixed_delta", "level_params"]
+__all__ = [
+    "added",
+    "check_seed",
+    "domain_numbers",
+    "fixed_delta",
+    "level_params",
+    "undefined_reason",
+]
+
+
+def undefined_reason(
+    parts: AlphaParts,
+    coders: int,
+    domain: tuple[Any, ...] | None,
+    value_counts: NDArray[np.int64] | None,
+    mean: float,
+) -> str | None:
+    """Why alpha of merged statistics is undefined (as in memory), or None."""
+    if parts.n < 2:
+        if coders < 2:
+            return f"only {coders} coder(s) gave values; alpha compares two or more coders"
+        return (
+            f"fewer than two pairable values ({parts.n}); no unit was coded by two or more coders"
+        )
+    if parts.expected <= 1e-12 * parts.n * parts.n:
+        if domain is not None and value_counts is not None:
+            shown = value_text(domain[int(np.argmax(value_counts))])
+        else:
+            shown = value_text(number_label(mean))
+        return f"no variation: every pairable value is the same ({shown}), so D_e = 0"
+    return None
+
+
+def check_seed(seed: object) -> None:
+    """A bootstrap seed is None or an integer from 0 to 2**64 - 1 (every part draws from it).
+
+    Raises
+    ------
+    OptionError
+        Naming ``seed=`` (``--seed``), for anything else.
+    """
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**64:
+        msg = f"seed={seed!r} must be a whole number from 0 to 2**64 - 1 (e.g. seed=1)"
+        raise OptionError(msg, option="seed")
 
 
 def added(

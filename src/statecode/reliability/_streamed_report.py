@@ -31,9 +31,10 @@ from statecode.options import AlphaLevel, BootstrapMethod, CoefficientName, Leve
 from statecode.reliability import _streaming
 from statecode.reliability._batch import AC2_WEIGHTS
 from statecode.reliability._merged_agreement import MERGED_KAPPAS
-from statecode.reliability._parts import check_names, domain_for
+from statecode.reliability._parts import check_names
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._scale import (
+    domain_for,
     domain_of_values,
     seed_or_random,
     sparse_rows,
@@ -194,7 +195,7 @@ def sparse_row(
     rows = sparse_rows(table, name, level, None)
     if rows is None:
         return None
-    domain = given.get("domain", table_domain(table, name, None))
+    domain = given.get("domain", table_domain(table, name, None, level))
     options = {
         "levels": {name: level},
         "domains": {} if domain is None else {name: domain},
@@ -262,6 +263,8 @@ def streamed_report(
             )
             raise DataError(msg)
         row, alpha, detail = _row(lazy, name, var, chosen, options, columns)
+        if variables is None and not alpha.units:
+            continue  # a column without a value: not a variable (as in memory)
         rows.append(row)
         alphas.append(alpha)
         details.append(detail)

@@ -43,6 +43,7 @@ __all__ = [
     "domain_of",
     "lazy_frame",
     "summarize",
+    "triple_patterns",
 ]
 
 #: Up to this many values, per-unit counts come from one grouping with a count per value.
@@ -263,7 +264,7 @@ def _dense(
     found = pl.sum_horizontal(names_c) if names_c else pl.lit(0)
     flags = (
         base.group_by("unit")
-        .agg(*per_unit, *_code_expressions(domain, numeric))
+        .agg(*per_unit, *_code_expressions(domain, numeric, schema["value"] == pl.Boolean))
         .select(
             *names_c,
             repeated.alias("repeated"),
@@ -302,8 +303,8 @@ def _distinct_coders(coders: pl.Series, dtype: pl.DataType) -> tuple[list[pl.Exp
     each coder owns one bit (its rank among the texts, or its offset from the smallest
     integer id) and a unit sums its rows' bits in 64-bit words: the sums have one set bit per
     row exactly when no coder repeats (a repeated bit carries into another, and a carry
-    always loses a set bit). A few integers per unit, where a count of distinct coders holds
-    a set of them. Other coders: that count (``n_unique``).
+    always loses a set bit). Each unit then holds a few integers, where a count of distinct
+    coders holds a set of ids. Other coders: that count (``n_unique``).
     """
     present = coders.drop_nulls()
     index: pl.Expr | None = None
@@ -311,7 +312,8 @@ def _distinct_coders(coders: pl.Series, dtype: pl.DataType) -> tuple[list[pl.Exp
     if dtype.is_integer() and present.len():
         low, high = int(present.min()), int(present.max())  # type: ignore[arg-type]
         span = high - low + 1
-        index = pl.col("coder").cast(pl.Int64) - low
+        if high <= np.iinfo(np.int64).max:  # (UInt64 ids beyond it: counted instead)
+            index = pl.col("coder").cast(pl.Int64) - low
     elif (dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum)) and present.len():
         categories = sorted(set(present.cast(pl.String).to_list()))
         span = len(categories)
@@ -321,25 +323,30 @@ def _distinct_coders(coders: pl.Series, dtype: pl.DataType) -> tuple[list[pl.Exp
         return [distinct], pl.col("rows") != pl.col("distinct")
     words = []
     for j in range((span + 63) // 64):
-        bit = pl.lit(2, dtype=pl.UInt64).pow((index - 64 * j).cast(pl.UInt64))
+        # (a cell outside word j casts to null, not an error: the branch is not taken)
+        bit = pl.lit(2, dtype=pl.UInt64).pow((index - 64 * j).cast(pl.UInt64, strict=False))
         inside = (index >= 64 * j) & (index < 64 * (j + 1))
         words.append(pl.when(inside).then(bit).otherwise(pl.lit(0, pl.UInt64)).sum().alias(f"w{j}"))
     ones = pl.sum_horizontal(pl.col(f"w{j}").bitwise_count_ones() for j in range(len(words)))
     return words, pl.col("rows") != ones
 
 
-def _literal(label: Any, numbers: NDArray[np.float64] | None, i: int, numeric: bool) -> Any:
+def _literal(
+    label: Any, numbers: NDArray[np.float64] | None, i: int, numeric: bool, boolean: bool
+) -> Any:
     if numeric:
         return float(numbers[i]) if numbers is not None else None
-    return label if isinstance(label, str | bool) else None
+    if isinstance(label, bool):  # True/False match a Boolean column only, never text
+        return label if boolean else None
+    return label if isinstance(label, str) else None
 
 
-def _code_expressions(domain: Domain | None, numeric: bool) -> list[pl.Expr]:
+def _code_expressions(domain: Domain | None, numeric: bool, boolean: bool) -> list[pl.Expr]:
     if domain is None:  # pragma: no cover - the callers pass one for counts
         return []
     out = []
     for i, label in enumerate(domain.labels):
-        lit = _literal(label, domain.numbers, i, numeric)
+        lit = _literal(label, domain.numbers, i, numeric, boolean)
         hit = pl.lit(value=False) if lit is None else pl.col("value") == lit
         out.append(hit.sum().alias(f"c{i}"))
     return out
@@ -348,11 +355,15 @@ def _code_expressions(domain: Domain | None, numeric: bool) -> list[pl.Expr]:
 def _code_triples(
     pairs: pl.DataFrame, units: pl.DataFrame, domain: Domain, numeric: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None:
-    literals = [_literal(v, domain.numbers, i, numeric) for i, v in enumerate(domain.labels)]
+    boolean = pairs.schema["value"] == pl.Boolean
+    literals = [
+        _literal(v, domain.numbers, i, numeric, boolean) for i, v in enumerate(domain.labels)
+    ]
     known = [(lit, i) for i, lit in enumerate(literals) if lit is not None]
+    kind = pl.Float64 if numeric else pl.Boolean if boolean else pl.String
     table = pl.DataFrame(
         {"value": [k for k, _ in known], "code": [i for _, i in known]},
-        schema={"value": pl.Float64 if numeric else pl.String, "code": pl.Int64},
+        schema={"value": kind, "code": pl.Int64},
     )
     index = units.select("unit").with_row_index("index")
     coded = pairs.join(table, on="value", how="left").join(index, on="unit", how="inner")
@@ -363,6 +374,30 @@ def _code_triples(
         coded["code"].to_numpy().astype(np.int64),
         coded["len"].to_numpy().astype(np.int64),
     )
+
+
+#: Cells (patterns x values) at most of the patterns of many-valued data.
+PATTERN_CELLS = 1 << 25
+
+
+def triple_patterns(
+    unit: NDArray[np.int64], code: NDArray[np.int64], count: NDArray[np.int64], size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """Each distinct unit of ``(unit, code, count)`` triples once, as dense counts (K x V).
+
+    The units are grouped by their (code, count) lists in polars, so only the K distinct
+    patterns are made dense; None when they would exceed :data:`PATTERN_CELLS` cells.
+    Returns the patterns and the units holding each.
+    """
+    frame = pl.DataFrame({"u": unit, "c": code, "n": count}).sort("u", "c")
+    groups = frame.group_by("u").agg("c", "n").group_by("c", "n").len()
+    if groups.height * max(size, 1) > PATTERN_CELLS:
+        return None
+    lengths = groups["c"].list.len().to_numpy()
+    dense = np.zeros((groups.height, size), dtype=np.int64)
+    rows = np.repeat(np.arange(groups.height), lengths)
+    dense[rows, groups["c"].explode().to_numpy()] = groups["n"].explode().to_numpy()
+    return dense, groups["len"].to_numpy().astype(np.int64)
 
 
 def _unit_hashes(units: pl.DataFrame) -> NDArray[np.uint64]:
@@ -415,7 +450,10 @@ def _duplicates(base: pl.LazyFrame, names: dict[str, str], *, row_numbers: bool)
 
 
 def _raise_outside(base: pl.LazyFrame, domain: Domain, numeric: bool) -> None:
-    literals = {_literal(v, domain.numbers, i, numeric) for i, v in enumerate(domain.labels)}
+    boolean = base.collect_schema()["value"] == pl.Boolean
+    literals = {
+        _literal(v, domain.numbers, i, numeric, boolean) for i, v in enumerate(domain.labels)
+    }
     present = _collect(base.select(pl.col("value").unique()))[0]["value"].drop_nulls().to_list()
     outside = sorted((v for v in present if v not in literals), key=sort_key)
     shown = ", ".join(repr(v) for v in outside[:_SHOWN])
