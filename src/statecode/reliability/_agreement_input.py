@@ -32,6 +32,7 @@ __all__ = [
     "check_confidence",
     "empty_parts",
     "interval",
+    "settled",
     "undefined_reason",
     "with_pair",
 ]
@@ -162,6 +163,19 @@ def undefined_reason(coders: int, units: int, chance: float) -> str | None:
     return None
 
 
+def settled(
+    name: str, parts: ak.Parts, coders: int, units_with_pairs: int
+) -> tuple[float, float, str | None]:
+    """The value, standard error and reason of a coefficient (NaN, with a warning, if undefined)."""
+    reason = undefined_reason(coders, units_with_pairs, parts.chance)
+    if reason:
+        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=4)
+        return float("nan"), float("nan"), reason
+    # rounding can leave a zero variance a hair below 0
+    variance = max(parts.variance, 0.0) if parts.variance > -1e-12 else float("nan")
+    return parts.value, math.sqrt(variance), None
+
+
 def agreement_result(
     name: str,
     prepared: AgreementData,
@@ -180,13 +194,7 @@ def agreement_result(
         if name in ("cohen_kappa", "scott_pi")
         else int(np.count_nonzero(prepared.values_per_unit() >= 2))
     )
-    reason = undefined_reason(prepared.coders, units_with_pairs, parts.chance)
-    value = float("nan") if reason else parts.value
-    if reason:
-        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=3)
-    # rounding can leave a zero variance a hair below 0
-    variance = max(parts.variance, 0.0) if parts.variance > -1e-12 else float("nan")
-    se = math.sqrt(variance) if not reason else float("nan")
+    value, se, reason = settled(name, parts, prepared.coders, units_with_pairs)
     return AgreementResult(
         coefficient=name,
         value=value,

@@ -11,16 +11,15 @@ data: a few thousand rows for millions of units, the same figures as in memory.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
+from statecode.exceptions import DataError, OptionError
 from statecode.options import CoefficientName, Weights, parse_option
 from statecode.reliability import _agreement_kernels as ak
-from statecode.reliability._agreement_input import WeightsArg, interval, undefined_reason
+from statecode.reliability._agreement_input import WeightsArg, interval, settled
 from statecode.reliability._poisson import Patterns
 from statecode.reliability.results import AgreementResult
 
@@ -119,12 +118,7 @@ def merged_agreement(
         name = "gwet_ac1" if kind == "identity" else "gwet_ac2"
         parts = ak.gwet_parts(counts, matrix, times)
     pairable = int(times[counts.sum(axis=1) >= 2].sum())
-    reason = undefined_reason(coders, pairable, parts.chance)
-    value = math.nan if reason else parts.value
-    if reason:
-        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=3)
-    variance = max(parts.variance, 0.0) if parts.variance > -1e-12 else math.nan
-    se = math.sqrt(variance) if not reason else math.nan
+    value, se, reason = settled(name, parts, coders, pairable)
     return AgreementResult(
         coefficient=name,
         value=value,
