@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -13,7 +12,8 @@ from hypothesis import strategies as st
 
 import statecode
 from statecode import AlphaStatistics
-from statecode.exceptions import DegenerateDataWarning, OptionError
+from statecode.exceptions import OptionError
+from tests.reliability.test_poisson import replicates
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
@@ -62,14 +62,6 @@ def test_the_unit_bootstrap_of_streamed_data_agrees_in_distribution(level: str, 
     assert abs(lazy.se / memory.se - 1.0) < 0.10
     assert abs(lazy.ci[0] - memory.ci[0]) < 0.25 * memory.se
     assert abs(lazy.ci[1] - memory.ci[1]) < 0.25 * memory.se
-
-
-def replicates(stats: AlphaStatistics) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateDataWarning)
-        result = stats.result()
-    assert result.bootstrap is not None
-    return result.bootstrap.replicates
 
 
 @given(

@@ -32,12 +32,46 @@ __all__ = [
     "check_confidence",
     "empty_parts",
     "interval",
+    "scores_for",
     "settled",
+    "settled_result",
     "undefined_reason",
+    "weight_matrix_for",
     "with_pair",
 ]
 
 WeightsArg = Weights | str | NDArray[np.float64] | Sequence[Sequence[float]]
+
+
+def scores_for(numbers: NDArray[np.floating] | None, q: int) -> NDArray[np.float64]:
+    """The scores agreement weights are computed on: the values' numbers, else ranks 1..q."""
+    if numbers is not None:
+        return np.asarray(numbers, dtype=np.float64)
+    return np.arange(1, q + 1, dtype=np.float64)
+
+
+def weight_matrix_for(
+    weights: WeightsArg, labels: Sequence[Any], scores: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], str]:
+    """The q x q agreement weights named (on ``scores``) or given, and their kind.
+
+    Raises
+    ------
+    DataError
+        For a custom matrix that is not q x q.
+    """
+    if isinstance(weights, str | Weights):
+        kind = parse_option(Weights, weights, "weights")
+        return ak.weight_matrix(kind.value, scores), kind.value
+    q = len(labels)
+    matrix = np.asarray(weights, dtype=np.float64)
+    if matrix.shape != (q, q):
+        msg = (
+            f"a custom weight matrix must be {q} x {q} (one row and column per "
+            f"category: {', '.join(map(str, labels))}), got shape {matrix.shape}"
+        )
+        raise DataError(msg)
+    return matrix, "custom"
 
 
 class AgreementData:
@@ -74,12 +108,7 @@ class AgreementData:
         self.dropped_empty = self._shared.dropped_empty
         self.codes = self._shared.codes
         self.q = len(self.labels)
-        numbers = rel.numbers
-        self.scores = (
-            numbers.astype(np.float64)
-            if numbers is not None
-            else np.arange(1, self.q + 1, dtype=np.float64)
-        )
+        self.scores = scores_for(rel.numbers, self.q)
 
     @property
     def coders(self) -> int:
@@ -98,17 +127,7 @@ class AgreementData:
         return self._shared.values_per_unit()
 
     def weights(self, weights: WeightsArg) -> tuple[NDArray[np.float64], str]:
-        if isinstance(weights, str | Weights):
-            kind = parse_option(Weights, weights, "weights")
-            return ak.weight_matrix(kind.value, self.scores), kind.value
-        matrix = np.asarray(weights, dtype=np.float64)
-        if matrix.shape != (self.q, self.q):
-            msg = (
-                f"a custom weight matrix must be {self.q} x {self.q} (one row and column per "
-                f"category: {', '.join(map(str, self.labels))}), got shape {matrix.shape}"
-            )
-            raise DataError(msg)
-        return matrix, "custom"
+        return weight_matrix_for(weights, self.labels, self.scores)
 
     def pair(self, coders: Sequence[str] | None, name: str) -> tuple[NDArray[np.int32], int]:
         """The codes of two coders on the units both rated, and how many units were dropped."""
@@ -169,7 +188,8 @@ def settled(
     """The value, standard error and reason of a coefficient (NaN, with a warning, if undefined)."""
     reason = undefined_reason(coders, units_with_pairs, parts.chance)
     if reason:
-        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=4)
+        # (settled <- settled_result <- the caller's result function <- its caller)
+        warnings.warn(f"{name} is undefined: {reason}", DegenerateDataWarning, stacklevel=5)
         return float("nan"), float("nan"), reason
     # rounding can leave a zero variance a hair below 0
     variance = max(parts.variance, 0.0) if parts.variance > -1e-12 else float("nan")
@@ -194,7 +214,32 @@ def agreement_result(
         if name in ("cohen_kappa", "scott_pi")
         else int(np.count_nonzero(prepared.values_per_unit() >= 2))
     )
-    value, se, reason = settled(name, parts, prepared.coders, units_with_pairs)
+    return settled_result(
+        name, parts, coders=prepared.coders, labels=prepared.labels,
+        variable=prepared.variable, units_with_pairs=units_with_pairs, weights=weights,
+        dropped=dropped, confidence=confidence, method=method, missing=missing, df=df,
+        per_category=per_category,
+    )  # fmt: skip
+
+
+def settled_result(
+    name: str,
+    parts: ak.Parts,
+    *,
+    coders: int,
+    labels: tuple[Any, ...],
+    variable: str | None,
+    units_with_pairs: int,
+    weights: str,
+    dropped: int,
+    confidence: float,
+    method: str,
+    missing: str,
+    df: int | None,
+    per_category: dict[Any, float] | None = None,
+) -> AgreementResult:
+    """The AgreementResult of a coefficient's parts: settled (:func:`settled`), its interval."""
+    value, se, reason = settled(name, parts, coders, units_with_pairs)
     return AgreementResult(
         coefficient=name,
         value=value,
@@ -202,8 +247,8 @@ def agreement_result(
         chance_agreement=parts.chance,
         units=parts.units,
         units_dropped=dropped,
-        coders=prepared.coders,
-        categories=prepared.labels,
+        coders=coders,
+        categories=labels,
         weights=weights,
         se=se,
         ci=interval(value, se, confidence, df),
@@ -211,7 +256,7 @@ def agreement_result(
         missing=missing,
         per_category=per_category,
         reason=reason,
-        variable=prepared.variable,
+        variable=variable,
     )
 
 

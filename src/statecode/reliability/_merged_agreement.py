@@ -16,10 +16,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from statecode.exceptions import DataError, OptionError
+from statecode.exceptions import OptionError
 from statecode.options import CoefficientName, Weights, parse_option
 from statecode.reliability import _agreement_kernels as ak
-from statecode.reliability._agreement_input import WeightsArg, interval, settled
+from statecode.reliability._agreement_input import (
+    WeightsArg,
+    scores_for,
+    settled_result,
+    weight_matrix_for,
+)
 from statecode.reliability._poisson import Patterns
 from statecode.reliability.results import AgreementResult
 
@@ -48,25 +53,6 @@ _MISSING = (
     "units no coder rated are left out; units rated by one coder count in the chance "
     "agreement but not in the observed agreement (Gwet 2014, sec. 2.5)"
 )
-
-
-def _weights(
-    weights: WeightsArg, labels: tuple[Any, ...], numbers: NDArray[np.float64] | None
-) -> tuple[NDArray[np.float64], str]:
-    """The agreement weight matrix on the domain's scores (its numbers, else ranks 1..q)."""
-    q = len(labels)
-    scores = numbers if numbers is not None else np.arange(1, q + 1, dtype=np.float64)
-    if isinstance(weights, str | Weights):
-        kind = parse_option(Weights, weights, "weights")
-        return ak.weight_matrix(kind.value, scores), kind.value
-    matrix = np.asarray(weights, dtype=np.float64)
-    if matrix.shape != (q, q):
-        msg = (
-            f"a custom weight matrix must be {q} x {q} (one row and column per value of "
-            f"the domain), got shape {matrix.shape}"
-        )
-        raise DataError(msg)
-    return matrix, "custom"
 
 
 def merged_agreement(
@@ -104,7 +90,7 @@ def merged_agreement(
         raise OptionError(msg, option="confidence")
     if weights is None:
         weights = Weights.QUADRATIC if chosen is CoefficientName.AC2 else Weights.IDENTITY
-    matrix, kind = _weights(weights, labels, numbers)
+    matrix, kind = weight_matrix_for(weights, labels, scores_for(numbers, len(labels)))
     if chosen is CoefficientName.AC1 and kind != "identity":
         msg = "AC1 is unweighted: for weights use coefficient='ac2'"
         raise OptionError(msg, option="weights")
@@ -118,24 +104,11 @@ def merged_agreement(
         name = "gwet_ac1" if kind == "identity" else "gwet_ac2"
         parts = ak.gwet_parts(counts, matrix, times)
     pairable = int(times[counts.sum(axis=1) >= 2].sum())
-    value, se, reason = settled(name, parts, coders, pairable)
-    return AgreementResult(
-        coefficient=name,
-        value=value,
-        observed_agreement=parts.observed,
-        chance_agreement=parts.chance,
-        units=parts.units,
-        units_dropped=0,
-        coders=coders,
-        categories=labels,
-        weights=kind,
-        se=se,
-        ci=interval(value, se, confidence, parts.units - 1),
-        method=f"{_FORMULAS[name]}; {_SE}",
-        missing=_MISSING,
-        reason=reason,
-        variable=variable,
-    )
+    return settled_result(
+        name, parts, coders=coders, labels=labels, variable=variable,
+        units_with_pairs=pairable, weights=kind, dropped=0, confidence=confidence,
+        method=f"{_FORMULAS[name]}; {_SE}", missing=_MISSING, df=parts.units - 1,
+    )  # fmt: skip
 
 
 def additive_kappa(

@@ -9,7 +9,6 @@ from typing import Any
 import polars as pl
 
 from statecode._progress import ProgressArg, progress_to
-from statecode._values import finite
 from statecode.codebook import Codebook, Variable
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import CoefficientName, parse_option
@@ -24,7 +23,7 @@ from statecode.reliability._batch import (
 )
 from statecode.reliability._provenance import provenance_of
 from statecode.reliability._shared import sharing
-from statecode.reliability._streamed_report import sparse_row, streamed_report
+from statecode.reliability._streamed_report import put, sparse_row, streamed_report
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable, coding_table
 
@@ -321,10 +320,7 @@ def _row(
         column = COLUMNS[coefficient]
         if coefficient is CoefficientName.ALPHA:
             detail["alpha"] = alpha
-            row[column] = finite(alpha.alpha)
-            if alpha.ci is not None:
-                row[f"{column}_CI_low"] = finite(alpha.ci[0])
-                row[f"{column}_CI_high"] = finite(alpha.ci[1])
+            put(row, column, alpha.alpha, alpha.ci)
             continue
         why = "multi-label: needs one code per unit" if multi else None
         if why is None or coefficient not in NEEDS_SINGLE_CODES:
@@ -335,10 +331,7 @@ def _row(
             continue
         result = _coefficient(table, name, var, coefficient, confidence, given)
         detail[coefficient.value] = result
-        row[column] = finite(result.value)
-        if result.ci is not None:
-            row[f"{column}_CI_low"] = finite(result.ci[0])
-            row[f"{column}_CI_high"] = finite(result.ci[1])
+        put(row, column, result.value, result.ci)
         if result.reason:
             notes.append(f"{column}: {result.reason}")
     notes += [

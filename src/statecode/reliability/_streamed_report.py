@@ -44,10 +44,19 @@ from statecode.reliability._statistics import AlphaStatistics
 from statecode.reliability.results import AgreementResult, AlphaResult, ReliabilityReport
 from statecode.table import CodingTable
 
-__all__ = ["sparse_row", "streamed_report"]
+__all__ = ["put", "sparse_row", "streamed_report"]
 
 _IN_MEMORY = "needs each coder's codes in memory: pass a DataFrame or CodingTable"
 _SPARSE = "a sparse design, scored from merged statistics: needs each coder's codes"
+
+
+def put(
+    row: dict[str, Any], column: str, value: float, ci: tuple[float, float, float] | None
+) -> None:
+    """A coefficient's value into its column of a report row, with its interval if it has one."""
+    row[column] = finite(value)
+    if ci is not None:
+        row[f"{column}_CI_low"], row[f"{column}_CI_high"] = finite(ci[0]), finite(ci[1])
 
 
 def _level(name: str, var: Variable | None, levels: Mapping[str, Any]) -> AlphaLevel:
@@ -134,9 +143,7 @@ def _row(
         column = columns[coefficient]
         if coefficient is CoefficientName.ALPHA:
             detail["alpha"] = alpha
-            row[column] = finite(alpha.alpha)
-            if alpha.ci is not None:
-                row[f"{column}_CI_low"], row[f"{column}_CI_high"] = map(finite, alpha.ci[:2])
+            put(row, column, alpha.alpha, alpha.ci)
             continue
         result: AgreementResult | None = None
         if coefficient is CoefficientName.PERCENT:
@@ -155,9 +162,7 @@ def _row(
             skipped.append(column)
             continue
         detail[coefficient.value] = result
-        row[column] = finite(result.value)
-        if result.ci is not None:
-            row[f"{column}_CI_low"], row[f"{column}_CI_high"] = map(finite, result.ci[:2])
+        put(row, column, result.value, result.ci)
         if result.reason:
             notes.append(f"{column}: {result.reason}")
     if skipped:
