@@ -524,3 +524,13 @@ def test_many_distinct_patterns_keep_the_values_and_refuse_the_rest(
         stats.kappa_result("fleiss")
     with pytest.raises(OptionError, match="patterns of unit counts"):
         AlphaStatistics.from_frame(frame, domain=domain, bootstrap=10, seed=1)
+    # the report of such data: values without intervals, AC2 left out, each with a note
+    # (it raised the OptionError of kappa_result; found on re-reading the change)
+    report = statecode.reliability_report(
+        frame.lazy(), coefficients="alpha,fleiss,ac1,ac2", domains={"value": domain}
+    )
+    assert report.table["Fleiss_Kappa"][0] == pytest.approx(fleiss, rel=1e-9)
+    assert report.table["Fleiss_Kappa_CI_low"][0] is None
+    assert report.table["Gwets_AC2"][0] is None
+    assert "no interval" in report.table["Notes"][0]
+    assert "weighted agreement needs the patterns" in report.table["Notes"][0]

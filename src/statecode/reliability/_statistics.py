@@ -393,6 +393,11 @@ class AlphaStatistics:
 
     # -- scoring ----------------------------------------------------------------------------
 
+    @property
+    def has_patterns(self) -> bool:
+        """Whether the patterns of the units are kept (standard errors, bootstraps)."""
+        return self._patterns is not None
+
     def kappa(self, coefficient: CoefficientName | str) -> float:
         r"""The value of :meth:`kappa_result` (unweighted; ``ac2`` quadratic).
 

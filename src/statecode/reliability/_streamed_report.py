@@ -107,6 +107,46 @@ def _percent(stats: AlphaStatistics, name: str) -> AgreementResult:
     )
 
 
+_NO_INTERVAL = (
+    "no interval (the units hold too many patterns of value counts for the standard error)"
+)
+_NO_WEIGHTED = (
+    "not computed (weighted agreement needs the patterns of value counts, which the units "
+    "hold too many of)"
+)
+
+
+def _scored(
+    stats: AlphaStatistics,
+    coefficient: CoefficientName,
+    level: AlphaLevel,
+    name: str,
+    options: dict[str, Any],
+) -> tuple[AgreementResult | None, float | None, str | None]:
+    """A coefficient of merged statistics: its result; else its bare value or why not."""
+    if coefficient is CoefficientName.PERCENT:
+        return _percent(stats, name), None, None
+    if coefficient not in MERGED_KAPPAS or stats.domain is None:
+        why = options.get("why", _IN_MEMORY)
+        if stats.domain is None:
+            why = "interval moments have no categories"
+        return None, None, f"not computed ({why})"
+    if not stats.has_patterns:
+        # many values in too many combinations: values from additive sums, no interval
+        if coefficient is CoefficientName.AC2:
+            return None, None, _NO_WEIGHTED
+        return None, stats.kappa(coefficient), _NO_INTERVAL
+    weights = None
+    if coefficient is CoefficientName.AC2:
+        weights = AC2_WEIGHTS.get(Level(level.value), "identity")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        result = stats.kappa_result(
+            coefficient, weights=weights, confidence=options["confidence"], variable=name
+        )
+    return result, None, None
+
+
 def _row(
     lazy: pl.LazyFrame,
     name: str,
@@ -138,38 +178,23 @@ def _row(
     }
     detail: dict[str, AgreementResult | AlphaResult] = {}
     notes = [f"alpha: {alpha.reason}"] if alpha.reason else []
-    skipped: list[str] = []
+    left: dict[str, list[str]] = {}  # what a note says of some columns: those columns
     for coefficient in chosen:
         column = columns[coefficient]
         if coefficient is CoefficientName.ALPHA:
             detail["alpha"] = alpha
             put(row, column, alpha.alpha, alpha.ci)
             continue
-        result: AgreementResult | None = None
-        if coefficient is CoefficientName.PERCENT:
-            result = _percent(stats, name)
-        elif coefficient in MERGED_KAPPAS and stats.domain is not None:
-            weights = None
-            if coefficient is CoefficientName.AC2:
-                weights = AC2_WEIGHTS.get(Level(level.value), "identity")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DegenerateDataWarning)
-                result = stats.kappa_result(
-                    coefficient, weights=weights, confidence=options["confidence"], variable=name
-                )
-        if result is None:
-            row[column] = None
-            skipped.append(column)
+        result, bare, why = _scored(stats, coefficient, level, name, options)
+        if result is not None:
+            detail[coefficient.value] = result
+            put(row, column, result.value, result.ci)
+            if result.reason:
+                notes.append(f"{column}: {result.reason}")
             continue
-        detail[coefficient.value] = result
-        put(row, column, result.value, result.ci)
-        if result.reason:
-            notes.append(f"{column}: {result.reason}")
-    if skipped:
-        why = options.get("why", _IN_MEMORY)
-        if stats.domain is None:
-            why = "interval moments have no categories"
-        notes.append(f"{', '.join(skipped)}: not computed ({why})")
+        row[column] = None if bare is None else finite(bare)
+        left.setdefault(why or "", []).append(column)
+    notes += [f"{', '.join(names)}: {why}" for why, names in left.items()]
     row["Verdict"] = alpha.verdict
     row["Notes"] = "; ".join(notes) or None
     return row, alpha, detail
