@@ -257,3 +257,19 @@ def test_streamed_names_are_checked(
     got, _, err = _run("alpha", str(path), "--engine", "streaming", *options)
     assert got == code
     assert expected in err
+
+
+def test_parts_polars_cannot_read_are_input_errors(tmp_path: Path) -> None:
+    # found by the fuzz run of scan_codings: a Parquet file without its footer and a CSV
+    # part that is one carriage return reached the caller as polars' own exceptions
+    (tmp_path / "broken.parquet").write_bytes(b"")
+    (tmp_path / "cr.csv").write_bytes(b"\r")
+    for name in ("broken.parquet", "cr.csv"):
+        with pytest.raises(sc.InputFileError, match=f"{name}: polars cannot read its columns"):
+            sc.scan_codings(tmp_path / name)
+        code, _, err = _run("alpha", str(tmp_path / name), "--engine", "streaming")
+        assert code == 1, err
+        assert "polars cannot read its columns" in err
+    # a LazyFrame of the user's own whose columns cannot be read: a DataError, not polars'
+    with pytest.raises(sc.DataError, match="could not be read"):
+        sc.krippendorff_alpha(pl.scan_parquet(tmp_path / "broken.parquet"))

@@ -166,6 +166,10 @@ READERS: dict[str, tuple[str, str, Reader]] = {
     "codings-parquet": (".parquet", "c.parquet", sc.read_codings),
     "codings-xlsx": (".xlsx", "c.xlsx", sc.read_codings),
     "codings-wide": ("wide", "w.csv", lambda p: sc.read_codings(p, layout="wide")),
+    # the streamed reader (a LazyFrame of parts), scored: every variable through polars'
+    # streaming engine and the strict checks of the streamed path
+    "scan-csv": (".csv", "c.csv", lambda p: sc.streamed_alphas(sc.scan_codings(p))),
+    "scan-parquet": (".parquet", "c.parquet", lambda p: sc.streamed_alphas(sc.scan_codings(p))),
     "codebook-toml": ("toml", "cb.toml", sc.read_codebook),
     "codebook-qdc": ("qdc", "cb.qdc", sc.read_codebook),
     "project-qdpx": ("qdpx", "p.qdpx", sc.read_qdpx),

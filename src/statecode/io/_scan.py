@@ -104,21 +104,24 @@ def scan_codings(
     ------
     InputFileError
         When nothing matches, a file is missing or empty, the parts mix formats or headers,
-        or a CSV part is not UTF-8.
+        a CSV part is not UTF-8, or polars cannot read the parts' columns.
     DataError
-        Listing the problems of a CSV part's header and rows. A malformed Parquet part is
+        Listing the problems of a CSV part's header and rows. A Parquet part whose columns
+        cannot be read is an :class:`~statecode.InputFileError` here; damage past them is
         found when the frame is read, as a :class:`~statecode.DataError`.
     """
     paths = scan_paths(source)
     markers = list(missing)
     if paths[0].suffix.lower() == ".parquet":
         lazy = pl.scan_parquet(paths)
-        strings = [n for n, t in lazy.collect_schema().items() if t == pl.String]
+        schema = _schema(lazy, paths)
+        strings = [n for n, t in schema.items() if t == pl.String]
         if strings and markers:
+            names = schema.names()
             lazy = lazy.with_columns(
-                pl.when(pl.nth(lazy.collect_schema().names().index(n)).is_in(markers))
+                pl.when(pl.nth(names.index(n)).is_in(markers))
                 .then(None)
-                .otherwise(pl.nth(lazy.collect_schema().names().index(n)))
+                .otherwise(pl.nth(names.index(n)))
                 .alias(n)
                 for n in strings
             )
@@ -139,12 +142,29 @@ def scan_codings(
                 f"{first_sep!r}); the parts of one table share one header"
             )
             raise InputFileError(msg)
-    return pl.scan_csv(
-        paths,
-        separator=first_sep,
-        infer_schema=False,
-        null_values=markers,
-    )
+    lazy = pl.scan_csv(paths, separator=first_sep, infer_schema=False, null_values=markers)
+    _schema(lazy, paths)
+    return lazy
+
+
+def _schema(lazy: pl.LazyFrame, paths: Sequence[Path]) -> pl.Schema:
+    """The parts' schema, read now: a file polars cannot read is an error naming it.
+
+    Raises
+    ------
+    InputFileError
+        For a damaged Parquet footer, a CSV part without a line, and the like.
+    """
+    try:
+        return lazy.collect_schema()
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:
+        shown = str(paths[0]) if len(paths) == 1 else f"{paths[0]} (or another of the parts)"
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = (
+            f"{shown}: polars cannot read its columns ({type(exc).__name__}: {detail}); "
+            "check the file (statecode validate FILE reads it strictly)"
+        )
+        raise InputFileError(msg) from None
 
 
 def scan_dask_codings(

@@ -13,6 +13,7 @@ from statecode.options import AlphaLevel, BootstrapMethod, Engine, Level, parse_
 from statecode.reliability._alpha import krippendorff_alpha
 from statecode.reliability._scale import domain_for
 from statecode.reliability._statistics import ALPHA_MIN
+from statecode.reliability._streaming import schema_of
 from statecode.reliability.results import AlphaResult
 
 __all__ = ["check_names", "streamed_alphas"]
@@ -82,7 +83,7 @@ def streamed_alphas(
     if chosen not in (Engine.STREAMING, Engine.DASK):
         msg = f"engine={chosen.value!r}: streamed_alphas computes with 'streaming' or 'dask'"
         raise OptionError(msg, option="engine")
-    columns = list(data.columns) if chosen is Engine.DASK else data.collect_schema().names()
+    columns = list(data.columns) if chosen is Engine.DASK else schema_of(data).names()
     names = [c for c in columns if c not in (unit, coder)] if variables is None else variables
     levels = levels or {}
     domains = domains or {}
@@ -103,7 +104,7 @@ def streamed_alphas(
             )  # fmt: skip
         else:
             lazy = data.lazy() if isinstance(data, pl.DataFrame) else data
-            numeric = lazy.collect_schema()[name].is_numeric()
+            numeric = schema_of(lazy)[name].is_numeric()
             domain = domain_for(domains.get(name), level, numeric, name)
             result = krippendorff_alpha(
                 lazy, level=level, domain=domain, unit=unit, coder=coder, value=name,

@@ -93,7 +93,7 @@ def streams(
         or not isinstance(data, pl.DataFrame | pl.LazyFrame)
     ):
         return False
-    schema = data.collect_schema()
+    schema = _streaming.schema_of(data)
     value = columns[2]
     if value in schema and isinstance(schema[value], pl.List | pl.Array):
         return False
@@ -199,7 +199,7 @@ def alpha_of_frame(
     """Alpha of a long (lazy) frame from its streamed statistics."""
     bootstrap, seed = options.bootstrap, options.seed
     unit, coder, value = columns
-    schema = data.collect_schema()
+    schema = _streaming.schema_of(data)
     if value in schema and schema[value] in (pl.Float32, pl.Float64):
         # NaN is a missing value, as in the coders x units array
         at = schema.names().index(value)

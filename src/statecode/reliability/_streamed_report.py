@@ -77,7 +77,7 @@ def _domain(
     given = domains.get(name)
     if given is None and var is not None and var.is_categorical:
         given = list(var.codes)
-    numeric = lazy.collect_schema()[name].is_numeric()
+    numeric = _streaming.schema_of(lazy)[name].is_numeric()
     domain = domain_for(given, level, numeric, name)
     if domain is None:
         found = _streaming.distinct_values(lazy, value=name)
@@ -267,7 +267,7 @@ def streamed_report(
     if not 0 < confidence < 1:
         msg = f"confidence={confidence} must lie strictly between 0 and 1, e.g. 0.95"
         raise OptionError(msg, option="confidence")
-    names_all = lazy.collect_schema().names()
+    names_all = _streaming.schema_of(lazy).names()
     names = (
         list(variables)
         if variables is not None

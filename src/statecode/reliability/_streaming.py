@@ -42,6 +42,7 @@ __all__ = [
     "distinct_values",
     "domain_of",
     "lazy_frame",
+    "schema_of",
     "summarize",
     "triple_patterns",
 ]
@@ -85,7 +86,7 @@ def lazy_frame(frame: Any) -> pl.LazyFrame:
 
 def _select(lf: pl.LazyFrame, unit: str, coder: str, value: str) -> pl.LazyFrame:
     """The three columns under internal names, looked up by position (never as patterns)."""
-    names = lf.collect_schema().names()
+    names = schema_of(lf).names()
     missing = [c for c in (unit, coder, value) if c not in names]
     if missing:
         listed = ", ".join(repr(c) for c in missing)
@@ -97,6 +98,16 @@ def _select(lf: pl.LazyFrame, unit: str, coder: str, value: str) -> pl.LazyFrame
         pl.nth(names.index(coder)).alias("coder"),
         pl.nth(names.index(value)).alias("value"),
     )
+
+
+def schema_of(frame: pl.DataFrame | pl.LazyFrame) -> pl.Schema:
+    """The columns of a (lazy) frame; polars failing to read them is a :class:`DataError`."""
+    try:
+        return frame.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _read_error(exc) from None
+    except pl.exceptions.PanicException as exc:
+        raise _read_error(exc) from None
 
 
 def _collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
