@@ -80,6 +80,10 @@ def _check_against_naive(table: sc.CodingTable, rows: list[Row]) -> None:
     assert table.coders == tuple(dict.fromkeys(r[1] for r in rows))
     assert table.variables == tuple(dict.fromkeys(r[2] for r in rows))
     long_form = sc.CodingTable(table.data)
+    # the counts validate prints, without listing the ids
+    expected_counts = (len(table.units), len(table.coders))
+    assert table.id_counts() == expected_counts
+    assert long_form.id_counts() == expected_counts
     for variable in table.variables:
         expected = naive_reliability(rows, variable)
         for rel in (table.to_reliability_data(variable), long_form.to_reliability_data(variable)):
@@ -189,10 +193,13 @@ def test_code_column_routes_agree(
     expected_distinct = list(dict.fromkeys(v for v in values if v is not None))
     expected = [-1 if v is None else expected_distinct.index(v) for v in values]
     kind = pl.Categorical(pl.Categories.random())
+    # categories shared with another column first: physical codes that do not start at 0
+    shared = pl.Categorical(pl.Categories.random())
+    pl.Series(["z", "e", "y", "b"]).cast(shared)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_codes, "_SAMPLE", sample)
         patch.setattr(_codes, "_FEW", few)
-        for column in (series, series.cast(kind)):
+        for column in (series, series.cast(kind), series.cast(shared)):
             coded = _codes.code_column(column)
             assert coded.codes.tolist() == expected
             assert coded.distinct.to_list() == expected_distinct

@@ -12,7 +12,8 @@ seen (ids keep that order in every result). It takes the cheapest exact route:
 - few distinct texts (coders, codes of a variable), all among those of the first rows: one
   comparison per row with each of them;
 - a categorical column (how :func:`~statecode.read_codings` parses variable and coder columns
-  of a CSV file): the physical codes, renumbered by one small lookup table;
+  of a CSV file): the physical codes, renumbered by one small lookup table, from the first
+  rows' distinct codes when they hold all of them (else from a hash pass that keeps order);
 - otherwise one categorical cast (a hash per row) and the same renumbering.
 """
 
@@ -67,6 +68,9 @@ def code_column(series: pl.Series) -> Coded:
         if few is not None:
             return few
     if isinstance(series.dtype, pl.Categorical):
+        sampled = _sampled_categorical(series)
+        if sampled is not None:
+            return sampled
         categorical = series
     else:
         categorical = series.cast(pl.String).cast(pl.Categorical(pl.Categories.random()))
@@ -123,6 +127,30 @@ def _few(series: pl.Series) -> Coded | None:
         return None
     codes = found["code"].to_numpy().astype(np.int32)
     return Coded(codes, head.alias(series.name), ordered=False)
+
+
+def _sampled_categorical(series: pl.Series) -> Coded | None:
+    """The codes of a categorical column whose texts all appear in its first rows, or None.
+
+    The distinct physical codes of the first :data:`_SAMPLE` rows, in the order first seen,
+    are renumbered by one lookup table over the physical codes; a physical code outside
+    the sample looks up a sentinel, and then None (the caller hashes every row). No hash
+    per row: a gather and one comparison.
+    """
+    sample = series.head(_SAMPLE).drop_nulls().unique(maintain_order=True)
+    if not sample.len():
+        return None
+    head = sample.to_physical().to_numpy()
+    physical = series.to_physical()
+    top = physical.max()  # an integer: the sample holds a code
+    table = np.full((top if isinstance(top, int) else 0) + 2, -2, dtype=np.int32)
+    table[head] = np.arange(head.size, dtype=np.int32)
+    table[-1] = -1  # a null is looked up in the last cell
+    filled = physical.fill_null(table.size - 1) if physical.null_count() else physical
+    codes = table[filled.to_numpy()]
+    if bool((codes == -2).any()):
+        return None  # a text first seen after the sampled rows
+    return Coded(codes, sample.cast(pl.String), ordered=False)
 
 
 def first_seen(codes: NDArray[np.int32], n_distinct: int, *, ordered: bool) -> NDArray[np.intp]:
