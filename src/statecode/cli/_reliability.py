@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -110,7 +111,9 @@ def alpha(
             engine=Engine.DASK if engine is Engine.DASK else Engine.STREAMING,
             scheduler=scheduler,
         )
-        provenance = provenance_of(None, coefficients=["alpha"], alphas=results, inputs=[str(data)])
+        provenance = functools.partial(
+            provenance_of, None, coefficients=["alpha"], alphas=results, inputs=[str(data)]
+        )
     else:
         if scheduler is not None:
             msg = "--scheduler applies to --engine dask"
@@ -128,12 +131,13 @@ def alpha(
             confidence=confidence,
             progress=sys.stderr.isatty(),
         )
-        provenance = provenance_of(table, coefficients=["alpha"], alphas=results)
+        # made for the formats that show it: the file's SHA-256 reads it once more
+        provenance = functools.partial(provenance_of, table, coefficients=["alpha"], alphas=results)
     renderers: dict[OutputFormat, Callable[[tuple[AlphaResult, ...]], str | Document]] = {
         OutputFormat.TABLE: alpha_document,
-        OutputFormat.JSON: lambda rs: alpha_to_json(rs, provenance),
+        OutputFormat.JSON: lambda rs: alpha_to_json(rs, provenance()),
         OutputFormat.CSV: alpha_to_csv,
-        OutputFormat.MARKDOWN: lambda rs: alpha_to_markdown(rs, provenance),
+        OutputFormat.MARKDOWN: lambda rs: alpha_to_markdown(rs, provenance()),
     }
     emit(renderers[chosen](results), output)
 
@@ -270,12 +274,12 @@ def agreement(
         domains=coded.domains(table),
         **options,
     )
-    provenance = provenance_of(table, coefficients=[coefficient.value])
+    provenance = functools.partial(provenance_of, table, coefficients=[coefficient.value])
     renderers: dict[OutputFormat, Callable[[tuple[AgreementResult, ...]], str | Document]] = {
         OutputFormat.TABLE: agreement_document,
-        OutputFormat.MARKDOWN: lambda rs: agreement_to_markdown(rs, provenance),
+        OutputFormat.MARKDOWN: lambda rs: agreement_to_markdown(rs, provenance()),
         OutputFormat.CSV: agreement_to_csv,
-        OutputFormat.JSON: lambda rs: agreement_to_json(rs, provenance),
+        OutputFormat.JSON: lambda rs: agreement_to_json(rs, provenance()),
     }
     emit(renderers[chosen](results), output)
 
@@ -321,9 +325,10 @@ def validate(data: DataArg, coded: CodedInput) -> None:
     """
     table = coded.read(data)
     against = f"match {table.codebook.name!r}" if table.codebook is not None else "are well formed"
+    units, coders = table.id_counts()
     typer.echo(
-        f"ok: {data}: {len(table)} codings of {len(table.units)} units by "
-        f"{len(table.coders)} coders on {len(table.variables)} variables {against}"
+        f"ok: {data}: {len(table)} codings of {units} units by "
+        f"{coders} coders on {len(table.variables)} variables {against}"
     )
 
 

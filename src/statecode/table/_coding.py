@@ -290,6 +290,16 @@ class CodingTable:
         """The coders, in order of first appearance."""
         return self._ids("coder")
 
+    def id_counts(self) -> tuple[int, int]:
+        """(units, coders) holding a value: ``len(units), len(coders)`` without listing them."""
+
+        def make() -> tuple[int, int]:
+            if self._columns is not None:
+                return self._columns.id_count("unit"), self._columns.id_count("coder")
+            return self.data["unit"].n_unique(), self.data["coder"].n_unique()
+
+        return cast("tuple[int, int]", self._cached("id counts", make))
+
     def _ids(self, which: str) -> tuple[str, ...]:
         def make() -> tuple[str, ...]:
             if self._columns is not None:

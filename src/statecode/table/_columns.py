@@ -48,6 +48,7 @@ class Columns:
         # codes of columns, by column name ("unit", "coder" or a variable)
         self._coded: dict[str, Coded] = dict(coded or {})
         self._placement: Placement | None = None
+        self._holding: NDArray[np.bool_] | None = None
 
     @property
     def height(self) -> int:
@@ -118,6 +119,20 @@ class Columns:
         if not found:
             return ()
         return tuple(coded.distinct.gather(np.concatenate(found)).to_list())
+
+    def id_count(self, which: str) -> int:
+        """How many units (or coders) hold a value: ``len(ids(which))``, without listing them."""
+        coded = self.coded(which)
+        size = len(coded.distinct)
+        if self._holding is None:  # the rows holding a value of some variable
+            self._holding = np.zeros(self.height, dtype=bool)
+            for name in self.names:
+                self._holding |= self.present(name)
+        if self._holding.all():  # every id is that of a row with a value
+            return size
+        seen = np.zeros(size, dtype=bool)
+        seen[coded.codes[self._holding]] = True
+        return int(np.count_nonzero(seen))
 
     def present(self, name: str) -> NDArray[np.bool_]:
         """Where variable ``name`` has a value."""
