@@ -142,16 +142,19 @@ def coding_frames(
 ) -> dict[str, list[str | None]]:
     """Columns of a coding frame: unit, coder, v0, v1, ...: one row per unit and coder.
 
-    The rows come grouped by unit, grouped by coder, or shuffled; units and coders may be
-    left out of rows, values may be missing or empty.
+    The rows come grouped by unit (coders in order, or not), grouped by coder, or shuffled;
+    units and coders may be left out of rows, values may be missing or empty.
     """
     units = [f"u{i}" for i in range(draw(st.integers(1, max_units)))]
     coders = [f"c{i}" for i in range(draw(st.integers(1, max_coders)))]
     pairs = [(u, c) for u in units for c in coders]
     kept = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=len(pairs), unique=True))
-    layout = draw(st.sampled_from(["by unit", "by coder", "shuffled"]))
+    layout = draw(st.sampled_from(["by unit", "by unit, any coder order", "by coder", "shuffled"]))
     if layout == "by unit":
         kept.sort(key=lambda p: (units.index(p[0]), coders.index(p[1])))
+    elif layout == "by unit, any coder order":
+        kept = draw(st.permutations(kept))
+        kept.sort(key=lambda p: units.index(p[0]))
     elif layout == "by coder":
         kept.sort(key=lambda p: (coders.index(p[1]), units.index(p[0])))
     n_vars = draw(st.integers(1, max_variables))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import statecode as sc
 from statecode._values import number_label, sort_key
 from statecode.exceptions import DataError
-from statecode.table import _codes
+from statecode.table import _codes, _columns
 from tests.strategies import coding_frames
 
 Row = tuple[str, str, str, str, int]
@@ -101,7 +101,42 @@ def test_the_table_is_the_long_table(columns: dict[str, list[str | None]]) -> No
     if not rows:
         return
     frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
-    _check_against_naive(_quiet_table(frame), rows)
+    table = _quiet_table(frame)
+    _check_against_naive(table, rows)
+    # every row's ids, with a value or not: the bound of each variable's shape
+    totals = (frame["unit"].n_unique(), frame["coder"].n_unique())
+    assert table.id_totals() == totals
+    assert sc.CodingTable(table.data).id_totals() == table.id_counts()
+    for variable in table.variables:
+        coders, units = table.shape_of(variable)
+        assert units <= totals[0]
+        assert coders <= totals[1]
+
+
+@pytest.mark.parametrize(
+    ("variables", "runs"),
+    [(1, True), (1, False), (2, True)],
+    ids=["scattered", "capped", "indexed"],
+)
+def test_coders_come_in_the_order_of_their_first_value(
+    variables: int, runs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # c0 is seen first, but c1's value comes first: within unit u1, c1's row is before
+    # c0's (one variable: codes scattered into place, each coder's first row looked for
+    # in its unit's run, or, past the cap on those runs, in the index; two: the index)
+    if not runs:
+        monkeypatch.setattr(_columns.Placement, "_rows_at", lambda self, units: None)
+    columns: dict[str, list[str | None]] = {
+        "unit": ["u0", "u0", "u1", "u1", "u2", "u2"],
+        "coder": ["c0", "c1", "c1", "c0", "c0", "c1"],
+        "v0": [None, None, "a", "b", "a", None],
+    }
+    if variables == 2:
+        columns["v1"] = ["x", None, None, None, None, None]
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    table = _quiet_table(frame)
+    assert table.to_reliability_data("v0").coders == ("c1", "c0")
+    _check_against_naive(table, naive_long(columns))
 
 
 @given(coding_frames())

@@ -156,11 +156,11 @@ def sparse_rows(
     """
     if distance is not None or level not in STREAMED_LEVELS:
         return None
-    coders, units = table.shape_of(variable)
-    cells = coders * units
-    if coders <= SPARSE_FACTOR or cells <= SPARSE_MIN_CELLS:
+    all_units, all_coders = table.id_totals()  # bounds: no count when they decide
+    if not _sparse(all_coders, all_units, table, variable):
         return None
-    if cells <= SPARSE_FACTOR * table.value_count(variable):
+    coders, units = table.shape_of(variable)
+    if not _sparse(coders, units, table, variable):
         return None
     rows = table.variable_rows(variable)
     var = table.codebook[variable] if table.codebook and variable in table.codebook else None
@@ -170,6 +170,14 @@ def sparse_rows(
     if numbers.null_count() == 0 and numbers.is_finite().all():
         return rows.with_columns(numbers.alias("value"))
     return rows
+
+
+def _sparse(coders: int, units: int, table: CodingTable, variable: str) -> bool:
+    """Whether a coders x units array of ``variable`` would be sparse (see sparse_rows)."""
+    cells = coders * units
+    if coders <= SPARSE_FACTOR or cells <= SPARSE_MIN_CELLS:
+        return False
+    return cells > SPARSE_FACTOR * table.value_count(variable)
 
 
 def table_domain(

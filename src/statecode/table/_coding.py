@@ -300,6 +300,21 @@ class CodingTable:
 
         return cast("tuple[int, int]", self._cached("id counts", make))
 
+    def id_totals(self) -> tuple[int, int]:
+        """(units, coders) among the table's rows, with a value or not: no variable has more.
+
+        Free for a table read from a file (its ids are coded as it is read); a bound that
+        spares counting a variable's units and coders where the bound decides.
+        """
+
+        def make() -> tuple[int, int]:
+            if self._columns is not None:
+                columns = self._columns
+                return len(columns.coded("unit").distinct), len(columns.coded("coder").distinct)
+            return self.data["unit"].n_unique(), self.data["coder"].n_unique()
+
+        return cast("tuple[int, int]", self._cached("id totals", make))
+
     def _ids(self, which: str) -> tuple[str, ...]:
         def make() -> tuple[str, ...]:
             if self._columns is not None:

@@ -199,7 +199,9 @@ class Columns:
     def part(self, name: str) -> Part:
         """Variable ``name`` as the hop to the kernels needs it."""
         if self._placement is None:
-            self._placement = Placement(self.coded("unit"), self.coded("coder"), self.height)
+            self._placement = Placement(
+                self.coded("unit"), self.coded("coder"), self.height, shared=len(self.names) > 1
+            )
         return Part(
             self.column(name),
             self.present(name),
@@ -221,10 +223,13 @@ class Placement:
     variable), found from the array: no per-variable pass over the rows' ids.
     """
 
-    def __init__(self, units: Coded, coders: Coded, rows: int) -> None:
+    def __init__(self, units: Coded, coders: Coded, rows: int, *, shared: bool = True) -> None:
         self.units = units
         self.coders = coders
         self.rows = rows
+        # the index pays for itself over several variables; one variable's codes are
+        # scattered into place directly (rows grouped by unit), without it
+        self._shared = shared
         self._index: NDArray[np.signedinteger[Any]] | None = None
 
     def index(self) -> NDArray[np.signedinteger[Any]]:
@@ -248,10 +253,16 @@ class Placement:
         self, present: NDArray[np.bool_], codes: NDArray[np.int32]
     ) -> tuple[NDArray[np.int32], pl.Series, pl.Series]:
         """The coders x units codes of the rows ``present`` (``codes``), and their ids."""
-        index = self.index()
         full = np.full(self.rows + 1, -1, dtype=np.int32)  # the last cell: no row
         full[:-1][present] = codes
-        matrix = full[index]
+        direct = self.units.ordered and not self._shared and self._index is None
+        if direct:
+            shape = (len(self.coders.distinct), len(self.units.distinct))
+            matrix = np.full(shape, -1, dtype=np.int32)
+            matrix[self.coders.codes, self.units.codes] = full[:-1]  # absent rows give -1
+        else:
+            index = self.index()
+            matrix = full[index]
         if present.all():
             # every unit and coder has a value: their order is the table's first-seen order
             return matrix, self.units.distinct, self.coders.distinct
@@ -260,7 +271,12 @@ class Placement:
             # the rows run unit by unit: a unit's rows come in code order, and a coder's
             # first row with a value is at its first unit with one
             unit_order = np.flatnonzero(valid.any(axis=0))
-            firsts = index[np.arange(index.shape[0]), valid.argmax(axis=1)]
+            at = valid.argmax(axis=1)
+            found = self._rows_at(at) if direct else None
+            if found is None:
+                index = self.index()
+                found = index[np.arange(index.shape[0]), at]
+            firsts = found
             firsts[~valid.any(axis=1)] = self.rows
         else:
             first = np.where(valid, index, self.rows)
@@ -278,6 +294,28 @@ class Placement:
             self.units.distinct.gather(unit_order),
             self.coders.distinct.gather(coder_order),
         )
+
+    def _rows_at(self, units: NDArray[np.intp]) -> NDArray[np.intp] | None:
+        """The row of each coder ``g`` at unit ``units[g]`` (``rows`` if none): rows by unit.
+
+        A unit's rows are one run (found by binary search); each coder's is looked for in
+        its unit's run only. None when those runs hold more rows than the table (many
+        coders on large units): the index is then cheaper.
+        """
+        codes = self.units.codes
+        wanted = units.astype(codes.dtype)  # else the 10M codes are cast to compare
+        start = np.searchsorted(codes, wanted, side="left")
+        length = np.searchsorted(codes, wanted, side="right") - start
+        if int(length.sum()) > max(self.rows, 1 << 16):
+            return None
+        # the runs' rows, one after the other, and the coder each is looked for
+        owner = np.repeat(np.arange(units.size), length)
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(length) - length, length)
+        rows = start[owner] + offset
+        hit = self.coders.codes[rows] == owner
+        found = np.full(units.size, self.rows, dtype=np.intp)
+        found[owner[hit]] = rows[hit]
+        return found
 
 
 def _by_first_row(first: NDArray[np.signedinteger[Any]], none: int, *, ordered: bool) -> Any:
@@ -307,6 +345,7 @@ class Part:
         self._placement = placement
         self._counts: tuple[int, int] | None = None
         self._coded = coded
+        self._present_codes: NDArray[np.int32] | None = None
         self._code = code
         self._rows = rows
         self._unit_texts = unit_texts
@@ -328,7 +367,7 @@ class Part:
         return cls(
             values,
             present,
-            Placement(units, coders, part.height),
+            Placement(units, coders, part.height, shared=False),
             coded=None,
             code=code,
             rows=lambda: part.get_column("row"),
@@ -380,8 +419,10 @@ class Part:
         if self._coded is None:
             self._coded = self._code()
         coded = self._coded
-        codes = coded.codes if self._present.all() else coded.codes[self._present]
-        return codes, coded.distinct
+        if self._present_codes is None:
+            all_rows = self._present.all()
+            self._present_codes = coded.codes if all_rows else coded.codes[self._present]
+        return self._present_codes, coded.distinct
 
     def texts(self) -> pl.Series:
         """The values present, as text."""
