@@ -101,7 +101,8 @@ def _runs(series: pl.Series) -> Coded | None:
     heads = series.filter(pl.Series(change))
     if heads.hash().n_unique() != count and heads.n_unique() != count:
         return None  # a text comes back after others: not grouped
-    codes = np.cumsum(change, dtype=np.int32)
+    codes = change.astype(np.int32)  # then summed in place: twice as fast as from bools
+    np.cumsum(codes, out=codes)
     codes -= 1
     return Coded(codes, heads.alias(series.name), ordered=True)
 
