@@ -59,15 +59,18 @@ class _PooledMoments:
         size = float(pairable.sum())
         if size == 0:
             return
-        self.observed += 2.0 * float(count_f @ (ss / np.maximum(count_f - 1.0, 1.0)))
+        # products summed by einsum, not BLAS: a threaded BLAS call per chunk of a few
+        # thousand units costs more in waking and spinning threads than the sum itself
+        ratio = ss / np.maximum(count_f - 1.0, 1.0)
+        self.observed += 2.0 * float(np.einsum("u,u->", count_f, ratio))
         self.within += float(ss.sum())
         self.units += int(np.count_nonzero(pairable))
-        mean = means @ pairable / size
+        mean = np.einsum("du,u->d", means, pairable) / size
         around = means - mean[:, None]
         shift = mean - self.mean
         total = self.n + size
-        self.spread += float(np.einsum("du,du->u", around, around) @ pairable)
-        self.spread += float(shift @ shift) * self.n * size / total
+        self.spread += float(np.einsum("du,du,u->", around, around, pairable))
+        self.spread += float(np.einsum("d,d->", shift, shift)) * self.n * size / total
         self.mean += shift * size / total
         self.n = total
 
