@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import statecode as sc
@@ -215,9 +215,13 @@ def test_every_id_problem_is_found(columns: dict[str, list[str | None]], grouped
     st.booleans(),
     st.integers(1, 8),
     st.integers(1, 6),
+    st.integers(0, 6),
 )
+# a text first seen after the sampled rows: through the Enum, and through the comparisons
+@example(values=["a", "c", "a", "b"], grouped=False, sample=2, few=6, compared=0)
+@example(values=["a", "c", "a", "b"], grouped=False, sample=2, few=6, compared=6)
 def test_code_column_routes_agree(
-    values: list[str | None], grouped: bool, sample: int, few: int
+    values: list[str | None], grouped: bool, sample: int, few: int, compared: int
 ) -> None:
     # every route (runs, few texts found in the first rows, the categorical cast) gives the
     # codes in the order first seen: also when a text first appears after the sampled rows,
@@ -234,6 +238,7 @@ def test_code_column_routes_agree(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_codes, "_SAMPLE", sample)
         patch.setattr(_codes, "_FEW", few)
+        patch.setattr(_codes, "_COMPARED", compared)  # comparisons up to it, then an Enum
         for column in (series, series.cast(kind), series.cast(shared)):
             coded = _codes.code_column(column)
             assert coded.codes.tolist() == expected
@@ -253,14 +258,23 @@ def test_grouped_rows_take_the_run_route() -> None:
 
 
 @pytest.mark.parametrize("per_row", [0, 8], ids=["hashed", "table"])
+@pytest.mark.parametrize("block", [0, 1, 3], ids=["all", "blocks of 1", "blocks of 3"])
 @given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2)), max_size=20))
-def test_duplicate_pairs_both_routes(per_row: int, pairs: list[tuple[int, int]]) -> None:
+def test_duplicate_pairs_all_routes(per_row: int, block: int, pairs: list[tuple[int, int]]) -> None:
+    # block 0: rows in any order, one table (or hash) of every pair; else rows grouped by
+    # the first code, checked in blocks of whole runs (a run longer than a block alone)
+    if block:
+        pairs = sorted(pairs, key=lambda p: p[0])
     first = np.array([a for a, _ in pairs], dtype=np.int32)
     second = np.array([b for _, b in pairs], dtype=np.int32)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_codes, "_TABLE_PER_ROW", per_row)
+        if block:
+            patch.setattr(_codes, "_BLOCK_ROWS", block)
+            if per_row == 0:  # past the small tables' allowance: hashed per block
+                patch.setattr(_codes, "_SMALL_TABLE", 0)
         big = 1 << 21 if per_row == 0 else 5  # a table past the limit: hashed
-        found = _codes.has_duplicate_pairs(first, second, big, 3)
+        found = _codes.has_duplicate_pairs(first, second, big, 3, grouped=bool(block))
     assert found == (len(set(pairs)) < len(pairs))
 
 

@@ -131,7 +131,11 @@ def _checked_ids(
         units, coders = code_column(unit), code_column(coder)
         clean = not (_blank(units.distinct) or _blank(coders.distinct))
         if clean and not has_duplicate_pairs(
-            units.codes, coders.codes, len(units.distinct), len(coders.distinct)
+            units.codes,
+            coders.codes,
+            len(units.distinct),
+            len(coders.distinct),
+            grouped=units.ordered,
         ):
             return work, rows, {"unit": units, "coder": coders}, []
     numbers = (

@@ -10,7 +10,7 @@ seen (ids keep that order in every result). It takes the cheapest exact route:
 - rows grouped by their text (a file sorted by unit): one comparison with the row before,
   when the runs turn out to be distinct texts;
 - few distinct texts (coders, codes of a variable), all among those of the first rows: one
-  comparison per row with each of them;
+  comparison per row with each of them (up to 5), or one lookup per row in an Enum of them;
 - a categorical column (how :func:`~statecode.read_codings` parses variable and coder columns
   of a CSV file): the physical codes, renumbered by one small lookup table, from the first
   rows' distinct codes when they hold all of them (else from a hash pass that keeps order);
@@ -34,6 +34,13 @@ _TABLE_PER_ROW = 8
 # rows whose distinct texts are the candidates of a column of few texts, and how few
 _SAMPLE = 1 << 16
 _FEW = 16
+# up to this many candidate texts, one comparison each; more: one hash lookup per row
+# (the break-even measured at 10M and 100M rows: a lookup costs about 5 comparisons)
+_COMPARED = 5
+# rows of codes grouped by unit checked for a repeated pair at a time
+_BLOCK_ROWS = 1 << 18
+# cells a block's table may hold whatever its rows (else the block is hashed)
+_SMALL_TABLE = 1 << 16
 
 
 class Coded(NamedTuple):
@@ -108,7 +115,7 @@ def _runs(series: pl.Series) -> Coded | None:
 
 
 def _few(series: pl.Series) -> Coded | None:
-    """The codes of a column of few distinct texts, by one comparison per text, or None.
+    """The codes of a column of few distinct texts, by comparisons or an Enum, or None.
 
     The distinct texts of the first :data:`_SAMPLE` rows, in the order first seen, are the
     candidates; if every text of the column is one of them, the codes are exact and in the
@@ -118,15 +125,23 @@ def _few(series: pl.Series) -> Coded | None:
     head = series.head(_SAMPLE).drop_nulls().unique(maintain_order=True)
     if not 0 < head.len() <= _FEW:
         return None
+    if head.len() > _COMPARED:
+        # one hash lookup per row costs less than this many comparisons: an Enum of the
+        # candidates (physical code = position among them); a text outside them is null
+        found = series.cast(pl.Enum(head.to_list()), strict=False)
+        if found.null_count() != series.null_count():
+            return None
+        physical = found.to_physical().cast(pl.Int32).fill_null(-1)
+        return Coded(physical.to_numpy(), head.alias(series.name), ordered=False)
     expr: pl.Expr = pl.lit(-1, dtype=pl.Int8)
     for k in range(head.len() - 1, -1, -1):
         expr = pl.when(pl.col("s") == head[k]).then(pl.lit(k, dtype=pl.Int8)).otherwise(expr)
-    found = pl.DataFrame({"s": series}).select(
+    compared = pl.DataFrame({"s": series}).select(
         expr.alias("code"), (pl.col("s").is_not_null() & (expr == -1)).sum().alias("other")
     )
-    if int(found["other"][0]):
+    if int(compared["other"][0]):
         return None
-    codes = found["code"].to_numpy().astype(np.int32)
+    codes = compared["code"].to_numpy().astype(np.int32)
     return Coded(codes, head.alias(series.name), ordered=False)
 
 
@@ -176,15 +191,25 @@ def renumber(
 
 
 def has_duplicate_pairs(
-    first: NDArray[np.int32], second: NDArray[np.int32], n_first: int, n_second: int
+    first: NDArray[np.int32],
+    second: NDArray[np.int32],
+    n_first: int,
+    n_second: int,
+    *,
+    grouped: bool = False,
 ) -> bool:
     """Whether a pair of codes ``(first[i], second[i])`` occurs twice.
 
     The pair keys ``first * n_second + second`` are marked in a table of every pair when
-    that table is small (fewer marks than keys: a pair twice), else hashed.
+    that table is small (fewer marks than keys: a pair twice), else hashed. When ``first``
+    never decreases (``grouped``: rows by unit), a pair can only repeat within one run of
+    ``first``: the rows are checked in blocks of whole runs, each in a small table that
+    stays in the cache, with no array of keys or marks the size of the table.
     """
     if not first.size:
         return False
+    if grouped:
+        return _duplicates_in_blocks(first, second, n_second)
     cells = n_first * n_second
     if cells <= _TABLE_PER_ROW * first.size + (1 << 20):
         kind = np.dtype(np.int32 if cells < 1 << 31 else np.int64)
@@ -196,3 +221,37 @@ def has_duplicate_pairs(
         return int(np.count_nonzero(seen)) != int(keys.size)
     keys = first.astype(np.int64) * n_second + second
     return bool(pl.Series(keys).n_unique() != keys.size)
+
+
+def _duplicates_in_blocks(
+    first: NDArray[np.int32], second: NDArray[np.int32], n_second: int
+) -> bool:
+    """:func:`has_duplicate_pairs` of rows grouped by ``first``, block by block of runs."""
+    n = first.size
+    keys = np.empty(min(n, _BLOCK_ROWS), dtype=np.int64)
+    start = 0
+    while start < n:
+        # the block ends where a run starts, so that no run is split between blocks
+        stop = (
+            n
+            if start + _BLOCK_ROWS >= n
+            else int(np.searchsorted(first, first[start + _BLOCK_ROWS - 1], side="left"))
+        )
+        if stop <= start:  # one run longer than a block: it alone
+            stop = int(np.searchsorted(first, first[start], side="right"))
+        size = stop - start
+        base = int(first[start])
+        cells = (int(first[stop - 1]) - base + 1) * n_second
+        block = keys[:size] if size <= keys.size else np.empty(size, dtype=np.int64)
+        np.subtract(first[start:stop], base, out=block)
+        block *= n_second
+        block += second[start:stop]
+        if cells <= _TABLE_PER_ROW * size + _SMALL_TABLE:
+            seen = np.zeros(cells, dtype=bool)
+            seen[block] = True
+            if int(np.count_nonzero(seen)) != size:
+                return True
+        elif pl.Series(block).n_unique() != size:
+            return True
+        start = stop
+    return False
