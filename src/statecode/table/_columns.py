@@ -213,6 +213,10 @@ class Columns:
         )
 
 
+# rows placed in the coders x units array at a time (their positions stay in the cache)
+_PLACE_ROWS = 1 << 16
+
+
 class Placement:
     """Where every row of a table goes in a coders x units array: found once per table.
 
@@ -237,9 +241,30 @@ class Placement:
             kind = np.int32 if self.rows < np.iinfo(np.int32).max else np.int64
             shape = (len(self.coders.distinct), len(self.units.distinct))
             index = np.full(shape, self.rows, dtype=kind)
-            index[self.coders.codes, self.units.codes] = np.arange(self.rows, dtype=kind)
+            self._place(index, None)
             self._index = index
         return self._index
+
+    def _place(self, out: NDArray[Any], values: NDArray[Any] | None) -> None:
+        """``out[coder, unit] = values`` for every row (its row number when None).
+
+        In chunks of rows, their flat positions in one reused buffer: a 2-d fancy index
+        would make two intp copies of all the rows' codes and a third of their positions.
+        """
+        flat = out.reshape(-1)
+        n_units = out.shape[1]
+        coders, units = self.coders.codes, self.units.codes
+        step = max(1, min(self.rows, _PLACE_ROWS))
+        where = np.empty(step, dtype=np.intp)
+        for start in range(0, self.rows, step):
+            stop = min(self.rows, start + step)
+            at = where[: stop - start]
+            np.multiply(coders[start:stop], n_units, out=at, dtype=np.intp)  # no overflow
+            at += units[start:stop]
+            if values is None:
+                flat[at] = np.arange(start, stop, dtype=out.dtype)
+            else:
+                flat[at] = values[start:stop]
 
     def counts(self, present: NDArray[np.bool_]) -> tuple[int, int]:
         """(units, coders) with a row ``present``."""
@@ -259,7 +284,7 @@ class Placement:
         if direct:
             shape = (len(self.coders.distinct), len(self.units.distinct))
             matrix = np.full(shape, -1, dtype=np.int32)
-            matrix[self.coders.codes, self.units.codes] = full[:-1]  # absent rows give -1
+            self._place(matrix, full[:-1])  # absent rows give -1
         else:
             index = self.index()
             matrix = full[index]
