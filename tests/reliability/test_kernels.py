@@ -174,6 +174,18 @@ def test_embedded_parts_match_pairs_in_any_chunking(
     assert parts.expected == pytest.approx(expected, abs=1e-9 * scale)
 
 
+def test_unit_means_far_from_zero_keep_their_digits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # found by the test above: means of 1e6 + 0.05 pooled one unit per chunk lost 1e-9
+    # of the expected sum to rounding at 1e6 (fixed by pooling them relative to a unit)
+    first = [0.0, 0.0] + [0.1] * 11
+    values = np.array([[first, [0.1] * 13]]) + 1e6
+    observed, expected = naive_moment_sums(values)
+    _tiny_chunks(monkeypatch, 1)
+    parts = _moment_kernels.embedded_parts(values)
+    assert parts.observed == pytest.approx(observed, abs=1e-10)
+    assert parts.expected == pytest.approx(expected, abs=1e-10)
+
+
 @given(coded(), st.sampled_from([1, 3, 1 << 16]))
 def test_coded_points_are_the_points_of_the_codes(data: tuple[np.ndarray, int], cells: int) -> None:
     codes, n_values = data

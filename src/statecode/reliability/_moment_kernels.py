@@ -35,7 +35,8 @@ class _PooledMoments:
 
     def __init__(self, dims: int) -> None:
         self.n = 0.0
-        self.mean = np.zeros(dims)
+        self.mean = np.zeros(dims)  # of the unit means, relative to origin when it is set
+        self.origin: Floats | None = None
         self.spread = 0.0
         self.within = 0.0
         self.observed = 0.0
@@ -52,13 +53,25 @@ class _PooledMoments:
         filled *= valid
         self.add_moments(count_f, means, np.einsum("dmu,dmu->u", filled, filled))
 
-    def add_moments(self, count_f: Floats, means: Floats, ss: Floats) -> None:
-        """Add a chunk's per-unit counts, means (d x w) and sums of squared deviations."""
+    def add_moments(
+        self, count_f: Floats, means: Floats, ss: Floats, shift: Floats | None = None
+    ) -> None:
+        """Add a chunk's per-unit counts, means (d x w) and sums of squared deviations.
+
+        With ``shift`` (d x w), the unit means are ``shift + means``: they are pooled
+        relative to the first pairable unit's shift, so that data far from 0 (1e6 + 0.1)
+        lose no digits to rounding their means to the data's offset.
+        """
         # a unit with fewer than two values has SS_u = 0: only the spread must leave it out
         pairable = np.where(count_f >= 2, count_f, 0.0)
         size = float(pairable.sum())
         if size == 0:
             return
+        if shift is not None:
+            if self.origin is None:
+                self.origin = shift[:, int(np.argmax(pairable > 0))].copy()
+            # close values: their difference is exact (Sterbenz), then the small mean
+            means = (shift - self.origin[:, None]) + means
         # products summed by einsum, not BLAS: a threaded BLAS call per chunk of a few
         # thousand units costs more in waking and spinning threads than the sum itself
         ratio = ss / np.maximum(count_f - 1.0, 1.0)
@@ -112,8 +125,6 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
     width = _kernels.chunk_width(m * d, _FLOAT_CELLS)
     # work buffers reused by every chunk: fresh chunk-sized arrays would cost page faults
     shifted_buffer = np.empty((d, m, width))
-    mask_buffer = np.empty((m, width), dtype=np.int8)
-    wide_buffer = np.empty((m, width), dtype=np.int64)
     valid_buffer = np.empty((m, width), dtype=bool)
     for part in _kernels.unit_chunks(n_units, m * d, cells=_FLOAT_CELLS):
         block = points[:, :, part]
@@ -125,11 +136,9 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
         shift = np.fmax.reduce(block, axis=1)
         np.copyto(shift, 0.0, where=count == 0)
         shifted = np.subtract(block, shift[:, None, :], out=shifted_buffer[:, :, :size])
-        # missing cells (NaN) to 0.0 by their bits: AND with all ones where valid, zero not
-        mask = wide_buffer[:, :size]
-        np.copyto(mask, np.negative(valid.view(np.int8), out=mask_buffer[:, :size]))
-        bits = shifted.view(np.int64)
-        np.bitwise_and(bits, mask, out=bits)
+        # every value present is now <= 0, so fmin with 0 keeps it and makes the missing
+        # cells (NaN: fmin ignores it) 0.0, in one pass
+        np.fmin(shifted, 0.0, out=shifted)
         count_f = count.astype(np.float64)
         s1 = shifted.sum(axis=1)
         ss = np.einsum("dmu,dmu->u", shifted, shifted)
@@ -137,7 +146,7 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
             centred = np.where(count > 0, s1 / count_f, 0.0)
         ss -= np.einsum("du,du->u", s1, centred)
         np.maximum(ss, 0.0, out=ss)
-        pooled.add_moments(count_f, shift + centred, ss)
+        pooled.add_moments(count_f, centred, ss, shift=shift)
     return pooled.parts(scale)
 
 
