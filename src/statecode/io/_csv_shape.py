@@ -120,12 +120,26 @@ def _balanced(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:
     end = _plain_end(buf, columns)
     if end is None:
         return False
-    delimiters = breaks = 0
-    for start in range(0, end, _SCAN):
-        b = np.frombuffer(buf[start : min(end, start + _SCAN)], dtype=np.uint8)
-        delimiters += int(np.count_nonzero(b == delimiter))
-        breaks += int(np.count_nonzero(b == _NEWLINE))
+    delimiters, breaks = _counts(buf, end, delimiter, _NEWLINE)
     return delimiters == (columns - 1) * (breaks + 1)
+
+
+def _counts(buf: bytes | mmap.mmap, end: int, first: int, second: int) -> tuple[int, int]:
+    """How many bytes of ``buf[:end]`` are ``first``, and how many ``second``.
+
+    Read in place (no copy of the file's chunks), compared into one reused mask.
+    """
+    if end <= 0:
+        return 0, 0
+    whole = np.frombuffer(buf, dtype=np.uint8, count=end)
+    mask = np.empty(min(end, _SCAN), dtype=bool)
+    found = [0, 0]
+    for start in range(0, end, _SCAN):
+        chunk = whole[start : start + _SCAN]
+        hit = mask[: chunk.size]
+        found[0] += int(np.count_nonzero(np.equal(chunk, first, out=hit)))
+        found[1] += int(np.count_nonzero(np.equal(chunk, second, out=hit)))
+    return found[0], found[1]  # the arrays go here: the caller may close the file
 
 
 def _regular(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:
