@@ -163,10 +163,11 @@ def _sampled_categorical(series: pl.Series) -> Coded | None:
     table[head] = np.arange(head.size, dtype=np.int32)
     table[-1] = -1  # a null is looked up in the last cell
     filled = physical.fill_null(table.size - 1) if physical.null_count() else physical
-    codes = table[filled.to_numpy()]
-    if bool((codes == -2).any()):
+    # gathered by polars (its own buffers, no intp copy of the index); -2 is the least code
+    codes = pl.Series(table).gather(filled)
+    if codes.min() == -2:
         return None  # a text first seen after the sampled rows
-    return Coded(codes, sample.cast(pl.String), ordered=False)
+    return Coded(codes.to_numpy(), sample.cast(pl.String), ordered=False)
 
 
 def first_seen(codes: NDArray[np.int32], n_distinct: int, *, ordered: bool) -> NDArray[np.intp]:
