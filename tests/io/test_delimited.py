@@ -240,3 +240,25 @@ def test_an_empty_line_of_a_one_column_file_is_an_empty_cell(tmp_path: Path) -> 
     path.write_bytes(b"a\n1\n\n2\n")
     frame, _ = sc.read_table(path)
     assert frame.get_column("a").to_list() == ["1", None, "2"]
+
+
+def test_the_shape_count_releases_the_mapped_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the counts read the mapping in place; after they end, normally or by an error (an
+    # interrupt), the mapping closes: no view of it is left alive
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"unit,coder,value\n" + b"u1,c1,a\n" * 1000)
+    with path.open("rb") as fh:
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        assert _csv_shape._counts(mapped, len(mapped), ord(","), ord("\n")) == (2002, 1001)
+
+        def interrupted(*_: object, **__: object) -> int:
+            raise RuntimeError
+
+        monkeypatch.setattr(_csv_shape.np, "count_nonzero", interrupted)
+        with pytest.raises(RuntimeError) as caught:
+            _csv_shape._counts(mapped, len(mapped), ord(","), ord("\n"))
+        # the traceback (and the frame of _counts in it) is still alive here
+        assert caught.traceback
+        mapped.close()  # BufferError if a view of the file were still exported

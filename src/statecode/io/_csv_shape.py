@@ -132,14 +132,20 @@ def _counts(buf: bytes | mmap.mmap, end: int, first: int, second: int) -> tuple[
     if end <= 0:
         return 0, 0
     whole = np.frombuffer(buf, dtype=np.uint8, count=end)
+    chunk = whole[:0]
     mask = np.empty(min(end, _SCAN), dtype=bool)
     found = [0, 0]
-    for start in range(0, end, _SCAN):
-        chunk = whole[start : start + _SCAN]
-        hit = mask[: chunk.size]
-        found[0] += int(np.count_nonzero(np.equal(chunk, first, out=hit)))
-        found[1] += int(np.count_nonzero(np.equal(chunk, second, out=hit)))
-    return found[0], found[1]  # the arrays go here: the caller may close the file
+    try:
+        for start in range(0, end, _SCAN):
+            chunk = whole[start : start + _SCAN]
+            hit = mask[: chunk.size]
+            found[0] += int(np.count_nonzero(np.equal(chunk, first, out=hit)))
+            found[1] += int(np.count_nonzero(np.equal(chunk, second, out=hit)))
+    finally:
+        # the views of the file go, even when an error (an interrupt) leaves this frame
+        # alive in its traceback: the caller's close() of the mapping must not fail
+        del whole, chunk
+    return found[0], found[1]
 
 
 def _regular(buf: bytes | mmap.mmap, delimiter: int, columns: int) -> bool:

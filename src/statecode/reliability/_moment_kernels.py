@@ -114,7 +114,7 @@ def embedded_parts(points: Floats, scale: float = 1.0) -> AlphaParts:
     Parameters
     ----------
     points : array of shape (m, N) or (d, m, N)
-        Coordinates, NaN where missing.
+        Coordinates, NaN where missing (a missing point is NaN in every coordinate).
     scale : float
         Factor on the squared distance (1/4 for circular points).
     """

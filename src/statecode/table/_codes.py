@@ -44,7 +44,11 @@ _SMALL_TABLE = 1 << 16
 
 
 class Coded(NamedTuple):
-    """A column as codes: ``codes[i]`` indexes ``distinct``; ``-1`` for a null."""
+    """A column as codes: ``codes[i]`` indexes ``distinct``; ``-1`` for a null.
+
+    ``codes`` may be a read-only view of polars' memory: it is never changed in place
+    (renumbering makes a new array).
+    """
 
     codes: NDArray[np.int32]
     distinct: pl.Series
