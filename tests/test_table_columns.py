@@ -141,6 +141,32 @@ def test_coders_come_in_the_order_of_their_first_value(
     _check_against_naive(table, naive_long(columns))
 
 
+def test_coders_first_rows_past_the_cap_come_from_the_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # three coders whose first values are all in u1 (a run of 3 rows): 9 rows searched
+    # for a table of 6, past the cap, so the row index finds them; the order is the same
+    columns: dict[str, list[str | None]] = {
+        "unit": ["u0", "u0", "u0", "u1", "u1", "u1"],
+        "coder": ["c0", "c1", "c2", "c2", "c1", "c0"],
+        "v0": [None, None, None, "a", "b", "a"],
+    }
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    monkeypatch.setattr(_columns, "_RUNS_CAP", 0)
+    searched: list[bool] = []
+    found = _columns.Placement._rows_at
+
+    def spy(self: _columns.Placement, units: Any) -> Any:
+        result = found(self, units)
+        searched.append(result is None)
+        return result
+
+    monkeypatch.setattr(_columns.Placement, "_rows_at", spy)
+    table = _quiet_table(frame)
+    assert table.to_reliability_data("v0").coders == ("c2", "c1", "c0")
+    assert searched == [True]  # capped: the index answered
+
+
 @given(coding_frames())
 def test_categorical_columns_give_the_same_table(columns: dict[str, list[str | None]]) -> None:
     # the CSV reader parses coder and value columns as categorical text

@@ -215,6 +215,8 @@ class Columns:
 
 # rows placed in the coders x units array at a time (their positions stay in the cache)
 _PLACE_ROWS = 1 << 16
+# rows of the first units' runs searched for the coders' first rows, at least (see _rows_at)
+_RUNS_CAP = 1 << 16
 
 
 class Placement:
@@ -331,7 +333,7 @@ class Placement:
         wanted = units.astype(codes.dtype)  # else the 10M codes are cast to compare
         start = np.searchsorted(codes, wanted, side="left")
         length = np.searchsorted(codes, wanted, side="right") - start
-        if int(length.sum()) > max(self.rows, 1 << 16):
+        if int(length.sum()) > max(self.rows, _RUNS_CAP):
             return None
         # the runs' rows, one after the other, and the coder each is looked for
         owner = np.repeat(np.arange(units.size), length)
