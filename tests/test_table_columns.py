@@ -343,3 +343,18 @@ def test_reliability_data_are_made_once_and_read_only() -> None:
 def test_a_table_needs_its_codings() -> None:
     with pytest.raises(sc.DataTypeError, match="needs its codings"):
         sc.CodingTable()
+
+
+def test_ids_of_the_few_rows_without_a_value_are_counted_only_if_held_elsewhere() -> None:
+    # 16 rows, 2 without a value (few: only their ids are looked at): unit u7 has no
+    # other row, so it holds no value; coder c1's other rows do
+    units = [f"u{i // 2}" for i in range(16)]
+    coders = [f"c{i % 2}" for i in range(16)]
+    values: list[str | None] = ["a"] * 16
+    values[14] = values[15] = None
+    frame = pl.DataFrame(
+        {"unit": units, "coder": coders, "v0": values},
+        schema=dict.fromkeys(["unit", "coder", "v0"], pl.String),
+    )
+    table = _quiet_table(frame)
+    assert table.id_counts() == (7, 2) == (len(table.units), len(table.coders))

@@ -124,15 +124,26 @@ class Columns:
         """How many units (or coders) hold a value: ``len(ids(which))``, without listing them."""
         coded = self.coded(which)
         size = len(coded.distinct)
-        if self._holding is None:  # the rows holding a value of some variable
+        if self._holding is None:  # the rows holding a value of some variable: one pass
             self._holding = np.zeros(self.height, dtype=bool)
-            for name in self.names:
-                self._holding |= self.present(name)
-        if self._holding.all():  # every id is that of a row with a value
+            if self.names:
+                present = [pl.nth(k + 2).is_not_null() for k in range(len(self.names))]
+                found = self.frame.select(pl.any_horizontal(present)).to_series()
+                self._holding = found.to_numpy()
+        holding: NDArray[np.bool_] = self._holding
+        empty = np.flatnonzero(~holding)
+        if not empty.size:  # every id is that of a row with a value
             return size
-        seen = np.zeros(size, dtype=bool)
-        seen[coded.codes[self._holding]] = True
-        return int(np.count_nonzero(seen))
+        if empty.size > self.height // 8:
+            seen = np.zeros(size, dtype=bool)
+            seen[coded.codes[holding]] = True
+            return int(np.count_nonzero(seen))
+        # few rows without a value: only their ids can be missing; each is kept if a row
+        # of it holds a value
+        suspect = np.zeros(size, dtype=bool)
+        suspect[coded.codes[empty]] = True
+        kept = np.unique(coded.codes[suspect[coded.codes] & holding])
+        return size - int(np.count_nonzero(suspect)) + int(kept.size)
 
     def present(self, name: str) -> NDArray[np.bool_]:
         """Where variable ``name`` has a value."""
