@@ -155,7 +155,7 @@ def _sampled_categorical(series: pl.Series) -> Coded | None:
     The distinct physical codes of the first :data:`_SAMPLE` rows, in the order first seen,
     are renumbered by one lookup table over the physical codes; a physical code outside
     the sample looks up a sentinel, and then None (the caller hashes every row). No hash
-    per row: a gather and one comparison.
+    per row: a gather and its minimum.
     """
     sample = series.head(_SAMPLE).drop_nulls().unique(maintain_order=True)
     if not sample.len():

@@ -237,7 +237,9 @@ class Placement:
     a pair has one row at most, duplicates being errors). A variable's array is then one
     gather of its codes by the index, and its units and coders those with a value, in the
     order of their first row with one (the order :func:`first_seen` gives the rows of the
-    variable), found from the array: no per-variable pass over the rows' ids.
+    variable), found from the array: no per-variable pass over the rows' ids. A table of
+    one variable whose rows are grouped by unit (``shared=False``) needs no index: its codes
+    are scattered into place, and each coder's first row is looked for in one unit's run.
     """
 
     def __init__(self, units: Coded, coders: Coded, rows: int, *, shared: bool = True) -> None:
