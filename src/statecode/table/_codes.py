@@ -87,11 +87,8 @@ def code_column(series: pl.Series) -> Coded:
         categorical = series.cast(pl.String).cast(pl.Categorical(pl.Categories.random()))
     distinct = categorical.unique(maintain_order=True).drop_nulls()
     order = distinct.to_physical().to_numpy()
-    table = np.full(int(order.max(initial=0)) + 2, -1, dtype=np.int32)
-    table[order] = np.arange(order.size, dtype=np.int32)
-    # a null is looked up in the last cell, which stays -1
-    physical = categorical.to_physical().fill_null(table.size - 1).to_numpy()
-    return Coded(table[physical], distinct.cast(pl.String), ordered=False)
+    codes = _renumbered(categorical.to_physical(), order, other=-1)
+    return Coded(codes.to_numpy(), distinct.cast(pl.String), ordered=False)
 
 
 def _runs(series: pl.Series) -> Coded | None:
@@ -160,18 +157,24 @@ def _sampled_categorical(series: pl.Series) -> Coded | None:
     sample = series.head(_SAMPLE).drop_nulls().unique(maintain_order=True)
     if not sample.len():
         return None
-    head = sample.to_physical().to_numpy()
-    physical = series.to_physical()
-    top = physical.max()  # an integer: the sample holds a code
-    table = np.full((top if isinstance(top, int) else 0) + 2, -2, dtype=np.int32)
-    table[head] = np.arange(head.size, dtype=np.int32)
-    table[-1] = -1  # a null is looked up in the last cell
-    filled = physical.fill_null(table.size - 1) if physical.null_count() else physical
-    # gathered by polars (its own buffers, no intp copy of the index); -2 is the least code
-    codes = pl.Series(table).gather(filled)
-    if codes.min() == -2:
+    codes = _renumbered(series.to_physical(), sample.to_physical().to_numpy(), other=-2)
+    if codes.min() == -2:  # -2 is the least code
         return None  # a text first seen after the sampled rows
     return Coded(codes.to_numpy(), sample.cast(pl.String), ordered=False)
+
+
+def _renumbered(physical: pl.Series, order: NDArray[Any], *, other: int) -> pl.Series:
+    """Physical codes as their positions in ``order`` (``other`` if not in it; null: -1).
+
+    One lookup table over the physical codes, gathered by polars (its own buffers, no intp
+    copy of the index).
+    """
+    top = physical.max()  # None when every code is null
+    table = np.full((top if isinstance(top, int) else 0) + 2, other, dtype=np.int32)
+    table[order] = np.arange(order.size, dtype=np.int32)
+    table[-1] = -1  # a null is looked up in the last cell
+    filled = physical.fill_null(table.size - 1) if physical.null_count() else physical
+    return pl.Series(table).gather(filled)
 
 
 def first_seen(codes: NDArray[np.int32], n_distinct: int, *, ordered: bool) -> NDArray[np.intp]:
@@ -216,15 +219,23 @@ def has_duplicate_pairs(
     if grouped:
         return _duplicates_in_blocks(first, second, n_second)
     cells = n_first * n_second
-    if cells <= _TABLE_PER_ROW * first.size + (1 << 20):
-        kind = np.dtype(np.int32 if cells < 1 << 31 else np.int64)
-        keys: NDArray[np.signedinteger[Any]] = first.astype(kind, copy=True)
-        keys *= n_second
-        keys += second
+    kind = np.dtype(np.int32 if cells < 1 << 31 else np.int64)
+    keys: NDArray[np.signedinteger[Any]] = first.astype(kind, copy=True)
+    keys *= n_second
+    keys += second
+    return _repeated(keys, cells, allowance=1 << 20)
+
+
+def _repeated(keys: NDArray[np.signedinteger[Any]], cells: int, *, allowance: int) -> bool:
+    """Whether a key of ``keys`` (each below ``cells``) occurs twice.
+
+    Marked in a table of every key when it holds at most ``_TABLE_PER_ROW`` cells per key
+    plus ``allowance`` (fewer marks than keys: a key twice), else hashed.
+    """
+    if cells <= _TABLE_PER_ROW * keys.size + allowance:
         seen = np.zeros(cells, dtype=bool)
         seen[keys] = True
         return int(np.count_nonzero(seen)) != int(keys.size)
-    keys = first.astype(np.int64) * n_second + second
     return bool(pl.Series(keys).n_unique() != keys.size)
 
 
@@ -251,12 +262,7 @@ def _duplicates_in_blocks(
         np.subtract(first[start:stop], base, out=block)
         block *= n_second
         block += second[start:stop]
-        if cells <= _TABLE_PER_ROW * size + _SMALL_TABLE:
-            seen = np.zeros(cells, dtype=bool)
-            seen[block] = True
-            if int(np.count_nonzero(seen)) != size:
-                return True
-        elif pl.Series(block).n_unique() != size:
+        if _repeated(block, cells, allowance=_SMALL_TABLE):
             return True
         start = stop
     return False
