@@ -21,7 +21,7 @@ PACKAGE = SRC / "statecode"
 #: The rooms in the direction data flows: a module may import its own room and the rooms
 #: before it, never one after it. (The CLI and the package's public face sit on top.)
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("exceptions", "options", "_typing", "_text", "_progress", "_provenance"),
+    ("exceptions", "options", "_typing", "_text", "_progress", "_provenance", "_lazy"),
     ("model", "_serialize", "_codebook_rules"),
     ("codebook", "_values"),
     ("_frames", "table", "_segment"),

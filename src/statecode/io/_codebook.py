@@ -11,9 +11,6 @@ from statecode._typing import PathLike
 from statecode.codebook import Codebook, resolve_codebook
 from statecode.exceptions import CodebookError, InputFileError, Problem
 from statecode.io._atomic import write_text_atomic
-from statecode.io._codebook_formats import codebook_from_frictionless
-from statecode.io._ddi import codebook_from_ddi
-from statecode.io.refi import read_qdc, write_qdc
 
 __all__ = ["codebook_to_toml", "read_codebook", "write_codebook"]
 
@@ -62,6 +59,9 @@ def read_codebook(source: PathLike) -> Codebook:
         )
         raise InputFileError(msg)
     if suffix == ".qdc":
+        # other tools' formats (XML, REFI-QDA) are imported only to read or write them
+        from statecode.io.refi import read_qdc  # noqa: PLC0415
+
         return read_qdc(path)
     if suffix in _READ_ONLY:
         return _read_other(path)
@@ -75,12 +75,16 @@ def _read_other(path: Path) -> Codebook:
         msg = f"{path}: cannot read the codebook ({exc.strerror})"
         raise InputFileError(msg) from exc
     if path.suffix.lower() == ".xml":
+        from statecode.io._ddi import codebook_from_ddi  # noqa: PLC0415
+
         return codebook_from_ddi(data, source=str(path))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problem = Problem("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
         raise CodebookError([problem], source=str(path)) from None
+    from statecode.io._codebook_formats import codebook_from_frictionless  # noqa: PLC0415
+
     try:
         return codebook_from_frictionless(text, name=None)
     except CodebookError as exc:
@@ -118,6 +122,8 @@ def write_codebook(codebook: Codebook, path: PathLike) -> None:
         msg = f"{target}: unknown codebook format {target.suffix!r}; use a .toml or .qdc file"
         raise InputFileError(msg)
     if target.suffix.lower() == ".qdc":
+        from statecode.io.refi import write_qdc  # noqa: PLC0415
+
         write_qdc(codebook, target)
         return
     write_text_atomic(target, codebook_to_toml(codebook))

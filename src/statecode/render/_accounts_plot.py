@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from statecode._typing import PathLike
-from statecode.compare import Comparison
 from statecode.exceptions import DataError, InputFileError
 from statecode.render._plots import require_matplotlib, save_figure
+
+if TYPE_CHECKING:
+    from statecode.compare import Comparison
 
 __all__ = ["plot_accounts"]
 

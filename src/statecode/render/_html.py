@@ -5,18 +5,21 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from statecode._provenance import Provenance
 from statecode._typing import PathLike
-from statecode.compare import Comparison
 from statecode.io import write_text
 from statecode.reliability.results import ReliabilityReport
 from statecode.render._accounts_plot import plot_accounts
 from statecode.render._plots import alpha_interval_figure, coincidence_figure, figure_svg
 from statecode.render._reliability import REPORT_FOOTER, report_cells
 from statecode.render._tables import cell_text
+
+if TYPE_CHECKING:
+    from statecode.compare import Comparison
 
 __all__ = [
     "comparison_page",

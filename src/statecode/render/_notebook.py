@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from statecode._consensus import ConsensusResult
 from statecode.codebook import Codebook
-from statecode.compare import Comparison
 from statecode.model import Corpus
 from statecode.reliability.results import (
     AgreementResult,
@@ -34,6 +33,9 @@ from statecode.render._reliability import (
     unitizing_document,
 )
 from statecode.table import CodingTable
+
+if TYPE_CHECKING:
+    from statecode.compare import Comparison
 
 __all__ = [
     "VERDICT_COLOURS",
@@ -224,7 +226,6 @@ _RENDERERS: dict[type, Callable[[Any], tuple[str, str]]] = {
     AgreementResult: _agreement,
     UnitizingResult: _unitizing,
     ReliabilityReport: _report,
-    Comparison: _comparison,
     ConsensusResult: _consensus,
     Codebook: _codebook,
     CodingTable: _coding_table,
@@ -232,11 +233,22 @@ _RENDERERS: dict[type, Callable[[Any], tuple[str, str]]] = {
 }
 
 
+def _rendered(obj: object) -> tuple[str, str]:
+    """The text and the HTML of ``obj`` (a KeyError for a type without a renderer)."""
+    if type(obj) not in _RENDERERS:
+        # a Comparison is made only once statecode.compare is imported: its key is added
+        # then, so that showing a table does not import the comparison of accounts
+        from statecode.compare import Comparison  # noqa: PLC0415 - see above
+
+        _RENDERERS[Comparison] = _comparison
+    return _RENDERERS[type(obj)](obj)
+
+
 def notebook_text(obj: object) -> str:
     """``str()`` of a statecode object: the table the CLI prints for it."""
-    return _RENDERERS[type(obj)](obj)[0]
+    return _rendered(obj)[0]
 
 
 def notebook_html(obj: object) -> str:
     """``_repr_html_()`` of a statecode object: its table as an HTML fragment."""
-    return _RENDERERS[type(obj)](obj)[1]
+    return _rendered(obj)[1]
