@@ -424,9 +424,8 @@ class CodingTable:
         numeric: bool,
     ) -> ReliabilityData:
         if var is not None and var.multi_label:
-            codes, distinct = part.coded()
-            lookup, labels = self._code_sets(distinct.to_list(), domain)
-            return part.assemble(lookup[codes], labels, None)
+            lookup, labels = self._code_sets(part.distinct().to_list(), domain)
+            return part.assemble_distinct(lookup, labels, None)
         interval_codes = var is not None and var.level in (Level.INTERVAL, Level.RATIO)
         if domain is None and var is not None and var.categories:
             domain = [float(c) for c in var.codes] if interval_codes else list(var.codes)
@@ -435,11 +434,12 @@ class CodingTable:
             floats, finite = part.numbers()
             if finite.all():
                 codes, labels, numbers = factorize_numbers(floats, domain)
-                return part.assemble(part.lookup(codes), labels, numbers)
+                if part.has_codes():  # the numbers are the distinct values'
+                    return part.assemble_distinct(codes, labels, numbers)
+                return part.assemble(codes, labels, numbers)
             if numbers_wanted:
                 self._raise_not_numbers(part.cells(~part.lookup(finite)), variable)
-        codes, distinct = part.coded()
-        texts = distinct.to_list()
+        texts = part.distinct().to_list()
         labels = tuple(domain) if domain is not None else tuple(sorted(texts, key=sort_key))
         check_domain(labels)
         index = {str(v): i for i, v in enumerate(labels)}
@@ -447,7 +447,7 @@ class CodingTable:
         if unknown:
             raise_outside(unknown, labels)
         lookup = np.array([index[t] for t in texts], dtype=np.int32)
-        return part.assemble(lookup[codes], labels, None)
+        return part.assemble_distinct(lookup, labels, None)
 
     def _code_sets(
         self, texts: list[str], domain: Sequence[Any] | None

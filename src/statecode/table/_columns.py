@@ -295,6 +295,12 @@ class Placement:
         """The coders x units codes of the rows ``present`` (``codes``), and their ids."""
         full = np.full(self.rows + 1, -1, dtype=np.int32)  # the last cell: no row
         full[:-1][present] = codes
+        return self.array_of_rows(present, full)
+
+    def array_of_rows(
+        self, present: NDArray[np.bool_], full: NDArray[np.int32]
+    ) -> tuple[NDArray[np.int32], pl.Series, pl.Series]:
+        """:meth:`array` from every row's code (-1 where absent) and a last cell of -1."""
         direct = self.units.ordered and not self._shared and self._index is None
         if direct:
             shape = (len(self.coders.distinct), len(self.units.distinct))
@@ -429,7 +435,7 @@ class Part:
         """How many coders gave a value of the variable."""
         return self._shape()[1]
 
-    def _has_codes(self) -> bool:
+    def has_codes(self) -> bool:
         """Whether the values are coded already, or cheap to code (a categorical column)."""
         return self._coded is not None or isinstance(self._values.dtype, pl.Categorical)
 
@@ -439,9 +445,8 @@ class Part:
         Of the distinct values when they are coded (then :meth:`lookup` gives each value's),
         else of every value present.
         """
-        if self._has_codes():
-            _, distinct = self.coded()
-            floats = distinct.cast(pl.Float64, strict=False)
+        if self.has_codes():
+            floats = self.distinct().cast(pl.Float64, strict=False)
         else:
             floats = self.texts().cast(pl.Float64, strict=False)
         finite = floats.is_finite().fill_null(value=False).to_numpy()
@@ -449,16 +454,24 @@ class Part:
 
     def lookup(self, per_distinct: NDArray[Any]) -> NDArray[Any]:
         """What :meth:`numbers` gave, for every value present."""
-        if not self._has_codes():
+        if not self.has_codes():
             return per_distinct
         codes, _ = self.coded()
         return per_distinct[codes]
 
-    def coded(self) -> tuple[NDArray[np.int32], pl.Series]:
-        """The code of every value present into the distinct texts (in the order first seen)."""
+    def _column_codes(self) -> Coded:
+        """Every row's code into the distinct texts (-1 where absent), coded once."""
         if self._coded is None:
             self._coded = self._code()
-        coded = self._coded
+        return self._coded
+
+    def distinct(self) -> pl.Series:
+        """The distinct texts of the values, in the order first seen."""
+        return self._column_codes().distinct
+
+    def coded(self) -> tuple[NDArray[np.int32], pl.Series]:
+        """The code of every value present into the distinct texts (in the order first seen)."""
+        coded = self._column_codes()
         if self._present_codes is None:
             all_rows = self._present.all()
             self._present_codes = coded.codes if all_rows else coded.codes[self._present]
@@ -487,7 +500,33 @@ class Part:
         numbers: NDArray[np.float64] | None,
     ) -> ReliabilityData:
         """The coders x units codes: each value's code at its coder and unit."""
-        matrix, unit_ids, coder_ids = self._placement.array(self._present, codes)
+        placed = self._placement.array(self._present, codes)
+        return self._data(placed, labels, numbers)
+
+    def assemble_distinct(
+        self,
+        per_distinct: NDArray[np.int32],
+        labels: tuple[Any, ...],
+        numbers: NDArray[np.float64] | None,
+    ) -> ReliabilityData:
+        """:meth:`assemble` of ``per_distinct[code]`` for the values present, code by code.
+
+        One gather over every row of the table (an absent row's code, -1, takes the last
+        cell: -1): the values present are neither taken out of the rows nor put back.
+        """
+        table = np.append(per_distinct.astype(np.int32, copy=False), np.int32(-1))
+        full = np.empty(self._present.size + 1, dtype=np.int32)
+        np.take(table, self._column_codes().codes, out=full[:-1])
+        full[-1] = -1  # the last cell: no row
+        return self._data(self._placement.array_of_rows(self._present, full), labels, numbers)
+
+    @staticmethod
+    def _data(
+        placed: tuple[NDArray[np.int32], pl.Series, pl.Series],
+        labels: tuple[Any, ...],
+        numbers: NDArray[np.float64] | None,
+    ) -> ReliabilityData:
+        matrix, unit_ids, coder_ids = placed
         matrix.flags.writeable = False  # made once per table and shared
         return ReliabilityData(
             matrix,
