@@ -516,7 +516,9 @@ class Part:
         """
         table = np.append(per_distinct.astype(np.int32, copy=False), np.int32(-1))
         full = np.empty(self._present.size + 1, dtype=np.int32)
-        np.take(table, self._column_codes().codes, out=full[:-1])
+        # fancy indexing reads the int32 codes as they are; np.take would first copy them
+        # to intp (80 MB per 10M rows: 26 against 40-69 ms)
+        full[:-1] = table[self._column_codes().codes]
         full[-1] = -1  # the last cell: no row
         return self._data(self._placement.array_of_rows(self._present, full), labels, numbers)
 
