@@ -66,7 +66,7 @@ def _conger_loop(codes: np.ndarray, counts: np.ndarray, weights: np.ndarray) -> 
                 lam[i, g] += (n / n_g[g]) * inner * (r * p_gk[:, k].mean() - p_gk[g, k])
     pe_i = lam.sum(axis=1) / (r * (r - 1))
     parts = ak.conger_parts(codes, counts, weights)
-    obs = ak._observed(counts, weights)
+    obs = ak.observed(counts, weights)
     return ak._linearised(obs, parts.chance, parts.value, pe_i)
 
 
@@ -96,7 +96,12 @@ def _all_coefficients(rel: sc.ReliabilityData) -> list[float]:
             sc.fleiss_kappa(rel).value,
             sc.fleiss_kappa(rel, variant="conger").se or 0.0,
             sc.gwet_ac1(rel).value,
+            sc.gwet_ac1(rel).se or 0.0,
+            sc.gwet_ac2(rel, weights="linear").value,
+            sc.gwet_ac2(rel, weights="linear").se or 0.0,
             sc.brennan_prediger(rel).value,
+            sc.brennan_prediger(rel).se or 0.0,
+            sc.fleiss_kappa(rel).se or 0.0,
         ]
 
 
@@ -106,17 +111,25 @@ def test_sharing_counts_once_and_changes_nothing(monkeypatch: pytest.MonkeyPatch
     rel = sc.ReliabilityData(codes, (0, 1, 2, 3), None, [str(u) for u in range(200)], list("abcde"))
     alone = _all_coefficients(rel)
     made: list[int] = []
-    real = ak.category_counts
+    observed: list[str] = []
+    real, real_observed = ak.category_counts, ak.observed
 
     def counting(codes: np.ndarray, q: int) -> np.ndarray:
         made.append(q)
         return real(codes, q)
 
+    def counting_observed(counts: np.ndarray, weights: np.ndarray) -> ak.Observed:
+        observed.append("identity" if np.array_equal(weights, np.eye(4)) else "weighted")
+        return real_observed(counts, weights)
+
     monkeypatch.setattr(ak, "category_counts", counting)
+    monkeypatch.setattr(ak, "observed", counting_observed)
     with _shared.sharing():
         together = _all_coefficients(rel)
         assert _shared.shared(rel) is _shared.shared(rel)
     assert made == [4]
+    # Fleiss, Conger, AC1 and BP read one observed agreement; AC2's weights make another
+    assert sorted(observed) == ["identity", "weighted"]
     np.testing.assert_array_equal(together, alone)
     # outside the block nothing is kept
     assert _shared.shared(rel) is not _shared.shared(rel)

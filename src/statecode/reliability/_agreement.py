@@ -67,15 +67,16 @@ def _gwet_family(
     prepared = AgreementData(data, variable, unit, coder, value, domain)
     matrix, kind = prepared.weights(weights)
     counts = prepared.counts()
+    obs = prepared.observed(matrix)  # one per weights: the family shares it in a report
     if name == "gwet":
-        parts = ak.gwet_parts(counts, matrix)
+        parts = ak.gwet_parts(counts, matrix, obs=obs)
         name = "gwet_ac1" if kind == "identity" else "gwet_ac2"
     elif name == "brennan_prediger":
-        parts = ak.brennan_prediger_parts(counts, matrix)
+        parts = ak.brennan_prediger_parts(counts, matrix, obs=obs)
     elif name == "conger_kappa":
-        parts = ak.conger_parts(prepared.codes, counts, matrix)
+        parts = ak.conger_parts(prepared.codes, counts, matrix, obs=obs)
     else:
-        parts = ak.fleiss_parts(counts, matrix)
+        parts = ak.fleiss_parts(counts, matrix, obs=obs)
     per_category = None
     if name == "fleiss_kappa":
         per_category = _per_category(counts, prepared.labels)

@@ -120,6 +120,12 @@ class AgreementData:
             return ak.category_counts(self.codes, self.q)
         return self._shared.counts(self.q)
 
+    def observed(self, weights: NDArray[np.float64]) -> ak.Observed:
+        """The observed agreement of every unit under ``weights`` (shared inside ``sharing()``)."""
+        if self._shared is None:
+            return ak.observed(self.counts(), weights)
+        return self._shared.observed(self.q, weights)
+
     def values_per_unit(self) -> NDArray[np.intp]:
         """How many coders rated each unit (shared inside ``sharing()``)."""
         if self._shared is None:

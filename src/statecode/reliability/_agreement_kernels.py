@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from statecode.reliability._kernels import unit_chunks, unit_counts
 
 __all__ = [
+    "Observed",
     "Parts",
     "brennan_prediger_parts",
     "category_counts",
@@ -48,6 +49,7 @@ __all__ = [
     "fleiss_parts",
     "fleiss_per_category",
     "gwet_parts",
+    "observed",
     "pair_agreements",
     "weight_matrix",
 ]
@@ -148,7 +150,9 @@ def _row_sums(counts: Floats) -> Floats:
     return np.asarray(np.einsum("uk->u", counts), dtype=np.float64)
 
 
-class _Observed(NamedTuple):
+class Observed(NamedTuple):
+    """The observed agreement of every unit and its totals: what the coefficients share."""
+
     pa: float
     pa_i: Floats
     r_i: Floats
@@ -160,7 +164,8 @@ def _total(values: Floats, times: Floats | None) -> float:
     return float(values.sum() if times is None else values @ times)
 
 
-def _observed(counts: Floats, weights: Floats, times: Floats | None = None) -> _Observed:
+def observed(counts: Floats, weights: Floats, times: Floats | None = None) -> Observed:
+    r"""The observed agreement :math:`p_a` and its per-unit terms, for weights ``weights``."""
     r_i = _row_sums(counts)
     # unweighted (identity) agreement needs no units x q x q product
     identity = weights.shape == (counts.shape[1],) * 2 and np.array_equal(
@@ -173,14 +178,14 @@ def _observed(counts: Floats, weights: Floats, times: Floats | None = None) -> _
     pa_i = np.divide(sum_q, den, out=np.zeros_like(sum_q), where=two)
     n2 = _total(two.astype(np.float64), times)
     pa = _total(pa_i, times) / n2 if n2 else float("nan")
-    return _Observed(pa, pa_i, r_i, n2, times)
+    return Observed(pa, pa_i, r_i, n2, times)
 
 
-def _units(obs: _Observed) -> float:
+def _units(obs: Observed) -> float:
     return float(obs.r_i.size if obs.times is None else obs.times.sum())
 
 
-def _linearised(obs: _Observed, pe: float, value: float, pe_i: Floats | None) -> float:
+def _linearised(obs: Observed, pe: float, value: float, pe_i: Floats | None) -> float:
     n = _units(obs)
     if n < 2 or obs.n2 == 0 or pe >= 1:
         return float("nan")
@@ -202,24 +207,30 @@ def _coefficient(pa: float, pe: float) -> float:
     return (pa - pe) / (1.0 - pe) if pe < 1 else float("nan")
 
 
-def _classification_shares(counts: Floats, times: Floats | None = None) -> Floats:
+def _classification_shares(
+    counts: Floats, times: Floats | None = None, r_i: Floats | None = None
+) -> Floats:
     r""":math:`\pi_k`: the mean over units of each unit's share of category k."""
-    per = 1.0 / _row_sums(counts)
+    per = 1.0 / (_row_sums(counts) if r_i is None else r_i)
     n = counts.shape[0]
     if times is not None:
         per, n = per * times, float(times.sum())
     return np.asarray(np.einsum("u,uk->k", per, counts) / n, dtype=np.float64)
 
 
-def fleiss_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> Parts:
+def fleiss_parts(
+    counts: Floats, weights: Floats, times: Floats | None = None, *, obs: Observed | None = None
+) -> Parts:
     r"""Fleiss' kappa: :math:`p_e = \sum_{k,l} w_{kl} \pi_k \pi_l` (Fleiss 1971; Gwet 2014).
 
     ``times``, here and in the other ``*_parts``: when the rows of ``counts`` are patterns
     (distinct rows of unit counts), how many units hold each; every sum over units, the
-    variance's included, counts a row that many times.
+    variance's included, counts a row that many times. ``obs``: :func:`observed` of the same
+    counts and weights when it is made already (the coefficients of a report share it).
     """
-    obs = _observed(counts, weights, times)
-    pi = _classification_shares(counts, times)
+    if obs is None:
+        obs = observed(counts, weights, times)
+    pi = _classification_shares(counts, times, obs.r_i)
     pe = float(pi @ weights @ pi)
     value = _coefficient(obs.pa, pe)
     pi_w = (weights @ pi + weights.T @ pi) / 2.0
@@ -253,11 +264,14 @@ def fleiss_per_category(counts: Floats) -> Floats:
     return np.asarray(value, dtype=np.float64)
 
 
-def gwet_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> Parts:
+def gwet_parts(
+    counts: Floats, weights: Floats, times: Floats | None = None, *, obs: Observed | None = None
+) -> Parts:
     r"""Gwet's AC1/AC2: :math:`p_e = \frac{T_w}{q(q-1)} \sum_k \pi_k (1 - \pi_k)`."""
     q = counts.shape[1]
-    obs = _observed(counts, weights, times)
-    pi = _classification_shares(counts, times)
+    if obs is None:
+        obs = observed(counts, weights, times)
+    pi = _classification_shares(counts, times, obs.r_i)
     scale = float(weights.sum()) / (q * (q - 1)) if q > 1 else float("nan")
     pe = scale * float(pi @ (1.0 - pi))
     value = _coefficient(obs.pa, pe)
@@ -265,16 +279,21 @@ def gwet_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> 
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, pe_i), round(_units(obs)))
 
 
-def brennan_prediger_parts(counts: Floats, weights: Floats, times: Floats | None = None) -> Parts:
+def brennan_prediger_parts(
+    counts: Floats, weights: Floats, times: Floats | None = None, *, obs: Observed | None = None
+) -> Parts:
     r"""Brennan & Prediger's (1981) coefficient: :math:`p_e = T_w / q^2` (uniform chance)."""
     q = counts.shape[1]
-    obs = _observed(counts, weights, times)
+    if obs is None:
+        obs = observed(counts, weights, times)
     pe = float(weights.sum()) / (q * q) if q else float("nan")  # no category: undefined
     value = _coefficient(obs.pa, pe)
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, None), round(_units(obs)))
 
 
-def conger_parts(codes: Codes, counts: Floats, weights: Floats) -> Parts:
+def conger_parts(
+    codes: Codes, counts: Floats, weights: Floats, *, obs: Observed | None = None
+) -> Parts:
     r"""Conger's (1980) kappa: chance agreement from each coder's own marginals.
 
     With :math:`p_{gk}` the share of coder :math:`g`'s units in category :math:`k`,
@@ -284,7 +303,8 @@ def conger_parts(codes: Codes, counts: Floats, weights: Floats) -> Parts:
     """
     n, q = counts.shape
     r = codes.shape[0]
-    obs = _observed(counts, weights)
+    if obs is None:
+        obs = observed(counts, weights)
     # r x q: the units each coder put in each category (one bincount per coder)
     by_coder = np.stack([np.bincount(row + 1, minlength=q + 1)[1:] for row in codes]).astype(
         np.float64

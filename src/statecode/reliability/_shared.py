@@ -2,8 +2,10 @@
 
 Every agreement coefficient starts from the same intermediates of the reliability data:
 the units some coder rated, the coders x categories count of every unit, the values per
-unit. Outside :func:`sharing` each call makes its own (nothing is kept once it returns);
-inside it (the report, one variable at a time) they are made once per
+unit, and the observed agreement of every unit under each weight matrix (Fleiss, Conger,
+Brennan-Prediger and AC1 read the same one). Outside :func:`sharing` each call makes its
+own (nothing is kept once it returns); inside it (the report, one variable at a time) they
+are made once per
 :class:`~statecode.ReliabilityData` and every coefficient reads them, and they are let go
 when the block ends.
 """
@@ -38,12 +40,21 @@ class Shared:
         self.codes: NDArray[np.int32] = codes[:, rated] if self.dropped_empty else codes
         self._counts: dict[int, NDArray[np.float64]] = {}
         self._values: NDArray[np.intp] | None = None
+        self._observed: dict[tuple[int, bytes], ak.Observed] = {}
 
     def counts(self, n_categories: int) -> NDArray[np.float64]:
         """:math:`r_{ik}`: coders per rated unit and category."""
         found = self._counts.get(n_categories)
         if found is None:
             found = self._counts[n_categories] = ak.category_counts(self.codes, n_categories)
+        return found
+
+    def observed(self, n_categories: int, weights: NDArray[np.float64]) -> ak.Observed:
+        """The observed agreement of every rated unit under ``weights`` (q x q)."""
+        key = (n_categories, np.ascontiguousarray(weights, dtype=np.float64).tobytes())
+        found = self._observed.get(key)
+        if found is None:
+            found = self._observed[key] = ak.observed(self.counts(n_categories), weights)
         return found
 
     def values_per_unit(self) -> NDArray[np.intp]:
