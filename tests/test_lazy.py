@@ -5,7 +5,9 @@ The import checks run in a fresh interpreter: this test process has imported eve
 
 from __future__ import annotations
 
+import ast
 import importlib
+import math
 import subprocess
 import sys
 import types
@@ -36,6 +38,29 @@ def test_every_lazy_name_is_its_modules_object(package: types.ModuleType) -> Non
     assert set(package.__all__) <= set(dir(package))
 
 
+def test_the_names_type_checkers_see_are_the_names_loaded() -> None:
+    # io/__init__.py imports its names under TYPE_CHECKING and loads them from _WHERE: the
+    # two lists must agree, module and original name included
+    tree = ast.parse((ROOT / "src" / "statecode" / "io" / "__init__.py").read_text("utf-8"))
+    checked = next(n for n in tree.body if isinstance(n, ast.If))
+    seen = {}
+    for node in checked.body:
+        assert isinstance(node, ast.ImportFrom)
+        for alias in node.names:
+            name = alias.asname or alias.name
+            seen[name] = node.module if alias.asname is None else f"{node.module}:{alias.name}"
+    assert seen == _where(statecode.io)
+
+
+def test_a_submodule_is_imported_when_asked_for() -> None:
+    code = (
+        "import statecode.io\n"
+        "assert statecode.io.refi.read_qdc is statecode.io.read_qdc\n"
+        "assert not hasattr(statecode.io, '__no_such_thing__')\n"
+    )
+    assert "statecode.io.refi" in _loaded_after(code)
+
+
 def test_io_aliases_resolve_to_the_renamed_object() -> None:
     assert statecode.io.write_text is write_text_atomic
 
@@ -54,7 +79,7 @@ def test_a_loaded_name_is_kept_in_the_namespace() -> None:
         package.__getattr__ = getter  # type: ignore[method-assign]
         assert "sqrt" not in package.__dict__
         assert getter("root")(9.0) == 3.0
-        assert package.__dict__["root"] is package.__dict__["root"]
+        assert package.__dict__["root"] is math.sqrt
         assert "sqrt" not in package.__dict__  # only what was asked for
         assert {"sqrt", "root"} <= set(lister())
     finally:

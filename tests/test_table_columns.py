@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import statecode as sc
 from statecode._values import number_label, sort_key
 from statecode.exceptions import DataError
-from statecode.table import _codes, _columns
+from statecode.table import LONG_SCHEMA, _codes, _columns
 from tests.strategies import coding_frames
 
 Row = tuple[str, str, str, str, int]
@@ -358,3 +358,24 @@ def test_ids_of_the_few_rows_without_a_value_are_counted_only_if_held_elsewhere(
     )
     table = _quiet_table(frame)
     assert table.id_counts() == (7, 2) == (len(table.units), len(table.coders))
+
+
+def test_a_long_table_refuses_a_coding_without_a_value() -> None:
+    # a null value in CodingTable(data) was read as the domain's last value; a row of the
+    # long table is a coding, so a null there is an error naming the column and rows
+    data = pl.DataFrame(
+        {
+            "unit": ["u1", "u1", "u2", "u2"],
+            "coder": ["A", "B", "A", "B"],
+            "variable": ["v"] * 4,
+            "value": ["x", "y", None, None],
+            "row": [None] * 4,
+        },
+        schema=LONG_SCHEMA,
+    )
+    with pytest.raises(DataError, match=r"column 'value'.*2 null\(s\), at rows 2, 3 of data"):
+        sc.CodingTable(data, source="mine.csv")
+    kept = sc.CodingTable(data.drop_nulls("value"))  # the remedy the message gives
+    assert kept.to_reliability_data("v").codes.tolist() == [[0], [1]]
+    with pytest.raises(DataError, match=r"column 'coder'"):
+        sc.CodingTable(data.with_columns(pl.lit(None, pl.String).alias("coder")))

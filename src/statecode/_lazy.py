@@ -2,13 +2,14 @@
 
 A package lists where each of its names lives; its module ``__getattr__`` imports that module
 the first time the name is asked for and keeps the value in the package's namespace, so later
-look-ups are plain attribute reads. Type checkers read the same names from imports under
-``TYPE_CHECKING``.
+look-ups are plain attribute reads; a submodule is imported when it is asked for. Type
+checkers read the same names from imports under ``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -40,6 +41,10 @@ def lazy_names(
     def __getattr__(name: str) -> Any:  # noqa: N807 (the module hook's name)
         found = where.get(name)
         if found is None:
+            # a submodule (``statecode.io.refi``) is imported when it is asked for, as it
+            # was when the package imported every module at once
+            if not name.startswith("__") and importlib.util.find_spec(f"{package}.{name}"):
+                return importlib.import_module(f"{package}.{name}")
             msg = f"module {package!r} has no attribute {name!r}"
             raise AttributeError(msg)
         module, _, attribute = found.partition(":")

@@ -82,3 +82,14 @@ def test_per_category_kappas_are_the_binary_kappas(counts: np.ndarray) -> None:
     np.testing.assert_allclose(
         ak.fleiss_per_category(counts), np.array(expected), atol=1e-12, equal_nan=True
     )
+
+
+def test_an_observed_agreement_of_other_counts_is_refused() -> None:
+    counts = ak.category_counts(np.array([[0, 1, 1], [0, 1, -1]], dtype=np.int32), 2)
+    weights = np.eye(2)
+    obs = ak.observed(counts, weights)
+    assert ak.fleiss_parts(counts, weights, obs=obs) == ak.fleiss_parts(counts, weights)
+    with pytest.raises(ValueError, match="other counts or times"):
+        ak.fleiss_parts(counts, weights, np.ones(3), obs=obs)
+    with pytest.raises(ValueError, match="other counts or times"):
+        ak.gwet_parts(counts[:2], weights, obs=obs)

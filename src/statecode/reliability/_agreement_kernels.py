@@ -181,6 +181,16 @@ def observed(counts: Floats, weights: Floats, times: Floats | None = None) -> Ob
     return Observed(pa, pa_i, r_i, n2, times)
 
 
+def _given(obs: Observed | None, counts: Floats, weights: Floats, times: Floats | None) -> Observed:
+    """``obs`` when it is of these counts (made before), else :func:`observed` of them."""
+    if obs is None:
+        return observed(counts, weights, times)
+    if obs.times is not times or obs.r_i.size != counts.shape[0]:
+        msg = "obs= is the observed agreement of other counts or times"
+        raise ValueError(msg)
+    return obs
+
+
 def _units(obs: Observed) -> float:
     return float(obs.r_i.size if obs.times is None else obs.times.sum())
 
@@ -228,8 +238,7 @@ def fleiss_parts(
     variance's included, counts a row that many times. ``obs``: :func:`observed` of the same
     counts and weights when it is made already (the coefficients of a report share it).
     """
-    if obs is None:
-        obs = observed(counts, weights, times)
+    obs = _given(obs, counts, weights, times)
     pi = _classification_shares(counts, times, obs.r_i)
     pe = float(pi @ weights @ pi)
     value = _coefficient(obs.pa, pe)
@@ -269,8 +278,7 @@ def gwet_parts(
 ) -> Parts:
     r"""Gwet's AC1/AC2: :math:`p_e = \frac{T_w}{q(q-1)} \sum_k \pi_k (1 - \pi_k)`."""
     q = counts.shape[1]
-    if obs is None:
-        obs = observed(counts, weights, times)
+    obs = _given(obs, counts, weights, times)
     pi = _classification_shares(counts, times, obs.r_i)
     scale = float(weights.sum()) / (q * (q - 1)) if q > 1 else float("nan")
     pe = scale * float(pi @ (1.0 - pi))
@@ -284,8 +292,7 @@ def brennan_prediger_parts(
 ) -> Parts:
     r"""Brennan & Prediger's (1981) coefficient: :math:`p_e = T_w / q^2` (uniform chance)."""
     q = counts.shape[1]
-    if obs is None:
-        obs = observed(counts, weights, times)
+    obs = _given(obs, counts, weights, times)
     pe = float(weights.sum()) / (q * q) if q else float("nan")  # no category: undefined
     value = _coefficient(obs.pa, pe)
     return Parts(value, obs.pa, pe, _linearised(obs, pe, value, None), round(_units(obs)))
@@ -303,8 +310,7 @@ def conger_parts(
     """
     n, q = counts.shape
     r = codes.shape[0]
-    if obs is None:
-        obs = observed(counts, weights)
+    obs = _given(obs, counts, weights, None)
     # r x q: the units each coder put in each category (one bincount per coder)
     by_coder = np.stack([np.bincount(row + 1, minlength=q + 1)[1:] for row in codes]).astype(
         np.float64

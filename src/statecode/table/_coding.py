@@ -117,6 +117,8 @@ class CodingTable:
             # data given over a table read from a file (attrs.evolve(table, data=...)): the
             # data are the codings
             object.__setattr__(self, "_columns", None)
+        if self._data is not None:
+            _refuse_nulls(self._data, self.source)
 
     @property
     def data(self) -> pl.DataFrame:
@@ -431,10 +433,11 @@ class CodingTable:
             domain = [float(c) for c in var.codes] if interval_codes else list(var.codes)
         numbers_wanted = numeric or interval_codes or (var is not None and not var.categories)
         if numbers_wanted or (var is None and numeric_domain(domain)):
+            per_distinct = part.has_codes()  # then the numbers are the distinct values'
             floats, finite = part.numbers()
             if finite.all():
                 codes, labels, numbers = factorize_numbers(floats, domain)
-                if part.has_codes():  # the numbers are the distinct values'
+                if per_distinct:
                     return part.assemble_distinct(codes, labels, numbers)
                 return part.assemble(codes, labels, numbers)
             if numbers_wanted:
@@ -492,6 +495,31 @@ class CodingTable:
             elif var is not None and not var.categories:
                 typed = float(value)
             yield Coding(unit, coder, variable, typed)
+
+
+def _refuse_nulls(data: pl.DataFrame, source: str | None) -> None:
+    """A long table's row is a coding: a null unit, coder, variable or value is an error.
+
+    (A null read as a value would be a code of its own or a value no coder gave.)
+    """
+    problems = []
+    for name in ("unit", "coder", "variable", "value"):
+        if name not in data.columns or not data.get_column(name).null_count():
+            continue
+        where = np.flatnonzero(data.get_column(name).is_null().to_numpy())
+        shown = ", ".join(str(int(k)) for k in where[:_SHOWN])
+        more = f" and {where.size - _SHOWN} more" if where.size > _SHOWN else ""
+        problems.append(
+            Problem(
+                f"column {name!r}",
+                f"{where.size} null(s), at rows {shown}{more} of data (counted from 0); each "
+                "row of CodingTable(data) is a coding: drop those rows "
+                f"(data.drop_nulls({name!r})), or read a frame with one row per unit and "
+                "coder with CodingTable.from_frame, where an empty cell is a missing value",
+            )
+        )
+    if problems:
+        raise DataError(problems, source=source)
 
 
 def _text(series: pl.Series) -> pl.Series:
