@@ -117,7 +117,7 @@ class CodingTable:
             # data given over a table read from a file (attrs.evolve(table, data=...)): the
             # data are the codings
             object.__setattr__(self, "_columns", None)
-        if self._data is not None:
+        if isinstance(self._data, pl.DataFrame):
             _refuse_nulls(self._data, self.source)
 
     @property
