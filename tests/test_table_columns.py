@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import statecode as sc
 from statecode._values import number_label, sort_key
 from statecode.exceptions import DataError
-from statecode.table import LONG_SCHEMA, _codes, _columns
+from statecode.table import LONG_SCHEMA, _checks, _codes, _columns
 from tests.strategies import coding_frames
 
 Row = tuple[str, str, str, str, int]
@@ -379,3 +379,37 @@ def test_a_long_table_refuses_a_coding_without_a_value() -> None:
     assert kept.to_reliability_data("v").codes.tolist() == [[0], [1]]
     with pytest.raises(DataError, match=r"column 'coder'"):
         sc.CodingTable(data.with_columns(pl.lit(None, pl.String).alias("coder")))
+
+
+def test_a_long_table_refuses_two_values_of_one_coding() -> None:
+    # placed in the coders x units array, the later row would silently win
+    data = pl.DataFrame(
+        {
+            "unit": ["u1", "u1", "u1", "u2", "u2", "u2"],
+            "coder": ["A", "A", "B", "A", "B", "B"],
+            "variable": ["v"] * 6,
+            "value": ["x", "y", "x", "y", "y", "y"],
+            "row": [None] * 6,
+        },
+        schema=LONG_SCHEMA,
+    )
+    with pytest.raises(DataError) as raised:
+        sc.CodingTable(data, source="mine.csv")
+    text = str(raised.value)
+    assert "rows 0, 1 of data (from 0): coder 'A' gave unit 'u1' 2 values of 'v'" in text
+    assert "rows 4, 5 of data (from 0): the same coding (unit 'u2', coder 'B'" in text
+    # one value per unit, coder and variable: another variable may repeat the pair
+    other = data.with_columns(pl.Series("variable", ["v", "w", "v", "v", "v", "w"]))
+    assert sc.CodingTable(other).to_reliability_data("v").codes.tolist() == [[0, 1], [0, 1]]
+
+
+def test_equal_hashes_without_a_repeat_are_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # two codings whose hashes collide are compared, not refused
+    monkeypatch.setattr(_checks, "_distinct_hashes", lambda data, key: False)
+    data = pl.DataFrame(
+        {"unit": ["u1", "u1"], "coder": ["A", "B"], "variable": ["v", "v"], "value": ["x", "x"]},
+        schema=dict.fromkeys(("unit", "coder", "variable", "value"), pl.String),
+    )
+    assert sc.CodingTable(data).to_reliability_data("v").codes.tolist() == [[0], [0]]
+    with pytest.raises(DataError, match="appears 2 times"):
+        sc.CodingTable(pl.concat([data, data.head(1)]))

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from statecode._frames import take
@@ -21,8 +22,14 @@ from statecode.exceptions import (
 )
 from statecode.options import Normalization
 
+# problems of a long table listed in full; the rest are counted
+_LISTED = 20
+# seed of the row hashes that look for repeated codings (any fixed seed)
+_SEED = 20240601
+
 __all__ = [
     "check_ids",
+    "check_long",
     "choose_variables",
     "duplicate_problem",
     "duplicate_problems",
@@ -260,3 +267,80 @@ def warn_missing_lookalikes(
             MissingLookalikeWarning,
             stacklevel=4,
         )
+
+
+def check_long(data: pl.DataFrame, source: str | None) -> None:
+    """Raise for what a long table of codings (``CodingTable(data)``) cannot hold.
+
+    Each row is one coding: no null unit, coder, variable or value, and no unit, coder and
+    variable twice (placed in the coders x units array, the later row would replace the
+    earlier one).
+    """
+    problems = _null_problems(data)
+    if not problems:
+        problems = _repeat_problems(data)
+    if problems:
+        raise DataError(problems, source=source)
+
+
+def _null_problems(data: pl.DataFrame) -> list[Problem]:
+    """The nulls of a long table's unit, coder, variable and value columns, column by column.
+
+    (A null read as a value would be a code of its own or a value no coder gave.)
+    """
+    problems = []
+    for name in ("unit", "coder", "variable", "value"):
+        if name not in data.columns or not data.get_column(name).null_count():
+            continue
+        where = np.flatnonzero(data.get_column(name).is_null().to_numpy())
+        shown = ", ".join(str(int(k)) for k in where[:_LISTED])
+        more = f" and {where.size - _LISTED} more" if where.size > _LISTED else ""
+        problems.append(
+            Problem(
+                f"column {name!r}",
+                f"{where.size} null(s), at rows {shown}{more} of data (counted from 0); each "
+                "row of CodingTable(data) is a coding: drop those rows "
+                f"(data.drop_nulls({name!r})), or read a frame with one row per unit and "
+                "coder with CodingTable.from_frame, where an empty cell is a missing value",
+            )
+        )
+    return problems
+
+
+def _distinct_hashes(data: pl.DataFrame, key: list[str]) -> bool:
+    """Whether the rows' ``key`` columns hash to distinct 64-bit values (then rows differ)."""
+    hashes = data.select(pl.struct(key).hash(_SEED)).to_series()
+    return bool(hashes.n_unique() == hashes.len())
+
+
+def _repeat_problems(data: pl.DataFrame) -> list[Problem]:
+    """Rows of a long table that repeat a unit, coder and variable (the same row, or values)."""
+    key = ["unit", "coder", "variable"]
+    if data.height < 2 or any(k not in data.columns for k in key):
+        return []
+    # distinct 64-bit hashes of the rows prove distinct rows (one hash pass, any row order);
+    # only when two hashes are equal are the rows compared, for the message
+    if _distinct_hashes(data, key):
+        return []
+    repeated = data.select(pl.struct(key).is_duplicated()).to_series()
+    if not repeated.any():
+        return []  # two codings' hashes were equal: no repeat
+    found = (
+        data.with_row_index("\x00at")
+        .filter(repeated)
+        .group_by(key, maintain_order=True)
+        .agg(pl.col("\x00at"), pl.col("value").n_unique().alias("\x00values"))
+    )
+    problems = []
+    for unit, coder, variable, rows, values in found.head(_LISTED).iter_rows():
+        what = (
+            f"the same coding (unit {unit!r}, coder {coder!r}, variable {variable!r}) appears "
+            f"{len(rows)} times; delete the repeats"
+            if values == 1
+            else f"coder {coder!r} gave unit {unit!r} {values} values of {variable!r}; keep one "
+            "row per unit, coder and variable"
+        )
+        problems.append(Problem(f"rows {', '.join(map(str, rows))} of data (from 0)", what))
+    if found.height > _LISTED:
+        problems.append(Problem("", f"... and {found.height - _LISTED} more repeated codings"))
+    return problems

@@ -20,6 +20,7 @@ from statecode.model import Coding
 from statecode.options import Normalization
 from statecode.table._build import build_columns
 from statecode.table._checks import (
+    check_long,
     choose_variables,
     missing_id_problems,
     numeric_domain,
@@ -56,7 +57,9 @@ class CodingTable:
     data : polars.DataFrame
         Columns ``unit``, ``coder``, ``variable``, ``value`` (text: a code, a number, or codes
         joined by ``separator``) and ``row`` (the row in the source file, as a spreadsheet
-        shows it; null for codings made in Python).
+        shows it; null for codings made in Python). Each row is one coding:
+        ``CodingTable(data)`` refuses (:class:`~statecode.DataError`) a null unit, coder,
+        variable or value, and a unit, coder and variable given twice.
     codebook : Codebook or None
         The codebook the codings were checked against.
     source : str or None
@@ -118,7 +121,7 @@ class CodingTable:
             # data are the codings
             object.__setattr__(self, "_columns", None)
         if isinstance(self._data, pl.DataFrame):
-            _refuse_nulls(self._data, self.source)
+            check_long(self._data, self.source)
 
     @property
     def data(self) -> pl.DataFrame:
@@ -495,31 +498,6 @@ class CodingTable:
             elif var is not None and not var.categories:
                 typed = float(value)
             yield Coding(unit, coder, variable, typed)
-
-
-def _refuse_nulls(data: pl.DataFrame, source: str | None) -> None:
-    """A long table's row is a coding: a null unit, coder, variable or value is an error.
-
-    (A null read as a value would be a code of its own or a value no coder gave.)
-    """
-    problems = []
-    for name in ("unit", "coder", "variable", "value"):
-        if name not in data.columns or not data.get_column(name).null_count():
-            continue
-        where = np.flatnonzero(data.get_column(name).is_null().to_numpy())
-        shown = ", ".join(str(int(k)) for k in where[:_SHOWN])
-        more = f" and {where.size - _SHOWN} more" if where.size > _SHOWN else ""
-        problems.append(
-            Problem(
-                f"column {name!r}",
-                f"{where.size} null(s), at rows {shown}{more} of data (counted from 0); each "
-                "row of CodingTable(data) is a coding: drop those rows "
-                f"(data.drop_nulls({name!r})), or read a frame with one row per unit and "
-                "coder with CodingTable.from_frame, where an empty cell is a missing value",
-            )
-        )
-    if problems:
-        raise DataError(problems, source=source)
 
 
 def _text(series: pl.Series) -> pl.Series:
