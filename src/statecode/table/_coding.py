@@ -347,8 +347,7 @@ class CodingTable:
         if self._columns is not None:  # the column's codes, without placing its rows
             self.variable(variable)
             return tuple(self._columns.coded(variable).distinct.to_list())
-        _, distinct = self._part(variable).coded()
-        return tuple(distinct.to_list())
+        return tuple(self._part(variable).distinct().to_list())
 
     def cells_with(self, values: Collection[str]) -> pl.DataFrame:
         """The codings (rows of ``data``, in its order) whose value is one of ``values``."""
