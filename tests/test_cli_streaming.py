@@ -240,6 +240,16 @@ def test_a_streamed_csv_finds_its_delimiter_as_read_table_does(tmp_path: Path) -
     assert streamed.alpha == pytest.approx(in_memory.alpha)
 
 
+def test_a_streamed_csv_reads_missing_markers_as_read_table_does(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(b'unit,coder,value\nu1,a,"NA"\nu1,b,NA\nu2,a,"a""b"\nu2,b,x\n')
+    markers = ["NA", 'a"b']
+    streamed = sc.scan_codings(path, missing=markers).collect()
+    frame, _ = sc.read_table(path, missing=markers)
+    expected = [("u1", "a", None), ("u1", "b", None), ("u2", "a", None), ("u2", "b", "x")]
+    assert streamed.rows() == frame.rows() == expected
+
+
 @pytest.mark.parametrize(
     ("options", "code", "expected"),
     [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import statecode as sc
@@ -146,6 +146,44 @@ def test_value_columns_are_parsed_as_categorical_text(tmp_path: Path) -> None:
         table = sc.read_codings(path)
     assert table.data.schema["value"] == pl.String
     assert table.data["value"].to_list() == ["p", " p"]
+
+
+def test_missing_markers_are_null_quoted_or_not_in_text_and_categorical_columns(
+    tmp_path: Path,
+) -> None:
+    body = 'unit,coder,a\n1,x,NA\n"NA",x,"NA"\n2,x,"a""b"\n3,x,"."\n4,x,""\n5,x,a""b\n'
+    path = _codings(tmp_path, body)
+    # the unit column stays text, the value column is parsed as categorical text
+    frame, _ = sc.read_table(path, missing=["NA", ".", 'a"b'])
+    assert frame["unit"].to_list() == ["1", None, "2", "3", "4", "5"]
+    assert frame["a"].to_list() == [None, None, None, None, "", 'a""b']
+    path.write_text('unit,coder,a\n1,x,NA\n2,x,"NA"\n3,x,"a""b"\n4,x,ok\n')
+    table = sc.read_codings(path, missing=["NA", 'a"b'])
+    assert table.data["value"].to_list() == ["ok"]
+    assert sc.read_codings(path, missing=[]).data["value"].to_list() == ["NA", "NA", 'a"b', "ok"]
+
+
+cells = st.text(st.sampled_from('ab,"\n\r .'), max_size=4)
+
+
+@given(
+    st.lists(st.tuples(cells, cells), min_size=1, max_size=6),
+    st.lists(cells, max_size=3),
+)
+@example(rows=[("NA", "x")], missing=["NA", "NA"])  # a marker twice: polars' replace refused it
+def test_csv_and_parquet_read_the_same_markers_as_null(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]], missing: list[str]
+) -> None:
+    """A marker matches a cell's text as the CSV rules read it (quotes undone), as in Parquet."""
+    frame = pl.DataFrame(rows, schema=["a", "b"], orient="row")
+    folder = tmp_path_factory.mktemp("markers")
+    frame.write_csv(folder / "t.csv", quote_style="always")
+    frame.write_parquet(folder / "t.parquet")
+    from_csv, _ = sc.read_table(folder / "t.csv", missing=missing)
+    from_parquet, _ = sc.read_table(folder / "t.parquet", missing=missing)
+    assert from_csv.rows() == from_parquet.rows()
+    expected = [tuple(None if c in missing else c for c in row) for row in rows]
+    assert from_parquet.rows() == expected
 
 
 def test_a_header_polars_counts_otherwise_is_read_plainly(

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from statecode._frames import columns_where
 from statecode._text import quoted_detail
 from statecode.exceptions import DataError, InputFileError, OptionError, Problem
 from statecode.io._csv_shape import shape_problems
@@ -142,11 +143,11 @@ def read_delimited(
 ) -> pl.DataFrame:
     """A CSV or TSV file as text columns, or the problems that make it not a table.
 
-    Cells equal to a ``missing`` marker are read as null by the parser itself (an empty
-    cell always is). ``columns`` names the columns to parse (default: all); the header, the
-    shape of every row and the encoding of every byte are checked for the whole file
-    whatever it names, and when it names a column the header lacks, every column is read
-    (so that the caller's message lists them all). The columns ``categorical`` says yes to
+    Cells equal to a ``missing`` marker are null, quoted or not (an empty cell always is).
+    ``columns`` names the columns to parse (default: all); the header, the shape of every
+    row and the encoding of every byte are checked for the whole file whatever it names, and
+    when it names a column the header lacks, every column is read (so that the caller's
+    message lists them all). The columns ``categorical`` says yes to
     are parsed as categorical text (the same text, coded as it is parsed: for columns of
     few distinct values that are coded next anyway).
 
@@ -189,7 +190,7 @@ def read_delimited(
     source: Path | io.BytesIO = file if native else io.BytesIO(text)
     kinds = [bool(categorical and categorical(name)) for name in fields]
     try:
-        frame = _parse(file, source, sep, missing or [], chosen, kinds, native=native)
+        frame = _parse(file, source, sep, chosen, kinds, native=native)
     except _TooWide as wide:
         # the rows average the header's width, and one is wider: count them line by line
         if native:
@@ -199,7 +200,30 @@ def read_delimited(
             shape(text)
         raise wide.error from None
     del text
+    frame = _markers_as_null(frame, missing or [])
     return _finished(frame, fields if chosen is None else [fields[i] for i in chosen], trailing)
+
+
+def _markers_as_null(frame: pl.DataFrame, missing: Sequence[str]) -> pl.DataFrame:
+    """Cells equal to a missing marker as null, text and categorical columns alike.
+
+    One ``is_in`` test per column (a hash lookup of each cell's text, or of each distinct
+    text of a categorical column); only columns holding a marker are rewritten. This is
+    what polars' ``null_values=`` does to quoted and unquoted cells, at a fraction of its
+    cost: the parser compares every field with every marker.
+    """
+    markers = list(missing)
+    if not markers or not frame.width:
+        return frame
+    names = frame.columns
+    frame.columns = [f"c{i}" for i in range(frame.width)]
+    hit = columns_where(frame, lambda c: pl.col(c).is_in(markers))
+    if hit:
+        frame = frame.with_columns(
+            pl.when(pl.col(c).is_in(markers)).then(None).otherwise(pl.col(c)).alias(c) for c in hit
+        )
+    frame.columns = names
+    return frame
 
 
 def check_delimited(
@@ -328,7 +352,6 @@ def _parse(
     file: Path,
     source: Path | io.BytesIO,
     sep: str,
-    missing: list[str],
     columns: list[int] | None,
     categorical: list[bool],
     *,
@@ -352,7 +375,6 @@ def _parse(
                 separator=sep,
                 infer_schema=False,
                 raise_if_empty=False,
-                null_values=missing or None,
                 truncate_ragged_lines=False,  # a row too wide is an error (see _balanced)
                 **options,
             ),
@@ -365,7 +387,7 @@ def _parse(
         # polars counts the header's fields otherwise than the csv module: read plainly
         if isinstance(source, io.BytesIO):
             source.seek(0)
-        plain = _parse(file, source, sep, missing, None, [False] * len(categorical), native=native)
+        plain = _parse(file, source, sep, None, [False] * len(categorical), native=native)
         if columns is not None and plain.width == len(categorical):
             plain = plain.select(pl.nth(columns))
         return plain

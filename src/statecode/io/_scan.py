@@ -114,18 +114,7 @@ def scan_codings(
     markers = list(missing)
     if paths[0].suffix.lower() == ".parquet":
         lazy = pl.scan_parquet(paths)
-        schema = _schema(lazy, paths)
-        strings = [n for n, t in schema.items() if t == pl.String]
-        if strings and markers:
-            names = schema.names()
-            lazy = lazy.with_columns(
-                pl.when(pl.nth(names.index(n)).is_in(markers))
-                .then(None)
-                .otherwise(pl.nth(names.index(n)))
-                .alias(n)
-                for n in strings
-            )
-        return lazy
+        return _markers_as_null(lazy, _schema(lazy, paths), markers)
     # each part checked as the in-memory reader checks a file (header, the width of every
     # row, line lengths, encoding): vectorised passes over the bytes, no parse
     first_sep, first_fields = "", list[str]()
@@ -142,9 +131,24 @@ def scan_codings(
                 f"{first_sep!r}); the parts of one table share one header"
             )
             raise InputFileError(msg)
-    lazy = pl.scan_csv(paths, separator=first_sep, infer_schema=False, null_values=markers)
-    _schema(lazy, paths)
-    return lazy
+    # markers after the parse, as read_table applies them: to each cell's text, quotes undone
+    lazy = pl.scan_csv(paths, separator=first_sep, infer_schema=False)
+    return _markers_as_null(lazy, _schema(lazy, paths), markers)
+
+
+def _markers_as_null(lazy: pl.LazyFrame, schema: pl.Schema, markers: list[str]) -> pl.LazyFrame:
+    """The text cells equal to a missing marker as null (columns by position: no pattern)."""
+    names = schema.names()
+    strings = [n for n, t in schema.items() if t == pl.String]
+    if not (strings and markers):
+        return lazy
+    return lazy.with_columns(
+        pl.when(pl.nth(names.index(n)).is_in(markers))
+        .then(None)
+        .otherwise(pl.nth(names.index(n)))
+        .alias(n)
+        for n in strings
+    )
 
 
 def _schema(lazy: pl.LazyFrame, paths: Sequence[Path]) -> pl.Schema:

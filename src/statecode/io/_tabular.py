@@ -20,6 +20,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from statecode._frames import columns_where
 from statecode._text import quoted_detail
 from statecode._typing import PathLike
 from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
@@ -138,7 +139,7 @@ class _Raw:
 
     frame: pl.DataFrame
     first: int
-    missing: Sequence[str]  # the markers still to apply (the CSV parser applies its own)
+    missing: Sequence[str]  # the markers still to apply (read_delimited applies its own)
     spreadsheet: bool  # cells may carry spreadsheet escapes
 
 
@@ -185,7 +186,7 @@ def _read_raw(
                 columns=columns,
                 categorical=categorical,
             )
-            missing = ()  # the parser has made them null
+            missing = ()  # read_delimited has made them null
         elif suffix == ".parquet":
             frame = _read_parquet(file, max_bytes)
         elif suffix == ".xlsx":
@@ -306,9 +307,9 @@ def _as_text(
         frame = frame.with_columns(
             pl.col(n).cast(pl.String).str.replace(r"^'('*[=+\-@\t\r])", "${1}") for n in escaped
         )
-    markers = list(missing)
+    markers = list(dict.fromkeys(missing))  # polars refuses to replace a text twice
     if markers:
-        hit = _columns_where(frame, lambda c: pl.col(c).cast(pl.String).is_in(markers))
+        hit = columns_where(frame, lambda c: pl.col(c).cast(pl.String).is_in(markers))
         frame = frame.with_columns(
             pl.col(n).cast(pl.String).replace(markers, [None] * len(markers)) for n in hit
         )
@@ -331,30 +332,10 @@ def _escaped_columns(frame: pl.DataFrame) -> list[str]:
                 candidates.append(name)
     if not candidates:
         return []
-    return _columns_where(
+    return columns_where(
         frame.select(candidates),
         lambda c: pl.col(c).cast(pl.String).str.contains(_ESCAPED.pattern),
     )
-
-
-# from this many columns on, a check runs on one long column instead of one per column
-_WIDE = 256
-
-
-def _columns_where(frame: pl.DataFrame, test: Callable[[str], pl.Expr]) -> list[str]:
-    """The columns with a cell for which ``test(column)`` holds.
-
-    A tall frame is checked column by column in one select; a wide one (a column per
-    coder, say) as one long column, so the cost follows the cells, not the columns.
-    """
-    if not frame.width or not frame.height:
-        return []
-    if frame.width >= _WIDE and all(t == pl.String for t in frame.schema.values()):
-        long = frame.unpivot(variable_name="column", value_name="cell")
-        hits = long.filter(test("cell"))["column"].unique(maintain_order=True)
-        return list(hits.to_list())
-    found = frame.select(test(n).any().alias(n) for n in frame.columns).row(0)
-    return [n for n, hit in zip(frame.columns, found, strict=True) if hit]
 
 
 def write_codings(
@@ -410,7 +391,7 @@ def refuse_missing_cells(
     Writing then reading must give the same data or fail at write time, never a file that
     cannot be read back.
     """
-    markers = list(missing)
+    markers = list(dict.fromkeys(missing))  # polars refuses to replace a text twice
     problems = []
     for column in columns:
         clash = frame.filter(pl.col(column).is_in(markers))
