@@ -65,6 +65,15 @@ def test_io_aliases_resolve_to_the_renamed_object() -> None:
     assert statecode.io.write_text is write_text_atomic
 
 
+@pytest.mark.parametrize("package", [statecode, statecode.io], ids=lambda p: p.__name__)
+def test_dir_lists_the_public_names_and_no_helper(package: types.ModuleType) -> None:
+    """What a notebook's completion offers: ``__all__`` and submodules, not the lazy loader."""
+    assert set(package.__all__) <= set(dir(package))
+    public = {n for n in dir(package) if not n.startswith("_")}
+    extra = public - set(package.__all__) - {"TYPE_CHECKING", "annotations"}
+    assert all(isinstance(getattr(package, n), types.ModuleType) for n in extra), extra
+
+
 def test_an_unknown_name_is_an_attribute_error_naming_the_package() -> None:
     with pytest.raises(AttributeError, match=r"module 'statecode.io' has no attribute 'read_cvs'"):
         _ = statecode.io.read_cvs  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from statecode._lazy import lazy_names
+from statecode._lazy import lazy_names as _lazy_names
 from statecode.exceptions import (
     CodebookError,
     DataError,
@@ -385,4 +385,4 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from statecode._lazy import lazy_names
+from statecode._lazy import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from statecode.io._annotations import utf16_to_codepoints
@@ -158,4 +158,4 @@ _WHERE = {
     "write_unitizers": "statecode.io._spans",
 }
 
-__getattr__, __dir__ = lazy_names(__name__, _WHERE)
+__getattr__, __dir__ = _lazy_names(__name__, _WHERE)
