@@ -104,6 +104,7 @@ def test_the_table_is_the_long_table(columns: dict[str, list[str | None]]) -> No
     table = _quiet_table(frame)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_columns, "_PLACE_ROWS", 3)  # rows placed in several chunks
+        patch.setattr(_columns, "_FIRST_ROWS", 2)  # ids counted past the first rows
         _check_against_naive(table, rows)
     # every row's ids, with a value or not: the bound of each variable's shape
     totals = (frame["unit"].n_unique(), frame["coder"].n_unique())
@@ -345,19 +346,24 @@ def test_a_table_needs_its_codings() -> None:
         sc.CodingTable()
 
 
-def test_ids_of_the_few_rows_without_a_value_are_counted_only_if_held_elsewhere() -> None:
-    # 16 rows, 2 without a value (few: only their ids are looked at): unit u7 has no
-    # other row, so it holds no value; coder c1's other rows do
-    units = [f"u{i // 2}" for i in range(16)]
-    coders = [f"c{i % 2}" for i in range(16)]
-    values: list[str | None] = ["a"] * 16
-    values[14] = values[15] = None
+@pytest.mark.parametrize("first_rows", [1 << 16, 1])
+def test_ids_of_the_few_rows_without_a_value_are_counted_only_if_held_elsewhere(
+    first_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 24 rows, 3 without a value (few: only their ids are looked at): unit u11 has no
+    # other row, so it holds no value; unit u0 and both coders have other rows that do,
+    # past the first rows when only one is looked through first
+    monkeypatch.setattr(_columns, "_FIRST_ROWS", first_rows)
+    units = [f"u{i // 2}" for i in range(24)]
+    coders = [f"c{i % 2}" for i in range(24)]
+    values: list[str | None] = ["a"] * 24
+    values[0] = values[22] = values[23] = None
     frame = pl.DataFrame(
         {"unit": units, "coder": coders, "v0": values},
         schema=dict.fromkeys(["unit", "coder", "v0"], pl.String),
     )
     table = _quiet_table(frame)
-    assert table.id_counts() == (7, 2) == (len(table.units), len(table.coders))
+    assert table.id_counts() == (11, 2) == (len(table.units), len(table.coders))
 
 
 def test_a_long_table_refuses_a_coding_without_a_value() -> None:

@@ -23,6 +23,9 @@ from statecode.table._reliability import ReliabilityData, Texts
 
 __all__ = ["Columns", "Part"]
 
+# rows looked through first for the ids of the rows without a value (see Columns.id_count)
+_FIRST_ROWS = 1 << 16
+
 
 class Columns:
     """A validated table of codings: ``unit``, ``coder`` and one column per variable.
@@ -139,11 +142,18 @@ class Columns:
             seen[coded.codes[holding]] = True
             return int(np.count_nonzero(seen))
         # few rows without a value: only their ids can be missing; each is kept if a row
-        # of it holds a value
+        # of it holds a value, marked by a scatter (sorting those rows' codes took 0.25 s for
+        # the coders of 10M rows, every one of them a suspect), in the first rows first:
+        # coders, and most ids of a grouped file, are settled there
         suspect = np.zeros(size, dtype=bool)
         suspect[coded.codes[empty]] = True
-        kept = np.unique(coded.codes[suspect[coded.codes] & holding])
-        return size - int(np.count_nonzero(suspect)) + int(kept.size)
+        kept = np.zeros(size, dtype=bool)
+        for rows in (slice(0, _FIRST_ROWS), slice(None)):
+            codes = coded.codes[rows]
+            kept[codes[suspect[codes] & holding[rows]]] = True
+            if not (suspect & ~kept).any():
+                break
+        return size - int(np.count_nonzero(suspect)) + int(np.count_nonzero(kept))
 
     def present(self, name: str) -> NDArray[np.bool_]:
         """Where variable ``name`` has a value."""
