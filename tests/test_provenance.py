@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import statecode as sc
+from statecode import _provenance
 from statecode.cli import app
 from tests.conftest import ROOT
 
@@ -64,6 +66,69 @@ def test_a_file_changed_after_reading_gets_no_digest(tmp_path: Path) -> None:
     (item,) = sc.reliability_report(table).provenance.inputs  # type: ignore[union-attr]
     assert item["sha256"] is None
     assert item["note"] == "the file changed or went after it was read: no digest"
+
+
+def test_a_report_digests_its_file_in_a_thread_beside_the_coefficients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    table = sc.read_codings(path)
+    made_in: list[str] = []
+    real = _provenance.SourceFile._digest
+
+    def digest(self: _provenance.SourceFile, stop: threading.Event | None = None) -> str | None:
+        made_in.append(threading.current_thread().name)
+        return real(self, stop)
+
+    monkeypatch.setattr(_provenance.SourceFile, "_digest", digest)
+    (item,) = sc.reliability_report(table).provenance.inputs  # type: ignore[union-attr]
+    assert item["sha256"] == _sha(path)
+    assert made_in == [f"statecode-sha256 {path}"]  # once, and not by the caller's thread
+    assert not _provenance._AHEAD  # nothing is left once the report is made
+
+
+def test_a_digest_made_ahead_is_dropped_when_the_file_changes_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    source = sc.SourceFile.of(path)
+    assert source is not None
+    with _provenance.digests_ahead([source, "not a file", None]):
+        _provenance._AHEAD[source].join()  # the digest is made: now the file changes
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert source.sha256() is None
+
+
+def test_a_digest_stopped_by_another_block_is_made_by_the_caller(tmp_path: Path) -> None:
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    source = sc.SourceFile.of(path)
+    assert source is not None
+    with _provenance.digests_ahead([source]):
+        ahead = _provenance._AHEAD[source]
+        ahead.join()
+        ahead.value = None  # as if another thread's block had stopped it half way
+        ahead.stop.set()
+        assert source.sha256() == _sha(path)
+    assert source.sha256() == _sha(path)  # after the block: read by the caller, as before
+
+
+def test_a_digest_not_asked_for_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"x" * (8 << 20))
+    monkeypatch.setattr(_provenance, "_CHUNK", 64)  # 131,072 reads: far longer than the block
+    source = sc.SourceFile.of(path)
+    assert source is not None
+    with _provenance.digests_ahead([source]):
+        ahead = _provenance._AHEAD[source]
+    ahead.join(timeout=60)
+    assert not ahead.is_alive()
+    assert ahead.value is None  # stopped half way, not finished
+    assert source not in _provenance._AHEAD
 
 
 def test_data_from_python_has_no_file() -> None:

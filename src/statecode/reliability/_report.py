@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from statecode._progress import ProgressArg, progress_to
+from statecode._provenance import digests_ahead
 from statecode.codebook import Codebook, Variable
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import CoefficientName, parse_option
@@ -178,29 +179,31 @@ def reliability_report(
     rows: list[dict[str, Any]] = []
     alphas: list[AlphaResult] = []
     details: list[dict[str, AgreementResult | AlphaResult]] = []
-    for group, part in groups:
-        for name in names:
-            var = codebook[name] if codebook is not None and name in codebook else None
-            given = settings(name, {})
-            options: dict[str, Any] = {
-                "bootstrap": bootstrap,
-                "seed": seed,
-                "method": method,
-                "confidence": confidence,
-            }
-            scored = sparse_row(part, name, var, chosen, given, columns=COLUMNS, **options)
-            if scored is None:
-                with sharing():  # one variable's coefficients share its counts
-                    scored = _row(part, name, var, chosen, given, progress=tick, **options)
-            row, alpha, detail = scored
-            if group is not None:
-                row = {by_name: group, **row}
-            rows.append(row)
-            alphas.append(alpha)
-            details.append(detail)
+    # the file's digest, which the provenance states, is made beside the coefficients
+    with digests_ahead([table.origin or table.source]):
+        for group, part in groups:
+            for name in names:
+                var = codebook[name] if codebook is not None and name in codebook else None
+                given = settings(name, {})
+                options: dict[str, Any] = {
+                    "bootstrap": bootstrap,
+                    "seed": seed,
+                    "method": method,
+                    "confidence": confidence,
+                }
+                scored = sparse_row(part, name, var, chosen, given, columns=COLUMNS, **options)
+                if scored is None:
+                    with sharing():  # one variable's coefficients share its counts
+                        scored = _row(part, name, var, chosen, given, progress=tick, **options)
+                row, alpha, detail = scored
+                if group is not None:
+                    row = {by_name: group, **row}
+                rows.append(row)
+                alphas.append(alpha)
+                details.append(detail)
+        provenance = provenance_of(table, coefficients=[c.value for c in chosen], alphas=alphas)
     schema = _schema(chosen, bootstrap=bool(bootstrap), group=by_name if by else None)
     frame = pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema)
-    provenance = provenance_of(table, coefficients=[c.value for c in chosen], alphas=alphas)
     return ReliabilityReport(
         frame,
         tuple(alphas),
