@@ -147,9 +147,9 @@ def read_delimited(
     ``columns`` names the columns to parse (default: all); the header, the shape of every
     row and the encoding of every byte are checked for the whole file whatever it names, and
     when it names a column the header lacks, every column is read (so that the caller's
-    message lists them all). The columns ``categorical`` says yes to
-    are parsed as categorical text (the same text, coded as it is parsed: for columns of
-    few distinct values that are coded next anyway).
+    message lists them all). The columns ``categorical`` says yes to are parsed as
+    categorical text (the same text, coded as it is parsed: for columns of few distinct
+    values that are coded next anyway).
 
     Raises
     ------
@@ -207,10 +207,10 @@ def read_delimited(
 def _markers_as_null(frame: pl.DataFrame, missing: Sequence[str]) -> pl.DataFrame:
     """Cells equal to a missing marker as null, text and categorical columns alike.
 
-    One ``is_in`` test per column (a hash lookup of each cell's text, or of each distinct
-    text of a categorical column); only columns holding a marker are rewritten. This is
-    what polars' ``null_values=`` does to quoted and unquoted cells, at a fraction of its
-    cost: the parser compares every field with every marker.
+    One ``is_in`` test per column; only columns holding a marker are rewritten. polars'
+    ``null_values=`` compares every field with every marker as it parses, which cost 0.3 s
+    CPU on a 10M-row file of three columns, and matched the bytes between a cell's quotes
+    (``a""b``), not its text (``a"b``).
     """
     markers = list(missing)
     if not markers or not frame.width:
