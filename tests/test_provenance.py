@@ -115,9 +115,7 @@ def test_a_digest_stopped_by_another_block_is_made_by_the_caller(tmp_path: Path)
     assert source.sha256() == _sha(path)  # after the block: read by the caller, as before
 
 
-def test_a_digest_not_asked_for_is_stopped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_digest_not_asked_for_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.bin"
     path.write_bytes(b"x" * (8 << 20))
     monkeypatch.setattr(_provenance, "_CHUNK", 64)  # 131,072 reads: far longer than the block
