@@ -148,9 +148,15 @@ def test_value_columns_are_parsed_as_categorical_text(tmp_path: Path) -> None:
     assert table.data["value"].to_list() == ["p", " p"]
 
 
+# markers applied by the parser (a short file) and after it (a tall one): the same cells
+both_ways = pytest.mark.parametrize("after_parse", [_delimited._AFTER_PARSE, 0])
+
+
+@both_ways
 def test_missing_markers_are_null_quoted_or_not_in_text_and_categorical_columns(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after_parse: int
 ) -> None:
+    monkeypatch.setattr(_delimited, "_AFTER_PARSE", after_parse)
     body = 'unit,coder,a\n1,x,NA\n"NA",x,"NA"\n2,x,"a""b"\n3,x,"."\n4,x,""\n5,x,a""b\n'
     path = _codings(tmp_path, body)
     # the unit column stays text, the value column is parsed as categorical text
@@ -171,10 +177,24 @@ cells = st.text(st.sampled_from('ab,"\n\r .'), max_size=4)
     st.lists(cells, max_size=3),
 )
 @example(rows=[("NA", "x")], missing=["NA", "NA"])  # a marker twice: polars' replace refused it
+@both_ways
 def test_csv_and_parquet_read_the_same_markers_as_null(
-    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]], missing: list[str]
+    tmp_path_factory: pytest.TempPathFactory,
+    after_parse: int,
+    rows: list[tuple[str, str]],
+    missing: list[str],
 ) -> None:
     """A marker matches a cell's text as the CSV rules read it (quotes undone), as in Parquet."""
+    _delimited._AFTER_PARSE, kept = after_parse, _delimited._AFTER_PARSE
+    try:
+        _read_both(tmp_path_factory, rows, missing)
+    finally:
+        _delimited._AFTER_PARSE = kept
+
+
+def _read_both(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]], missing: list[str]
+) -> None:
     frame = pl.DataFrame(rows, schema=["a", "b"], orient="row")
     folder = tmp_path_factory.mktemp("markers")
     frame.write_csv(folder / "t.csv", quote_style="always")

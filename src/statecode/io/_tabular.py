@@ -391,7 +391,7 @@ def refuse_missing_cells(
     Writing then reading must give the same data or fail at write time, never a file that
     cannot be read back.
     """
-    markers = list(dict.fromkeys(missing))  # polars refuses to replace a text twice
+    markers = list(missing)
     problems = []
     for column in columns:
         clash = frame.filter(pl.col(column).is_in(markers))
