@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -127,6 +128,60 @@ def test_a_digest_not_asked_for_is_stopped(tmp_path: Path, monkeypatch: pytest.M
     assert not ahead.is_alive()
     assert ahead.value is None  # stopped half way, not finished
     assert source not in _provenance._AHEAD
+
+
+def test_two_threads_reporting_on_one_file_share_its_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # found by review: the digest was published before its thread started, and the other
+    # thread's report, joining it in that gap, failed with RuntimeError
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    table = sc.read_codings(path)
+    real_start = _provenance._Ahead.start
+
+    def slow_start(self: _provenance._Ahead) -> None:
+        time.sleep(0.3)  # the gap in which the other thread asks for the digest
+        real_start(self)
+
+    monkeypatch.setattr(_provenance._Ahead, "start", slow_start)
+    digests: dict[str, str | None] = {}
+
+    def report(key: str) -> None:
+        (item,) = sc.reliability_report(table, coefficients="alpha").provenance.inputs  # type: ignore[union-attr]
+        digests[key] = item["sha256"]
+
+    other = threading.Thread(target=report, args=("other",))
+    other.start()
+    time.sleep(0.1)
+    report("main")
+    other.join()
+    assert digests == {"other": _sha(path), "main": _sha(path)}
+    assert not _provenance._AHEAD
+
+
+def test_a_digest_without_a_thread_or_failed_in_it_is_made_by_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    table = sc.read_codings(path)
+
+    def no_thread(self: _provenance._Ahead) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_provenance._Ahead, "start", no_thread)
+        (item,) = sc.reliability_report(table).provenance.inputs  # type: ignore[union-attr]
+    assert item["sha256"] == _sha(path)
+    assert not _provenance._AHEAD  # nothing left to join: later reports are not poisoned
+    source = sc.SourceFile.of(path)
+    assert source is not None
+    with _provenance.digests_ahead([source]):
+        ahead = _provenance._AHEAD[source]
+        ahead.join()
+        ahead.failed, ahead.value = True, None  # as if the thread had raised
+        assert source.sha256() == _sha(path)
 
 
 def test_data_from_python_has_no_file() -> None:

@@ -70,8 +70,10 @@ class SourceFile:
         if ahead is None:
             return self._digest()
         ahead.join()
-        if ahead.value is None and ahead.stop.is_set():
-            return self._digest()  # stopped by the block that started it (another thread's)
+        if ahead.failed or (ahead.value is None and ahead.stop.is_set()):
+            # stopped by the block that started it (another thread's), or failed there:
+            # made here, as without a block (a failure is raised here, to the caller)
+            return self._digest()
         # the file must still be the one read, now as when the digest was made
         return ahead.value if SourceFile.of(self.path) == self else None
 
@@ -107,12 +109,19 @@ class _Ahead(threading.Thread):
         self.source = source
         self.stop = threading.Event()
         self.value: str | None = None
+        self.failed = False
 
     def run(self) -> None:
-        self.value = self.source._digest(self.stop)
+        try:
+            self.value = self.source._digest(self.stop)
+        except BaseException:  # noqa: BLE001 - the caller makes the digest again, and sees it
+            self.failed = True
 
 
+# the digests being made, each published once its thread runs (a thread not started cannot
+# be joined); the lock makes looking up and publishing one step
 _AHEAD: dict[SourceFile, _Ahead] = {}
+_AHEAD_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -122,21 +131,32 @@ def digests_ahead(sources: Iterable[SourceFile | str | None]) -> Iterator[None]:
     A report states its file's digest, which reading the file once more makes (0.55 s for
     a 761 MB file): started first, it runs on another core beside the coefficients.
     :meth:`SourceFile.sha256` inside the block waits for it; a digest not asked for is
-    stopped at the end of the block. Blocks may nest; a file already being digested is
-    left to the outer one.
+    stopped at the end of the block. Blocks may nest and run in several threads at once: a
+    file already being digested is left to the block that started it, and a digest that
+    block stopped, or that failed, is made by the caller of ``sha256``.
     """
-    started = []
-    for source in sources:
-        if isinstance(source, SourceFile) and source not in _AHEAD:
-            ahead = _AHEAD[source] = _Ahead(source)
-            ahead.start()
-            started.append(ahead)
+    started: list[_Ahead] = []
     try:
+        for source in sources:
+            if not isinstance(source, SourceFile):
+                continue
+            with _AHEAD_LOCK:
+                if source in _AHEAD:
+                    continue
+                ahead = _Ahead(source)
+                try:
+                    ahead.start()
+                except RuntimeError:  # no thread to be had: the digest is made when asked
+                    continue
+                _AHEAD[source] = ahead
+            started.append(ahead)
         yield
     finally:
         for ahead in started:
             ahead.stop.set()
-            _AHEAD.pop(ahead.source, None)
+            with _AHEAD_LOCK:
+                if _AHEAD.get(ahead.source) is ahead:
+                    del _AHEAD[ahead.source]
 
 
 @attrs.frozen
