@@ -144,11 +144,11 @@ class Columns:
         # few rows without a value: only their ids can be missing; each is kept if a row
         # of it holds a value, marked by a scatter (sorting those rows' codes took 0.25 s for
         # the coders of 10M rows, every one of them a suspect), in the first rows first:
-        # coders, and most ids of a grouped file, are settled there
+        # coders are settled there, units mostly in the rest
         suspect = np.zeros(size, dtype=bool)
         suspect[coded.codes[empty]] = True
         kept = np.zeros(size, dtype=bool)
-        for rows in (slice(0, _FIRST_ROWS), slice(None)):
+        for rows in (slice(0, _FIRST_ROWS), slice(_FIRST_ROWS, None)):
             codes = coded.codes[rows]
             kept[codes[suspect[codes] & holding[rows]]] = True
             if not (suspect & ~kept).any():
