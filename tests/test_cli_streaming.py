@@ -240,6 +240,29 @@ def test_a_streamed_csv_finds_its_delimiter_as_read_table_does(tmp_path: Path) -
     assert streamed.alpha == pytest.approx(in_memory.alpha)
 
 
+def test_blank_lines_closing_a_streamed_csv_part_are_not_rows(tmp_path: Path) -> None:
+    # found by review: each became a row of nulls, which the strict checks then refused
+    # ("column 'unit' is empty") in a file read_codings reads
+    first = tmp_path / "a.csv"
+    first.write_bytes(b'unit,coder,value\nu1,a,"x\n\ny"\nu1,b,x\nu2,a,y\n\n\n')
+    second = tmp_path / "b.csv"
+    second.write_bytes(b"unit,coder,value\nu2,b,y\nu3,a,x\r\n\r\n")
+    third = tmp_path / "c.csv"
+    third.write_bytes(b"unit,coder,value\nu3,b,x\n")
+    streamed = sc.scan_codings([first, second, third]).collect()
+    rows = [r for p in (first, second, third) for r in sc.read_table(p)[0].rows()]
+    assert streamed.rows() == rows
+    assert len(rows) == 6
+    alpha = sc.streamed_alphas(sc.scan_codings(tmp_path / "*.csv"))[0].alpha
+    table = sc.read_codings(first)
+    assert table.data.height == 3
+    assert alpha == pytest.approx(
+        sc.krippendorff_alpha(
+            pl.DataFrame(rows, schema=["unit", "coder", "value"], orient="row")
+        ).alpha
+    )
+
+
 def test_a_streamed_csv_reads_missing_markers_as_read_table_does(tmp_path: Path) -> None:
     path = tmp_path / "quoted.csv"
     path.write_bytes(b'unit,coder,value\nu1,a,"NA"\nu1,b,NA\nu2,a,"a""b"\nu2,b,x\n')

@@ -118,8 +118,8 @@ def test_a_digest_stopped_by_another_block_is_made_by_the_caller(tmp_path: Path)
 
 def test_a_digest_not_asked_for_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.bin"
-    path.write_bytes(b"x" * (8 << 20))
-    monkeypatch.setattr(_provenance, "_CHUNK", 64)  # 131,072 reads: far longer than the block
+    path.write_bytes(b"x" * (32 << 20))
+    monkeypatch.setattr(_provenance, "_CHUNK", 64)  # 524,288 reads: far longer than the block
     source = sc.SourceFile.of(path)
     assert source is not None
     with _provenance.digests_ahead([source]):

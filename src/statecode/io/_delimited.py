@@ -236,12 +236,14 @@ def _markers_as_null(frame: pl.DataFrame, markers: list[str]) -> pl.DataFrame:
 
 def check_delimited(
     file: Path, *, suffix: str, delimiter: str | None, max_cell_bytes: int
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[str], int]:
     """The checks of :func:`read_delimited` without the parse, for a UTF-8 file streamed.
 
     The header (no duplicate or nameless column), every row's width, every line's length and
-    every byte's encoding, in the same vectorised passes; the delimiter and the header's
-    fields come back. A file with no header is an error: a stream has no empty table.
+    every byte's encoding, in the same vectorised passes; the delimiter, the header's fields
+    and the number of blank lines closing the file (polars reads each as a row of nulls;
+    they are not rows) come back. A file with no header is an error: a stream has no empty
+    table.
     """
     _check_head(file, "utf-8")
     if not file.stat().st_size:
@@ -249,9 +251,9 @@ def check_delimited(
         raise InputFileError(msg)
     with file.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
         sep, fields = _header(file, buf, suffix, delimiter)
-        _checked_shape(file, sep, fields, max_cell_bytes, buf)
+        trailing = _checked_shape(file, sep, fields, max_cell_bytes, buf)
         _check_utf8(buf, file)
-    return sep, fields
+    return sep, fields, trailing
 
 
 def _check_head(file: Path, encoding: str) -> None:

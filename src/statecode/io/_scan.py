@@ -118,8 +118,9 @@ def scan_codings(
     # each part checked as the in-memory reader checks a file (header, the width of every
     # row, line lengths, encoding): vectorised passes over the bytes, no parse
     first_sep, first_fields = "", list[str]()
+    closing: dict[Path, int] = {}
     for path in paths:
-        sep, fields = check_delimited(
+        sep, fields, closing[path] = check_delimited(
             path, suffix=path.suffix.lower(), delimiter=delimiter, max_cell_bytes=max_cell_bytes
         )
         if path is paths[0]:
@@ -133,6 +134,17 @@ def scan_codings(
             raise InputFileError(msg)
     # markers after the parse, as read_table applies them: to each cell's text, quotes undone
     lazy = pl.scan_csv(paths, separator=first_sep, infer_schema=False)
+    if any(closing.values()):
+        # the blank lines closing a part are not rows (read_table leaves them out too):
+        # that part is scanned alone, to its last row (polars counts its lines first)
+        parts = []
+        for path in paths:
+            part = pl.scan_csv(path, separator=first_sep, infer_schema=False)
+            if closing[path]:
+                rows = int(part.select(pl.len()).collect().item())
+                part = part.slice(0, max(rows - closing[path], 0))
+            parts.append(part)
+        lazy = pl.concat(parts, how="vertical")
     return _markers_as_null(lazy, _schema(lazy, paths), markers)
 
 
