@@ -148,8 +148,8 @@ def digests_ahead(sources: Iterable[SourceFile | str | None]) -> Iterator[None]:
                     ahead.start()
                 except RuntimeError:  # no thread to be had: the digest is made when asked
                     continue
+                started.append(ahead)  # first: an interrupt cannot leave it published
                 _AHEAD[source] = ahead
-            started.append(ahead)
         yield
     finally:
         for ahead in started:

@@ -206,6 +206,45 @@ def _read_both(
     assert from_parquet.rows() == expected
 
 
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_text_after_a_closing_quote_is_refused_not_cut(tmp_path: Path, layout: str) -> None:
+    # parsed as a categorical, polars read "x"y as x (and one file as invalid UTF-8, a
+    # panic); a file holding a quote is parsed as text, which polars refuses
+    path = _codings(tmp_path, 'unit,coder,v\nu1,a,"x"y\nu1,b,"x"\n')
+    with pytest.raises(InputFileError, match=r"could not parse `\"x\"y`"):
+        sc.read_codings(path, layout=layout)
+    path.write_bytes(b'unit,c1\nu1,"x\nu2,"\xc3\xa9\n')
+    with pytest.raises(InputFileError, match="polars cannot read this table"):
+        sc.read_codings(path, layout="wide")
+    # quoted cells that follow the rules read as before
+    path.write_text('unit,coder,v\nu1,a,"x, y"\nu1,b,"x ""q"""\nu2,a,x\n', encoding="utf-8")
+    table = sc.read_codings(path)
+    assert table.data["value"].to_list() == ["x, y", 'x "q"', "x"]
+
+
+@pytest.mark.parametrize(
+    ("missing", "says"),
+    [
+        ([None], r"holds None \(NoneType\)"),
+        (["NA", 3], r"holds 3 \(int\)"),
+        ("NA", "is one text; give a list"),
+        (["\udcff"], "not UTF-8 text"),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_marker_that_is_not_text_is_an_option_error(
+    tmp_path: Path, missing: object, says: str, suffix: str
+) -> None:
+    # a None was taken on a tall file and a TypeError on a short one; "NA" as two markers
+    path = tmp_path / f"t{suffix}"
+    frame = pl.DataFrame({"unit": ["u1"], "coder": ["a"], "v": ["x"]})
+    frame.write_csv(path) if suffix == ".csv" else frame.write_parquet(path)
+    for read in (sc.read_table, sc.read_codings, sc.scan_codings):
+        with pytest.raises(sc.OptionError, match=says) as raised:
+            read(path, missing=missing)  # type: ignore[operator]
+        assert raised.value.option == "missing"
+
+
 def test_a_header_polars_counts_otherwise_is_read_plainly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

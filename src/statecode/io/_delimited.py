@@ -35,7 +35,7 @@ from statecode.exceptions import DataError, InputFileError, OptionError, Problem
 from statecode.io._csv_shape import shape_problems
 from statecode.io._polars import polars_read
 
-__all__ = ["DEFAULT_MAX_CELL_BYTES", "check_delimited", "read_delimited"]
+__all__ = ["DEFAULT_MAX_CELL_BYTES", "check_delimited", "check_markers", "read_delimited"]
 
 #: The longest cell (in bytes, on one line) a table may hold unless told otherwise: far
 #: beyond any coding or document text, far below what would exhaust memory.
@@ -186,13 +186,16 @@ def read_delimited(
         if native and chosen is not None and mapped is not None:
             # polars checks the encoding of the columns it parses only
             _check_utf8(mapped, file)
+        # polars parses a cell with text after its closing quote ("x"y) as the categorical
+        # "x", silently, and refuses it as text: a file holding a quote is parsed as text
+        quoted = categorical is not None and buf.find(b'"') >= 0
     finally:
         # closed before polars reads: the mapped pages would count twice in memory
         if mapped is not None:
             mapped.close()
     source: Path | io.BytesIO = file if native else io.BytesIO(text)
-    kinds = [bool(categorical and categorical(name)) for name in fields]
-    markers = list(dict.fromkeys(missing or []))
+    kinds = [bool(categorical and not quoted and categorical(name)) for name in fields]
+    markers = check_markers(missing or [])
     # polars' null_values= compares the bytes between a cell's quotes (a""b), not its text
     # (a"b): a marker holding a quote is always applied after the parse
     tall = size >= _AFTER_PARSE * max(len(fields), 1)
@@ -210,6 +213,31 @@ def read_delimited(
     del text
     frame = _markers_as_null(frame, [m for m in markers if m not in parser])
     return _finished(frame, fields if chosen is None else [fields[i] for i in chosen], trailing)
+
+
+def check_markers(missing: Sequence[Any]) -> list[str]:
+    """The missing markers, each once; or an ``OptionError`` naming ``missing=``.
+
+    A marker is a text in UTF-8 (a ``None`` or a number is refused, as is a command-line
+    byte that is not UTF-8): files of every size and format then apply the same markers.
+    """
+    if isinstance(missing, str):
+        msg = f"missing={missing!r} is one text; give a list of the texts that mean missing"
+        raise OptionError(msg, option="missing")
+    markers = list(dict.fromkeys(missing))
+    for marker in markers:
+        if not isinstance(marker, str):
+            msg = (
+                f"missing= holds {marker!r} ({type(marker).__name__}); give the texts that "
+                "mean missing, as strings (an empty cell is always missing)"
+            )
+            raise OptionError(msg, option="missing")
+        try:
+            marker.encode("utf-8")
+        except UnicodeEncodeError:
+            msg = f"missing= holds {marker!r}, which is not UTF-8 text; give it as text"
+            raise OptionError(msg, option="missing") from None
+    return markers
 
 
 def _markers_as_null(frame: pl.DataFrame, markers: list[str]) -> pl.DataFrame:

@@ -20,7 +20,7 @@ import polars as pl
 
 from statecode._typing import PathLike
 from statecode.exceptions import InputFileError, MissingExtraError
-from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, check_delimited
+from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, check_delimited, check_markers
 
 __all__ = ["is_glob", "scan_codings", "scan_dask_codings", "scan_paths"]
 
@@ -110,8 +110,8 @@ def scan_codings(
         cannot be read is an :class:`~statecode.InputFileError` here; damage past them is
         found when the frame is read, as a :class:`~statecode.DataError`.
     """
+    markers = check_markers(missing)
     paths = scan_paths(source)
-    markers = list(missing)
     if paths[0].suffix.lower() == ".parquet":
         lazy = pl.scan_parquet(paths)
         return _markers_as_null(lazy, _schema(lazy, paths), markers)
@@ -141,7 +141,7 @@ def scan_codings(
         for path in paths:
             part = pl.scan_csv(path, separator=first_sep, infer_schema=False)
             if closing[path]:
-                rows = int(part.select(pl.len()).collect().item())
+                rows = _rows(part, path)
                 part = part.slice(0, max(rows - closing[path], 0))
             parts.append(part)
         lazy = pl.concat(parts, how="vertical")
@@ -161,6 +161,19 @@ def _markers_as_null(lazy: pl.LazyFrame, schema: pl.Schema, markers: list[str]) 
         .alias(n)
         for n in strings
     )
+
+
+def _rows(part: pl.LazyFrame, path: Path) -> int:
+    """The rows of one CSV part as polars counts them; an error naming it if it cannot."""
+    try:
+        return int(part.select(pl.len()).collect().item())
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = (
+            f"{path}: polars cannot count its rows ({type(exc).__name__}: {detail}); "
+            "check the file (statecode validate FILE reads it strictly)"
+        )
+        raise InputFileError(msg) from None
 
 
 def _schema(lazy: pl.LazyFrame, paths: Sequence[Path]) -> pl.Schema:
@@ -207,7 +220,7 @@ def scan_dask_codings(
     except ImportError:
         msg = "--engine dask needs dask and distributed: pip install 'statecode[dask]'"
         raise MissingExtraError(msg) from None
-    markers = list(missing)
+    markers = check_markers(missing)
     if paths[0].lower().endswith(".parquet"):
         frame = dd.read_parquet(paths)
         strings = [c for c in frame.columns if str(frame[c].dtype) in ("object", "string")]

@@ -26,7 +26,7 @@ from statecode._typing import PathLike
 from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
 from statecode.io._archive import DEFAULT_MAX_BYTES
 from statecode.io._atomic import write_bytes_atomic
-from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, read_delimited
+from statecode.io._delimited import DEFAULT_MAX_CELL_BYTES, check_markers, read_delimited
 from statecode.io._json import read_json_lines
 from statecode.io._parquet import check_parquet
 from statecode.io._polars import polars_read
@@ -159,6 +159,7 @@ def _read_raw(
     ``columns`` (the columns to parse) and ``categorical`` (columns to parse as categorical
     text) apply to CSV and TSV files; other formats are read whole.
     """
+    missing = check_markers(missing)
     file = Path(path)
     suffix = file.suffix.lower()
     if file.is_dir():
