@@ -29,6 +29,13 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _example_table(tmp_path: Path) -> tuple[Path, sc.CodingTable]:
+    """The shipped example copied to ``tmp_path`` (so it can change), and its table."""
+    path = tmp_path / "codings.csv"
+    shutil.copy(EXAMPLE, path)
+    return path, sc.read_codings(path)
+
+
 def test_a_report_states_its_inputs_codebook_coefficients_and_bootstrap(tmp_path: Path) -> None:
     path = tmp_path / "codings.csv"
     shutil.copy(EXAMPLE, path)
@@ -72,9 +79,7 @@ def test_a_file_changed_after_reading_gets_no_digest(tmp_path: Path) -> None:
 def test_a_report_digests_its_file_in_a_thread_beside_the_coefficients(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "codings.csv"
-    shutil.copy(EXAMPLE, path)
-    table = sc.read_codings(path)
+    path, table = _example_table(tmp_path)
     made_in: list[str] = []
     real = _provenance.SourceFile._digest
 
@@ -135,9 +140,7 @@ def test_two_threads_reporting_on_one_file_share_its_digest(
 ) -> None:
     # found by review: the digest was published before its thread started, and the other
     # thread's report, joining it in that gap, failed with RuntimeError
-    path = tmp_path / "codings.csv"
-    shutil.copy(EXAMPLE, path)
-    table = sc.read_codings(path)
+    path, table = _example_table(tmp_path)
     real_start = _provenance._Ahead.start
 
     def slow_start(self: _provenance._Ahead) -> None:
@@ -163,9 +166,7 @@ def test_two_threads_reporting_on_one_file_share_its_digest(
 def test_a_digest_without_a_thread_or_failed_in_it_is_made_by_the_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "codings.csv"
-    shutil.copy(EXAMPLE, path)
-    table = sc.read_codings(path)
+    path, table = _example_table(tmp_path)
 
     def no_thread(self: _provenance._Ahead) -> None:
         raise RuntimeError("can't start new thread")
