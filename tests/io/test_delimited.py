@@ -65,6 +65,39 @@ def test_the_quick_proofs_find_what_the_count_finds(case: tuple[bytes, int], chu
         assert expected == ([], 0)
 
 
+def _naive_records(data: bytes, delimiter: int) -> list[tuple[int, int, int, int]]:
+    """Byte by byte: a quote toggles 'inside'; a line break outside quotes ends a record."""
+    found, inside, delims, line, start, start_line = [], False, 0, 1, 0, 1
+    for i, byte in enumerate(data):
+        if byte == ord('"'):
+            inside = not inside
+        elif byte == delimiter and not inside:
+            delims += 1
+        elif byte == ord("\n"):
+            if not inside:
+                found.append((delims, start_line, start, i - start))
+                delims, start, start_line = 0, i + 1, line + 1
+            line += 1
+    if start < len(data):
+        found.append((delims, start_line, start, len(data) - start))
+    return found
+
+
+@given(
+    st.binary(min_size=1, max_size=60).map(lambda raw: bytes(b'ab,"\n\r;'[k % 7] for k in raw)),
+    st.sampled_from([",", ";"]),
+    st.sampled_from([1, 2, 3, 7, 1 << 25]),
+)
+def test_records_are_the_byte_by_byte_count_in_any_chunking(
+    data: bytes, delimiter: str, chunk: int
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_csv_shape, "_CHUNK", chunk)
+        arrays = _csv_shape._records(data, ord(delimiter))
+    got = list(zip(*(a.tolist() for a in arrays), strict=True))
+    assert got == _naive_records(data, ord(delimiter))
+
+
 @given(st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\n")), st.integers(1, 12))
 def test_short_lines_proves_only_what_is_true(data: bytes, limit: int) -> None:
     if _csv_shape._short_lines(data, limit):

@@ -39,45 +39,55 @@ def _records(
     """Per record (line break outside quotes): its delimiters, first line, start and length.
 
     Delimiters and line breaks inside quoted cells do not count; quoted line breaks do count
-    towards the line numbers, as an editor shows them.
+    towards the line numbers, as an editor shows them. A byte is inside quotes when an odd
+    number of quotes precede it (RFC 4180's doubled quotes leave the parity intact): per
+    chunk, the positions of the quotes, line breaks and delimiters, and for each line break
+    and delimiter the quotes before it by a binary search. No array per byte but three
+    masks (a running parity and two running counts per byte took 4-7x the time and twice
+    the memory on a 100 MB file of quoted cells).
     """
     counts: list[NDArray[np.int64]] = []
     lines: list[NDArray[np.int64]] = []
     begins: list[NDArray[np.int64]] = []
     lengths: list[NDArray[np.int64]] = []
-    inside = False
+    inside = 0  # 1 when the chunk starts inside a quoted cell
     carry = 0  # delimiters of the record still open at the end of the previous chunk
-    line = 1
+    line = 1  # the line the chunk starts on
     start = 0  # where the open record started, in bytes from the start of the file
     start_line = 1
     offset = 0
     for chunk in _chunks(buf):
         b = np.frombuffer(chunk, dtype=np.uint8)
-        parity = np.logical_xor.accumulate(b == _QUOTE)
-        if inside:
-            parity = ~parity
-        breaks = b == _NEWLINE
-        ends = np.flatnonzero(breaks & ~parity)
-        delims = np.cumsum((b == delimiter) & ~parity, dtype=np.int64)
-        at_end = delims[ends]
-        per = np.diff(at_end, prepend=0)
+        quotes = np.flatnonzero(b == _QUOTE)
+        breaks = np.flatnonzero(b == _NEWLINE)
+        delims = np.flatnonzero(b == delimiter)
+        if quotes.size:
+            # outside quotes: an even number of quotes before, counting the open cell
+            ending = np.flatnonzero((np.searchsorted(quotes, breaks) + inside) % 2 == 0)
+            delims = delims[(np.searchsorted(quotes, delims) + inside) % 2 == 0]
+        elif inside:  # the whole chunk lies in one quoted cell
+            ending, delims = breaks[:0], delims[:0]
+        else:
+            ending = np.arange(breaks.size)
+        ends = breaks[ending]  # the records' line breaks; `ending`: their rank among all
+        at_end = np.searchsorted(delims, ends)  # the delimiters before each record's end
+        per = np.diff(at_end, prepend=0).astype(np.int64)
         if per.size:
             per[0] += carry
-        line_breaks = np.cumsum(breaks, dtype=np.int64)
-        firsts = np.concatenate(([start_line], line + line_breaks[ends[:-1]])).astype(np.int64)
+        firsts = np.concatenate(([start_line], line + ending[:-1] + 1)).astype(np.int64)
         starts = np.concatenate(([start], offset + ends[:-1] + 1)).astype(np.int64)
         counts.append(per)
         lines.append(firsts[: per.size])
         begins.append(starts[: per.size])
         lengths.append(offset + ends - starts[: per.size])
         if ends.size:
-            carry = int(delims[-1] - at_end[-1])
+            carry = int(delims.size - at_end[-1])
             start = offset + int(ends[-1]) + 1
-            start_line = line + int(line_breaks[ends[-1]])
+            start_line = line + int(ending[-1]) + 1
         else:
-            carry += int(delims[-1]) if delims.size else 0
-        inside = bool(parity[-1]) if parity.size else inside
-        line += int(line_breaks[-1]) if line_breaks.size else 0
+            carry += int(delims.size)
+        inside = (int(quotes.size) + inside) % 2
+        line += int(breaks.size)
         offset += b.size
     if start < offset:  # a last record without a line break
         counts.append(np.array([carry], dtype=np.int64))
