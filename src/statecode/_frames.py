@@ -7,17 +7,13 @@ are taken out of a frame only by :func:`take`, under internal names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
 from statecode.exceptions import DataError
 
-__all__ = ["columns_where", "take", "to_polars"]
-
-# from this many columns on, a test runs on one long column instead of one per column
-_WIDE = 256
+__all__ = ["take", "to_polars"]
 
 
 def to_polars(frame: Any) -> pl.DataFrame:
@@ -70,21 +66,3 @@ def take(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
     [('x', 'y')]
     """
     return pl.DataFrame([frame.get_column(name).alias(new) for new, name in columns.items()])
-
-
-def columns_where(frame: pl.DataFrame, test: Callable[[str], pl.Expr]) -> list[str]:
-    """The columns with a cell for which ``test(column)`` holds.
-
-    A tall frame is tested column by column in one select; a wide one (a column per coder,
-    say) as one long column, so the cost follows the cells, not the columns. The frame's
-    columns must have internal names (``c0``, ``c1``, ...): ``pl.col`` reads a user's
-    ``^a$`` as a pattern.
-    """
-    if not frame.width or not frame.height:
-        return []
-    if frame.width >= _WIDE and all(t == pl.String for t in frame.schema.values()):
-        long = frame.unpivot(variable_name="column", value_name="cell")
-        hits = long.filter(test("cell"))["column"].unique(maintain_order=True)
-        return list(hits.to_list())
-    found = frame.select(test(n).any().alias(n) for n in frame.columns).row(0)
-    return [n for n, hit in zip(frame.columns, found, strict=True) if hit]

@@ -195,7 +195,7 @@ def read_delimited(
             mapped.close()
     source: Path | io.BytesIO = file if native else io.BytesIO(text)
     kinds = [bool(categorical and not quoted and categorical(name)) for name in fields]
-    markers = check_markers(missing or [])
+    markers = list(missing or [])  # checked, each once, by the caller (check_markers)
     # polars' null_values= compares the bytes between a cell's quotes (a""b), not its text
     # (a"b): a marker holding a quote is always applied after the parse
     tall = size >= _AFTER_PARSE * max(len(fields), 1)

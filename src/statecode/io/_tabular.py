@@ -20,7 +20,6 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from statecode._frames import columns_where
 from statecode._text import quoted_detail
 from statecode._typing import PathLike
 from statecode.exceptions import DataError, InputFileError, Problem, StatecodeError
@@ -308,9 +307,9 @@ def _as_text(
         frame = frame.with_columns(
             pl.col(n).cast(pl.String).str.replace(r"^'('*[=+\-@\t\r])", "${1}") for n in escaped
         )
-    markers = list(dict.fromkeys(missing))  # polars refuses to replace a text twice
+    markers = list(missing)  # each once (check_markers): polars refuses to replace a text twice
     if markers:
-        hit = columns_where(frame, lambda c: pl.col(c).cast(pl.String).is_in(markers))
+        hit = _columns_where(frame, lambda c: pl.col(c).cast(pl.String).is_in(markers))
         frame = frame.with_columns(
             pl.col(n).cast(pl.String).replace(markers, [None] * len(markers)) for n in hit
         )
@@ -333,10 +332,32 @@ def _escaped_columns(frame: pl.DataFrame) -> list[str]:
                 candidates.append(name)
     if not candidates:
         return []
-    return columns_where(
+    return _columns_where(
         frame.select(candidates),
         lambda c: pl.col(c).cast(pl.String).str.contains(_ESCAPED.pattern),
     )
+
+
+# from this many columns on, a test runs on one long column instead of one per column
+_WIDE = 256
+
+
+def _columns_where(frame: pl.DataFrame, test: Callable[[str], pl.Expr]) -> list[str]:
+    """The columns with a cell for which ``test(column)`` holds.
+
+    A tall frame is tested column by column in one select; a wide one (a column per coder,
+    say) as one long column, so the cost follows the cells, not the columns. The frame's
+    columns must have internal names (``c0``, ``c1``, ...): ``pl.col`` reads a user's
+    ``^a$`` as a pattern.
+    """
+    if not frame.width or not frame.height:
+        return []
+    if frame.width >= _WIDE and all(t == pl.String for t in frame.schema.values()):
+        long = frame.unpivot(variable_name="column", value_name="cell")
+        hits = long.filter(test("cell"))["column"].unique(maintain_order=True)
+        return list(hits.to_list())
+    found = frame.select(test(n).any().alias(n) for n in frame.columns).row(0)
+    return [n for n, hit in zip(frame.columns, found, strict=True) if hit]
 
 
 def write_codings(
