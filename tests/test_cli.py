@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import statecode as sc
+import statecode.cli as cli
 from statecode.cli import app
 
 runner = CliRunner()
@@ -169,3 +172,23 @@ def test_codebook_list() -> None:
     result = runner.invoke(app, ["codebook", "list"])
     assert result.exit_code == 0
     assert result.stdout.startswith("readouts\t")
+
+
+def test_a_command_runs_with_a_higher_collection_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the imports of a command (polars, numpy, statecode) are not walked 140 times by the
+    # cyclic collector; the threshold is restored however the command ends
+    seen: list[tuple[int, ...]] = []
+
+    def command() -> None:
+        seen.append(gc.get_threshold())
+        raise SystemExit(1)
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(cli, "app", command)
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert seen == [(cli._THRESHOLD, *before[1:])]
+    assert seen[0][0] > before[0]
+    assert gc.get_threshold() == before
