@@ -419,3 +419,20 @@ def test_equal_hashes_without_a_repeat_are_no_error(monkeypatch: pytest.MonkeyPa
     assert sc.CodingTable(data).to_reliability_data("v").codes.tolist() == [[0], [0]]
     with pytest.raises(DataError, match="appears 2 times"):
         sc.CodingTable(pl.concat([data, data.head(1)]))
+
+
+def test_rows_in_no_order_are_not_run_length_encoded_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first rows show that the texts are not grouped: no runs of the whole column
+    # (a copy of its texts) are made
+    def refused(self: pl.Series) -> pl.Series:
+        raise AssertionError("the whole column was run-length encoded")
+
+    monkeypatch.setattr(_codes, "_SAMPLE", 4)
+    column = pl.Series(["a", "b", "c", "d", "a", "a", "b", "b"])
+    with monkeypatch.context() as patch:
+        patch.setattr(pl.Series, "rle", refused)
+        assert _codes._runs(column) is None
+    grouped = _codes._runs(pl.Series(["a", "a", "b", "b", "c", "c", "d", "d"]))
+    assert grouped is not None
+    assert grouped.codes.tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert grouped.codes.dtype == np.int32
