@@ -192,3 +192,25 @@ def test_a_command_runs_with_a_higher_collection_threshold(
     assert seen == [(cli._THRESHOLD, *before[1:])]
     assert seen[0][0] > before[0]
     assert gc.get_threshold() == before
+
+
+def test_the_alpha_command_on_a_pipe_loads_neither_rich_nor_masked_arrays(
+    tmp_path: Path,
+) -> None:
+    # rich is for a terminal; polars imports numpy.ma (0.02 s) when given a numpy array,
+    # which the alpha path no longer does, even with a unit no coder coded
+    data = tmp_path / "codings.csv"
+    rows = ["u1,a,x", "u1,b,x", "u2,a,", "u2,b,", "u3,a,y", "u3,b,z", "u4,a,y", "u4,b,y"]
+    data.write_text("unit,coder,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    probe = (
+        f"import sys\nsys.argv = ['statecode', 'alpha', {str(data)!r}]\n"
+        "from statecode.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('loaded:', 'numpy.ma' in sys.modules, 'rich' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0.545" in done.stdout  # the alpha, computed
+    assert done.stdout.splitlines()[-1] == "loaded: False False"

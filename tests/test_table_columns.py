@@ -23,6 +23,7 @@ import statecode as sc
 from statecode._values import number_label, sort_key
 from statecode.exceptions import DataError
 from statecode.table import LONG_SCHEMA, _checks, _codes, _columns
+from statecode.table._reliability import Texts
 from tests.strategies import coding_frames
 
 Row = tuple[str, str, str, str, int]
@@ -436,3 +437,36 @@ def test_rows_in_no_order_are_not_run_length_encoded_whole(monkeypatch: pytest.M
     assert grouped is not None
     assert grouped.codes.tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
     assert grouped.codes.dtype == np.int32
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint32", "uint64"])
+@pytest.mark.parametrize("size", [0, 1, 5, 1 << 12, (1 << 12) + 1])
+def test_small_series_is_the_series_polars_makes(dtype: str, size: int) -> None:
+    values = (np.arange(size) % 100).astype(dtype)
+    made = _codes.small_series(values)
+    expected = pl.Series(values)
+    assert made.dtype == expected.dtype
+    assert made.to_list() == expected.to_list()
+
+
+def test_ids_in_an_order_are_taken_when_asked_for() -> None:
+    ids = Texts(pl.Series(["u1", "u2", "u3"]), np.array([2, 0]))
+    assert len(ids) == 2
+    assert list(ids) == ["u3", "u1"]
+    assert ids == ("u3", "u1")
+    assert ids[1] == "u1"
+    assert Texts(pl.Series(["u1", "u2"])) == ["u1", "u2"]
+
+
+def test_a_unit_no_coder_coded_leaves_the_reliability_data() -> None:
+    frame = pl.DataFrame(
+        {
+            "unit": ["u1", "u1", "u2", "u2", "u3", "u3"],
+            "coder": ["a", "b", "a", "b", "a", "b"],
+            "value": ["x", "y", None, None, "x", "x"],
+        }
+    )
+    rel = sc.CodingTable.from_frame(frame).to_reliability_data("value")
+    assert len(rel.units) == 2
+    assert list(rel.units) == ["u1", "u3"]
+    assert rel.codes.shape == (2, 2)

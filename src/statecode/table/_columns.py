@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from statecode.table._codes import Coded, code_column, first_seen
+from statecode.table._codes import Coded, code_column, first_seen, small_series
 from statecode.table._reliability import ReliabilityData, Texts
 
 __all__ = ["Columns", "Part"]
@@ -301,7 +301,7 @@ class Placement:
 
     def array(
         self, present: NDArray[np.bool_], codes: NDArray[np.int32]
-    ) -> tuple[NDArray[np.int32], pl.Series, pl.Series]:
+    ) -> tuple[NDArray[np.int32], Texts, pl.Series]:
         """The coders x units codes of the rows ``present`` (``codes``), and their ids."""
         full = np.full(self.rows + 1, -1, dtype=np.int32)  # the last cell: no row
         full[:-1][present] = codes
@@ -309,7 +309,7 @@ class Placement:
 
     def array_of_rows(
         self, present: NDArray[np.bool_], full: NDArray[np.int32]
-    ) -> tuple[NDArray[np.int32], pl.Series, pl.Series]:
+    ) -> tuple[NDArray[np.int32], Texts, pl.Series]:
         """:meth:`array` from every row's code (-1 where absent) and a last cell of -1."""
         direct = self.units.ordered and not self._shared and self._index is None
         if direct:
@@ -321,7 +321,7 @@ class Placement:
             matrix = full[index]
         if present.all():
             # every unit and coder has a value: their order is the table's first-seen order
-            return matrix, self.units.distinct, self.coders.distinct
+            return matrix, Texts(self.units.distinct.cast(pl.String)), self.coders.distinct
         valid = matrix >= 0
         if self.units.ordered:
             # the rows run unit by unit: a unit's rows come in code order, and a coder's
@@ -345,10 +345,11 @@ class Placement:
             matrix = matrix[coder_order]
         if unit_order.size != matrix.shape[1] or not self.units.ordered:
             matrix = matrix[:, unit_order]
+        units = self.units.distinct.cast(pl.String)
         return (
             np.ascontiguousarray(matrix),
-            self.units.distinct.gather(unit_order),
-            self.coders.distinct.gather(coder_order),
+            Texts(units, None if _all_in_order(units, unit_order) else unit_order),
+            _in_order(self.coders.distinct, coder_order),
         )
 
     def _rows_at(self, units: NDArray[np.intp]) -> NDArray[np.intp] | None:
@@ -534,16 +535,22 @@ class Part:
 
     @staticmethod
     def _data(
-        placed: tuple[NDArray[np.int32], pl.Series, pl.Series],
+        placed: tuple[NDArray[np.int32], Texts, pl.Series],
         labels: tuple[Any, ...],
         numbers: NDArray[np.float64] | None,
     ) -> ReliabilityData:
         matrix, unit_ids, coder_ids = placed
         matrix.flags.writeable = False  # made once per table and shared
         return ReliabilityData(
-            matrix,
-            labels,
-            numbers,
-            Texts(unit_ids.cast(pl.String)),
-            tuple(coder_ids.cast(pl.String).to_list()),
+            matrix, labels, numbers, unit_ids, tuple(coder_ids.cast(pl.String).to_list())
         )
+
+
+def _all_in_order(distinct: pl.Series, order: NDArray[np.intp]) -> bool:
+    """Whether ``order`` (positions in ``distinct``) is all of it, in order."""
+    return order.size == distinct.len() and (order.size < 2 or bool(np.all(np.diff(order) > 0)))
+
+
+def _in_order(distinct: pl.Series, order: NDArray[np.intp]) -> pl.Series:
+    """``distinct[order]``: ``distinct`` itself when the order is all of it, in order."""
+    return distinct if _all_in_order(distinct, order) else distinct.gather(small_series(order))
