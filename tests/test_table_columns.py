@@ -470,3 +470,18 @@ def test_a_unit_no_coder_coded_leaves_the_reliability_data() -> None:
     assert len(rel.units) == 2
     assert list(rel.units) == ["u1", "u3"]
     assert rel.codes.shape == (2, 2)
+
+
+def test_runs_whose_lengths_are_64_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # polars' 64-bit runtime (polars[rt64]) gives run lengths as UInt64, which np.repeat
+    # refuses as counts: the review found the run route failing there
+    rle = pl.Series.rle
+
+    def wide(self: pl.Series) -> pl.Series:
+        runs = rle(self).struct.unnest()
+        return runs.with_columns(pl.col("len").cast(pl.UInt64)).to_struct(self.name)
+
+    monkeypatch.setattr(pl.Series, "rle", wide)
+    coded = _codes.code_column(pl.Series(["a", "a", "b", "c", "c", "c"]))
+    assert coded.ordered
+    assert coded.codes.tolist() == [0, 0, 1, 2, 2, 2]

@@ -118,7 +118,9 @@ def _runs(series: pl.Series) -> Coded | None:
         return None
     if heads.hash().n_unique() != count and heads.n_unique() != count:
         return None  # a text comes back after others: not grouped
-    codes = np.repeat(np.arange(count, dtype=np.int32), lengths.to_numpy())
+    # the lengths have polars' row-index type: UInt64 in its 64-bit runtime, which
+    # np.repeat refuses as counts
+    codes = np.repeat(np.arange(count, dtype=np.int32), lengths.cast(pl.Int64).to_numpy())
     return Coded(codes, heads.alias(series.name), ordered=True)
 
 
