@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -214,3 +215,27 @@ def test_the_alpha_command_on_a_pipe_loads_neither_rich_nor_masked_arrays(
     assert done.returncode == 0, done.stderr
     assert "0.545" in done.stdout  # the alpha, computed
     assert done.stdout.splitlines()[-1] == "loaded: False False"
+
+
+@pytest.mark.parametrize(
+    ("given", "during"),
+    [({}, "1"), ({"OPENBLAS_NUM_THREADS": "4"}, "4"), ({"OMP_NUM_THREADS": "3"}, None)],
+    ids=["unset", "openblas set", "omp set"],
+)
+def test_a_command_runs_openblas_on_one_thread_unless_told(
+    given: dict[str, str], during: str | None
+) -> None:
+    # in a fresh interpreter (numpy not imported yet): the setting holds while the command
+    # runs, the user's own wins, and main() leaves the environment as it found it
+    probe = (
+        "import os\nimport statecode.cli as cli\nseen = []\n"
+        "cli.app = lambda: seen.append(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "cli.main()\nprint(seen, os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in cli._BLAS_THREADS} | given
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    after = given.get("OPENBLAS_NUM_THREADS")
+    assert done.stdout.split("\n")[0] == f"{[during]} {after}"
