@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from polars.series.list import ListNameSpace
 
 import statecode
 import statecode as sc
@@ -19,6 +20,7 @@ from statecode import AlphaStatistics
 from statecode.exceptions import DataError, DegenerateDataWarning, OptionError
 from statecode.options import AlphaLevel
 from statecode.reliability import _scale
+from statecode.reliability._streaming import triple_patterns
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
@@ -534,3 +536,18 @@ def test_many_distinct_patterns_keep_the_values_and_refuse_the_rest(
     assert report.table["Gwets_AC2"][0] is None
     assert "no interval" in report.table["Notes"][0]
     assert "weighted agreement needs the patterns" in report.table["Notes"][0]
+
+
+def test_unit_patterns_with_64_bit_list_lengths(monkeypatch: pytest.MonkeyPatch) -> None:
+    # polars' 64-bit runtime (polars[rt64]) gives list lengths as UInt64, which np.repeat
+    # refuses as counts: merged statistics of many values failed there
+    unit = np.array([0, 0, 1, 1, 2], dtype=np.int64)
+    code = np.array([0, 1, 0, 1, 2], dtype=np.int64)
+    count = np.array([2, 1, 2, 1, 3], dtype=np.int64)
+    length = ListNameSpace.len
+    monkeypatch.setattr(ListNameSpace, "len", lambda self: length(self).cast(pl.UInt64))
+    found = triple_patterns(unit, code, count, 3)
+    assert found is not None
+    patterns, units = found
+    pairs = sorted(zip(map(tuple, patterns.tolist()), units.tolist(), strict=True))
+    assert pairs == [((0, 0, 3), 1), ((2, 1, 0), 2)]

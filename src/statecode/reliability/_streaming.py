@@ -404,7 +404,9 @@ def triple_patterns(
     groups = frame.group_by("u").agg("c", "n").group_by("c", "n").len()
     if groups.height * max(size, 1) > PATTERN_CELLS:
         return None
-    lengths = groups["c"].list.len().to_numpy()
+    # list lengths have polars' row-index type: UInt64 in its 64-bit runtime, which
+    # np.repeat refuses as counts
+    lengths = groups["c"].list.len().to_numpy().astype(np.int64)
     dense = np.zeros((groups.height, size), dtype=np.int64)
     rows = np.repeat(np.arange(groups.height), lengths)
     dense[rows, groups["c"].explode().to_numpy()] = groups["n"].explode().to_numpy()
