@@ -132,8 +132,6 @@ def scan_codings(
                 f"{first_sep!r}); the parts of one table share one header"
             )
             raise InputFileError(msg)
-    # markers after the parse, as read_table applies them: to each cell's text, quotes undone
-    lazy = pl.scan_csv(paths, separator=first_sep, infer_schema=False)
     if any(closing.values()):
         # the blank lines closing a part are not rows (read_table leaves them out too):
         # that part is scanned alone, to its last row (polars counts its lines first)
@@ -145,6 +143,9 @@ def scan_codings(
                 part = part.slice(0, max(rows - closing[path], 0))
             parts.append(part)
         lazy = pl.concat(parts, how="vertical")
+    else:
+        lazy = pl.scan_csv(paths, separator=first_sep, infer_schema=False)
+    # markers after the parse, as read_table applies them: to each cell's text, quotes undone
     return _markers_as_null(lazy, _schema(lazy, paths), markers)
 
 
